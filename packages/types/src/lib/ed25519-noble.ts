@@ -1,0 +1,27 @@
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { randomBytes } from '@noble/hashes/utils.js'
+import { ED25519, type Ed25519Backend } from './ed25519.js'
+
+// The browser backend: pure JavaScript, no node: imports.
+export const backend: Ed25519Backend = {
+  name: '@noble/curves',
+  keyPairFromSeed (seed) {
+    const publicKey = ed25519.getPublicKey(seed)
+    const secretKey = new Uint8Array(ED25519.SECRET_KEY_BYTES)
+    secretKey.set(seed, 0)
+    secretKey.set(publicKey, ED25519.SEED_BYTES)
+    return { publicKey, secretKey }
+  },
+  sign (message, secretKey) {
+    return ed25519.sign(message, secretKey.subarray(0, ED25519.SEED_BYTES))
+  },
+  verify (signature, message, publicKey) {
+    if (signature.byteLength !== ED25519.SIGNATURE_BYTES || publicKey.byteLength !== ED25519.PUBLIC_KEY_BYTES) return false
+    try {
+      return ed25519.verify(signature, message, publicKey)
+    } catch {
+      return false
+    }
+  },
+  randomBytes
+}

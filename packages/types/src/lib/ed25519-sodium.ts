@@ -1,0 +1,28 @@
+import sodium from 'sodium-native'
+import { ED25519, type Ed25519Backend } from './ed25519.js'
+
+// The Node backend: libsodium is ~2x node:crypto and ~18x noble here
+// (see docs/benchmarks.md).
+export const backend: Ed25519Backend = {
+  name: 'sodium-native',
+  keyPairFromSeed (seed) {
+    const publicKey = Buffer.alloc(ED25519.PUBLIC_KEY_BYTES)
+    const secretKey = Buffer.alloc(ED25519.SECRET_KEY_BYTES)
+    sodium.crypto_sign_seed_keypair(publicKey, secretKey, seed)
+    return { publicKey, secretKey }
+  },
+  sign (message, secretKey) {
+    const signature = Buffer.allocUnsafe(ED25519.SIGNATURE_BYTES)
+    sodium.crypto_sign_detached(signature, message, secretKey)
+    return signature
+  },
+  verify (signature, message, publicKey) {
+    if (signature.byteLength !== ED25519.SIGNATURE_BYTES || publicKey.byteLength !== ED25519.PUBLIC_KEY_BYTES) return false
+    return sodium.crypto_sign_verify_detached(signature, message, publicKey)
+  },
+  randomBytes (n) {
+    const out = Buffer.allocUnsafe(n)
+    sodium.randombytes_buf(out)
+    return out
+  }
+}

@@ -1,0 +1,42 @@
+import { backend } from '#ed25519'
+import { ED25519 } from './ed25519.js'
+import { LumeError } from './errors.js'
+
+/**
+ * An ed25519 key pair in libsodium's layout, the same one HyperDHT uses:
+ * `secretKey` is seed ‖ public key (64 bytes).
+ */
+export interface KeyPair {
+  /** 32 bytes. */
+  publicKey: Uint8Array
+  /** 64 bytes: the 32-byte seed followed by the public key. */
+  secretKey: Uint8Array
+}
+
+/** The ed25519 backend in use here: `sodium-native` in Node, `@noble/curves` elsewhere. */
+export const ed25519BackendName: string = backend.name
+
+/** A fresh random key pair. */
+export function generateKeyPair (): KeyPair {
+  return keyPairFromSeed(backend.randomBytes(ED25519.SEED_BYTES))
+}
+
+/** The key pair for a 32-byte seed (deterministic). */
+export function keyPairFromSeed (seed: Uint8Array): KeyPair {
+  assertLength('seed', seed, ED25519.SEED_BYTES)
+  return backend.keyPairFromSeed(seed)
+}
+
+/** `n` cryptographically secure random bytes. */
+export function randomBytes (n: number): Uint8Array {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`randomBytes: n must be a non-negative integer, got ${n}`)
+  return backend.randomBytes(n)
+}
+
+/** Throws a typed error unless `value` is a Uint8Array of exactly `length` bytes. */
+export function assertLength (name: string, value: Uint8Array, length: number): void {
+  if (!(value instanceof Uint8Array) || value.byteLength !== length) {
+    const got = value instanceof Uint8Array ? `${value.byteLength} bytes` : typeof value
+    throw LumeError.invalidArgument(`${name} must be ${length} bytes, got ${got}`)
+  }
+}

@@ -1,0 +1,122 @@
+import type { Codec } from './codec.js'
+import type { Logger } from './logger.js'
+import type { TypedEventTarget } from './events.js'
+
+/**
+ * The version of the plugin interface. A relay refuses a plugin built for a
+ * version it does not speak, instead of failing later in odd ways.
+ */
+export const PLUGIN_API_VERSION = 1
+
+/** What a method handler learns about the call it serves. */
+export interface CallContext {
+  /** Full method name, `plugin.method`. */
+  method: string
+  /** The caller's public key (its Noise static key), 32 bytes. */
+  remotePublicKey: Uint8Array
+  /** Aborted when the caller cancels, disconnects, or the request times out. */
+  signal: AbortSignal
+}
+
+/** A method a plugin serves over RPC. */
+export interface MethodDefinition<Req, Res> {
+  /** The local name; the relay exposes it as `<plugin>.<name>`. Letters, digits, `_` and `-`. */
+  name: string
+  /** Decodes the request body (the relay rejects a body that does not decode). */
+  request: Codec<Req>
+  /** Encodes the answer. */
+  response: Codec<Res>
+  /** Serves one call. Throw a LumeError to send a typed error back. */
+  handler (request: Req, context: CallContext): Res | Promise<Res>
+  /** Answer with the relay's signature over the request hash and the answer. @default false */
+  signed?: boolean
+  /** Answers may be cached and re-served by other relays for this long. Unset: not cacheable. */
+  cacheTtlMs?: number
+  /** Largest request body accepted, in bytes. @default the relay's limit */
+  maxRequestBytes?: number
+}
+
+/**
+ * A minimal view of a Protomux instance, enough for plugins to open their own
+ * channel on a peer connection (as dht-flood does).
+ */
+export interface MuxLike {
+  createChannel (options: {
+    protocol: string
+    id?: Uint8Array | null
+    unique?: boolean
+    messages?: Array<{ encoding: Codec<unknown>, onmessage?: (message: unknown) => void }>
+    onopen?: () => void
+    onclose?: () => void
+  }): unknown
+}
+
+/** An open, authenticated connection to another peer. */
+export interface PeerConnection {
+  /** The remote peer's public key, 32 bytes. */
+  remotePublicKey: Uint8Array
+  /** The connection's multiplexer: open channels here. */
+  mux: MuxLike
+  /** Close the connection (with an optional reason). */
+  destroy (err?: Error): void
+}
+
+/**
+ * A protocol a plugin runs on every peer connection. `onConnection` is called
+ * for connections already open when the protocol is registered and for every
+ * later one; its return value, if a function, runs when the connection closes.
+ */
+export interface ProtocolHandler {
+  /** Protomux protocol name, e.g. `lume/flood/v1`. */
+  name: string
+  onConnection (connection: PeerConnection): void | (() => void)
+}
+
+/** Events every relay emits, by `noun:verb` name. Plugins' own events are `<plugin>:<event>`. */
+export interface RelayEvents {
+  /** All configured plugins have started (or failed and been reported). */
+  'plugins:loaded': { plugins: string[], failed: string[] }
+  /** The relay is shutting down; plugins should stop taking new work. */
+  'relay:shutdown': { reason: string }
+  /** A peer connected. */
+  'peer:connect': { remotePublicKey: Uint8Array }
+  /** A peer disconnected. */
+  'peer:disconnect': { remotePublicKey: Uint8Array }
+}
+
+/**
+ * What a relay gives each plugin: everything is scoped to that plugin, so
+ * plugins cannot step on each other's names, config or logs.
+ */
+export interface PluginAPI {
+  /** {@link PLUGIN_API_VERSION} of the relay. */
+  readonly apiVersion: number
+  /** The plugin's name. */
+  readonly name: string
+  /** The relay's public key. */
+  readonly relayPublicKey: Uint8Array
+  /** This plugin's configuration: the relay config under `plugin.<name>`. */
+  readonly config: Readonly<Record<string, unknown>>
+  /** A logger whose lines carry `plugin: <name>`. */
+  readonly logger: Logger
+  /** The relay's events. */
+  readonly events: TypedEventTarget<RelayEvents>
+  /** Serve a method as `<plugin>.<name>`; callable at once, also on connections already open. Throws `ALREADY_REGISTERED` if taken. */
+  registerMethod<Req, Res> (method: MethodDefinition<Req, Res>): void
+  /** Run a protocol on every connection, present and future. Throws `ALREADY_REGISTERED` if the name is taken. */
+  registerProtocol (protocol: ProtocolHandler): void
+  /** Sign `message` with the relay key under a context (see `sign` in @lume/types). */
+  sign (context: string, message: Uint8Array): Uint8Array
+}
+
+/** A relay plugin: a name, and what to do on start and stop. */
+export interface Plugin {
+  /** {@link PLUGIN_API_VERSION} the plugin was written for. */
+  readonly apiVersion: number
+  /** Unique name: the namespace of its methods, config and events. */
+  readonly name: string
+  /** Called once at relay start; the relay awaits it. */
+  start (api: PluginAPI): void | Promise<void>
+  /** Called once at shutdown, in reverse start order. */
+  stop? (): void | Promise<void>
+}

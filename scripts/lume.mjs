@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// The one entry behind the README's commands: bootstraps a fresh machine
+// (pinned pnpm, dependencies, builds, Debian packages the tests use), then
+// runs the task. Plain Node on purpose: it must work before anything is installed.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)))
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const pnpmVersion = pkg.packageManager.replace(/^pnpm@/, '').replace(/\+.*$/, '')
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', TURBO_NO_UPDATE_NOTIFIER: '1' }
+
+const tasks = {
+  /** Install everything, build every package, run the whole test suite. */
+  test: () => {
+    ensureSystemPackages()
+    prepare()
+    run('pnpm', ['exec', 'turbo', 'run', 'test', 'typecheck', '--concurrency=2', '--output-logs=new-only', ...rest()])
+  },
+  /** Install, build, and run the local testnet demo. */
+  demo: () => {
+    prepare()
+    run('node', [join(root, 'packages/testnet/dist/cli.js'), 'demo', ...rest()])
+  },
+  /** Install, build, and run the benchmarks. */
+  bench: () => {
+    prepare()
+    run('node', [join(root, 'bench/run.mjs'), ...rest()])
+  },
+  /** Only install and build. */
+  bootstrap: () => prepare()
+}
+
+const task = tasks[process.argv[2]]
+if (!task) {
+  console.error(`usage: node scripts/lume.mjs <${Object.keys(tasks).join('|')}> [args]`)
+  process.exit(2)
+}
+task()
+
+function rest () {
+  return process.argv.slice(3)
+}
+
+function prepare () {
+  ensurePnpm()
+  step('installing dependencies', () => run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent']))
+  step('building packages', () => run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']))
+}
+
+function ensurePnpm () {
+  const found = spawnSync('pnpm', ['--version'], { encoding: 'utf8', env })
+  if (found.status === 0 && found.stdout.trim() === pnpmVersion) return
+  step(`installing pnpm ${pnpmVersion}`, () => run('npm', ['install', '--global', `pnpm@${pnpmVersion}`, '--no-fund', '--no-audit']))
+}
+
+/**
+ * Debian packages whose programs the tests start for real (redis-server, an
+ * IRC server, chromium): installed only when the program is missing.
+ */
+function ensureSystemPackages () {
+  const wanted = JSON.parse(readFileSync(join(root, 'scripts/system-packages.json'), 'utf8'))
+  const missing = Object.entries(wanted.packages)
+    .filter(([, program]) => !onPath(program))
+    .map(([name]) => name)
+  if (missing.length === 0) return
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo']
+  if (sudo.length && !onPath('sudo')) fail(`missing Debian packages: ${missing.join(' ')} (run as root or install them)`)
+  step(`installing Debian packages: ${missing.join(' ')}`, () => {
+    const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' }
+    run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update', '-qq'], aptEnv)
+    run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', '--no-install-recommends', ...missing], aptEnv)
+  })
+}
+
+function onPath (program) {
+  if (program.startsWith('/')) return existsSync(program)
+  return spawnSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' }).status === 0
+}
+
+function step (what, fn) {
+  const started = Date.now()
+  console.log(`lume: ${what}…`)
+  fn()
+  console.log(`lume: ${what} done (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+}
+
+function run (cmd, args, runEnv = env) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: runEnv })
+  if (result.error) fail(`${cmd}: ${result.error.message}`)
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}
+
+function fail (message) {
+  console.error(`lume: ${message}`)
+  process.exit(1)
+}

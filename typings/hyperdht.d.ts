@@ -1,0 +1,69 @@
+// Typed declarations for the parts of hyperdht Lume uses (the package ships none).
+declare module 'hyperdht' {
+  import type { EventEmitter } from 'node:events'
+  import type { Duplex } from 'node:stream'
+
+  export interface KeyPair { publicKey: Buffer, secretKey: Buffer }
+  export interface Address { host: string, port: number }
+
+  export interface NoiseSecretStream extends Duplex {
+    readonly remotePublicKey: Buffer
+    readonly publicKey: Buffer
+    readonly rawStream: { remoteHost: string, remotePort: number }
+    setKeepAlive (ms: number): void
+    opened: Promise<boolean>
+    userData: unknown
+  }
+
+  export interface ServerOptions {
+    firewall?: (remotePublicKey: Buffer, remotePayload: unknown) => boolean
+  }
+
+  export interface Server extends EventEmitter {
+    listen (keyPair?: KeyPair): Promise<void>
+    close (): Promise<void>
+    address (): (Address & { publicKey: Buffer }) | null
+    readonly publicKey: Buffer
+    on (event: 'connection', listener: (socket: NoiseSecretStream) => void): this
+    on (event: 'close' | 'listening', listener: () => void): this
+  }
+
+  export interface DHTOptions {
+    bootstrap?: Array<Address | string>
+    host?: string
+    port?: number
+    ephemeral?: boolean
+    firewalled?: boolean
+    keyPair?: KeyPair
+    anyPort?: boolean
+  }
+
+  export interface ConnectOptions {
+    keyPair?: KeyPair
+    localConnection?: boolean
+    fastOpen?: boolean
+  }
+
+  export interface QueryStream extends AsyncIterable<{ peers: Array<{ publicKey: Buffer, relayAddresses: Address[] }>, from: Address }> {
+    finished (): Promise<void>
+    destroy (): void
+  }
+
+  export default class HyperDHT extends EventEmitter {
+    constructor (options?: DHTOptions)
+    static keyPair (seed?: Uint8Array): KeyPair
+    static bootstrapper (port: number, host: string, options?: DHTOptions): HyperDHT
+    readonly defaultKeyPair: KeyPair
+    readonly destroyed: boolean
+    readonly listening: Set<Server>
+    readonly bootstrapNodes: Address[]
+    ready (): Promise<void>
+    address (): Address
+    createServer (options?: ServerOptions, onconnection?: (socket: NoiseSecretStream) => void): Server
+    connect (remotePublicKey: Uint8Array, options?: ConnectOptions): NoiseSecretStream
+    lookup (topic: Uint8Array): QueryStream
+    announce (topic: Uint8Array, keyPair: KeyPair, relayAddresses?: Address[]): QueryStream
+    unannounce (topic: Uint8Array, keyPair: KeyPair): Promise<void>
+    destroy (options?: { force?: boolean }): Promise<void>
+  }
+}
