@@ -1,0 +1,140 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { extname, join } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import type { z } from 'zod'
+import { ErrorCode, LumeError } from '@lume/types'
+import { childOf, leafKind } from './schema-walk.js'
+import { parseText } from './parse-text.js'
+import { isPlainObject, setIn, type Tree } from './tree.js'
+
+/** One source of configuration and the keys it set, each with where it came from. */
+export interface Layer {
+  tree: Tree
+  /** Dotted path → human-readable origin, e.g. `env LUME_RPC__PORT`. */
+  origins: Map<string, string>
+}
+
+/** The file extensions read from a config directory, in the order they are tried. */
+export const CONFIG_EXTENSIONS = ['.json', '.yaml', '.yml'] as const
+
+/** Canonicalise a path (schema spelling, any case) and return it with the leaf schema. */
+export function resolvePath (schema: z.ZodType, path: readonly string[], spell: (key: string) => string = (k) => k): { path: string[], schema: z.ZodType | undefined } {
+  let current: z.ZodType | undefined = schema
+  const out: string[] = []
+  for (const raw of path) {
+    const child = childOf(current, raw)
+    out.push(child.named ? child.key : spell(raw))
+    current = child.schema
+  }
+  return { path: out, schema: current }
+}
+
+/** A layer from a plain object (defaults, a parsed file), with keys put into the schema's spelling. */
+export function layerFromObject (value: unknown, schema: z.ZodType, origin: string): Layer {
+  const layer: Layer = { tree: {}, origins: new Map() }
+  const walk = (node: unknown, rawPath: string[]): void => {
+    if (isPlainObject(node) && Object.keys(node).length > 0) {
+      for (const [key, child] of Object.entries(node)) walk(child, [...rawPath, key])
+      return
+    }
+    if (rawPath.length === 0) return
+    const { path } = resolvePath(schema, rawPath)
+    setIn(layer.tree, path, node)
+    layer.origins.set(path.join('.'), origin)
+  }
+  walk(value, [])
+  return layer
+}
+
+/** Layers from every `*.json`, `*.yaml` and `*.yml` file in `dir`, in name order (later files win). A missing dir is no files. */
+export async function layersFromDir (dir: string, schema: z.ZodType): Promise<Layer[]> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw new LumeError(ErrorCode.CONFIG_UNREADABLE, `cannot read config directory ${dir}`, { cause: err })
+  }
+  const files = names.filter((n) => (CONFIG_EXTENSIONS as readonly string[]).includes(extname(n))).sort()
+  const layers: Layer[] = []
+  for (const name of files) {
+    const file = join(dir, name)
+    layers.push(layerFromObject(await readConfigFile(file), schema, `file ${file}`))
+  }
+  return layers
+}
+
+/** Parse one JSON or YAML config file into a plain object. */
+export async function readConfigFile (file: string): Promise<Tree> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw new LumeError(ErrorCode.CONFIG_UNREADABLE, `cannot read config file ${file}`, { cause: err })
+  }
+  let parsed: unknown
+  try {
+    parsed = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text)
+  } catch (err) {
+    throw new LumeError(ErrorCode.CONFIG_UNREADABLE, `config file ${file} is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`, { cause: err })
+  }
+  if (parsed === null || parsed === undefined) return {}
+  if (!isPlainObject(parsed)) throw new LumeError(ErrorCode.CONFIG_UNREADABLE, `config file ${file} must hold an object at the top level`)
+  return parsed
+}
+
+/**
+ * A layer from environment variables: `LUME_RPC__MAX_IN_FLIGHT=8` sets
+ * `rpc.maxInFlight` to the number 8 (`__` separates levels; case and `_`
+ * inside a key do not matter; text is parsed by the type the schema expects).
+ * Keys the schema does not name (record keys such as plugin names) become
+ * camelCase: `LUME_PLUGIN__REGISTRY__MAX_BYTES` sets `plugin.registry.maxBytes`.
+ */
+export function layerFromEnv (env: Record<string, string | undefined>, prefix: string, schema: z.ZodType): Layer {
+  const layer: Layer = { tree: {}, origins: new Map() }
+  const upperPrefix = prefix.toUpperCase()
+  for (const [name, text] of Object.entries(env)) {
+    if (text === undefined || !name.toUpperCase().startsWith(upperPrefix)) continue
+    const raw = name.slice(prefix.length).split('__').filter((p) => p !== '')
+    if (raw.length === 0) continue
+    const resolved = resolvePath(schema, raw, camelCase)
+    setIn(layer.tree, resolved.path, parseText(text, resolved.schema))
+    layer.origins.set(resolved.path.join('.'), `env ${name}`)
+  }
+  return layer
+}
+
+/**
+ * A layer from command-line flags: `--rpc.port=1234`, `--rpc.port 1234`,
+ * `--verbose` (true), `--no-verbose` (false). Arguments that are not flags
+ * are returned as positionals.
+ */
+export function layerFromArgv (argv: readonly string[], schema: z.ZodType): Layer & { positionals: string[] } {
+  const layer = { tree: {}, origins: new Map<string, string>(), positionals: [] as string[] }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === '--') { layer.positionals.push(...argv.slice(i + 1)); break }
+    if (!arg.startsWith('--') || arg.length === 2) { layer.positionals.push(arg); continue }
+    const eq = arg.indexOf('=')
+    let key = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
+    let text: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1)
+    let resolved = resolvePath(schema, key.split('.'))
+    if (text === undefined && key.startsWith('no-') && leafKind(resolved.schema) !== 'boolean') {
+      const negated = resolvePath(schema, key.slice(3).split('.'))
+      if (leafKind(negated.schema) === 'boolean') { key = key.slice(3); resolved = negated; text = 'false' }
+    }
+    if (text === undefined) {
+      const next = argv[i + 1]
+      if (leafKind(resolved.schema) !== 'boolean' && next !== undefined && !next.startsWith('--')) { text = next; i++ } else text = 'true'
+    }
+    setIn(layer.tree, resolved.path, parseText(text, resolved.schema))
+    layer.origins.set(resolved.path.join('.'), `flag --${key}`)
+  }
+  return layer
+}
+
+/** `MAX_DATA_BYTES` → `maxDataBytes`, for environment keys the schema does not spell for us. */
+function camelCase (key: string): string {
+  return key.toLowerCase().replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+}
