@@ -1,0 +1,22 @@
+/**
+ * @packageDocumentation
+ * A private HyperDHT on loopback with N peers — in this process for tests,
+ * or as child processes (each in a directory of its own) for demos and
+ * cross-process tests. Never touches the public bootstrap nodes.
+ *
+ * @example
+ * ```ts
+ * import { createTestnet } from '@lume/testnet'
+ *
+ * const testnet = await createTestnet({ peers: 5 })
+ * const [a, b] = testnet.peers
+ * console.log('round trip', await a.ping(b.publicKey), 'ms')
+ * await testnet.close()
+ * ```
+ */
+export { createTestnet, Testnet, type TestnetInit } from './lib/testnet.js'
+export { createProcessTestnet, ProcessTestnet, PeerProcess, type ProcessTestnetInit } from './lib/process-testnet.js'
+export { TestPeer, echo, type ConnectionHandler } from './lib/peer.js'
+export { createDHTNode, startBootstrapNodes, formatAddresses, parseAddresses, LOOPBACK } from './lib/dht.js'
+export type { PeerCommands, PeerCommand } from './lib/ipc.js'
+export { runDemo, type DemoOptions } from './lib/demo.js'

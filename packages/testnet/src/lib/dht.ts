@@ -1,0 +1,53 @@
+import HyperDHT, { type Address, type DHTOptions } from 'hyperdht'
+
+/** Testnets bind and talk on loopback only: never the public bootstrap nodes, never the LAN. */
+export const LOOPBACK = '127.0.0.1'
+
+/**
+ * A HyperDHT node on the given private bootstrap list, bound to loopback.
+ * Passing `bootstrap` always (even empty) keeps hyperdht from falling back to
+ * the public bootstrap nodes.
+ */
+export function createDHTNode (bootstrap: Address[], options: DHTOptions = {}): HyperDHT {
+  return new HyperDHT({ host: LOOPBACK, ...options, bootstrap })
+}
+
+/** Format addresses as `host:port` for config files and command lines. */
+export function formatAddresses (addresses: readonly Address[]): string[] {
+  return addresses.map((a) => `${a.host}:${a.port}`)
+}
+
+/** Parse `host:port` strings back into addresses. */
+export function parseAddresses (list: readonly string[]): Address[] {
+  return list.map((entry) => {
+    const i = entry.lastIndexOf(':')
+    const port = Number(entry.slice(i + 1))
+    if (i <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) throw new RangeError(`bootstrap address must be host:port, got "${entry}"`)
+    return { host: entry.slice(0, i), port }
+  })
+}
+
+/**
+ * Start `count` non-ephemeral DHT nodes that form the network's backbone.
+ * The first bootstraps from nobody; the rest from the first. Returns the
+ * nodes and the bootstrap list everyone else uses.
+ */
+export async function startBootstrapNodes (count: number): Promise<{ nodes: HyperDHT[], bootstrap: Address[] }> {
+  if (!Number.isInteger(count) || count < 2) throw new RangeError(`a testnet needs at least 2 bootstrap nodes (hyperdht cannot connect through 1), got ${count}`)
+  const nodes: HyperDHT[] = []
+  try {
+    const first = createDHTNode([], { ephemeral: false, firewalled: false })
+    nodes.push(first)
+    await first.ready()
+    const bootstrap: Address[] = [{ host: LOOPBACK, port: first.address().port }]
+    while (nodes.length < count) {
+      const node = createDHTNode(bootstrap, { ephemeral: false, firewalled: false })
+      nodes.push(node)
+      await node.ready()
+    }
+    return { nodes, bootstrap }
+  } catch (err) {
+    await Promise.allSettled(nodes.map((n) => n.destroy()))
+    throw err
+  }
+}
