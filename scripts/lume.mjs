@@ -3,7 +3,7 @@
 // (pinned pnpm, dependencies, builds, Debian packages the tests use), then
 // runs the task. Plain Node on purpose: it must work before anything is installed.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
@@ -17,7 +17,12 @@ const tasks = {
   test: () => {
     ensureSystemPackages()
     prepare()
-    run('pnpm', ['exec', 'turbo', 'run', 'test', 'typecheck', '--concurrency=2', '--output-logs=new-only', ...rest()])
+    const reportDir = join(root, '.reports')
+    rmSync(reportDir, { recursive: true, force: true })
+    const status = runStatus('pnpm', ['exec', 'turbo', 'run', 'test', 'typecheck', '--concurrency=2', ...rest()],
+      { ...env, LUME_TEST_REPORT_DIR: reportDir })
+    printSummary(reportDir)
+    process.exit(status)
   },
   /** Install, build, and run the local testnet demo. */
   demo: () => {
@@ -27,7 +32,7 @@ const tasks = {
   /** Install, build, and run the benchmarks. */
   bench: () => {
     prepare()
-    run('node', [join(root, 'bench/run.mjs'), ...rest()])
+    run('pnpm', ['--filter', '@lume/bench', 'run', 'bench', ...rest()])
   },
   /** Only install and build. */
   bootstrap: () => prepare()
@@ -88,9 +93,29 @@ function step (what, fn) {
 }
 
 function run (cmd, args, runEnv = env) {
+  const status = runStatus(cmd, args, runEnv)
+  if (status !== 0) process.exit(status)
+}
+
+function runStatus (cmd, args, runEnv = env) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: runEnv })
   if (result.error) fail(`${cmd}: ${result.error.message}`)
-  if (result.status !== 0) process.exit(result.status ?? 1)
+  return result.status ?? 1
+}
+
+/** One closing line over every package's vitest JSON report. */
+function printSummary (reportDir) {
+  const totals = { passed: 0, failed: 0, skipped: 0, packages: 0 }
+  const files = existsSync(reportDir) ? readdirSync(reportDir).filter((f) => f.endsWith('.json')) : []
+  for (const file of files) {
+    const report = JSON.parse(readFileSync(join(reportDir, file), 'utf8'))
+    totals.passed += report.numPassedTests
+    totals.failed += report.numFailedTests
+    totals.skipped += report.numPendingTests + (report.numTodoTests ?? 0)
+    totals.packages++
+  }
+  console.log(`lume: ${totals.packages} packages tested`)
+  console.log(`tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`)
 }
 
 function fail (message) {

@@ -1,4 +1,4 @@
-import { defineProject } from 'vitest/config'
+import { defineConfig } from 'vitest/config'
 import { projectConfig } from '../../scripts/vitest.base.ts'
 
-export default defineProject(projectConfig('types'))
+export default defineConfig(projectConfig('types'))

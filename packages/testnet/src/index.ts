@@ -20,3 +20,8 @@ export { TestPeer, echo, type ConnectionHandler } from './lib/peer.js'
 export { createDHTNode, startBootstrapNodes, formatAddresses, parseAddresses, LOOPBACK } from './lib/dht.js'
 export type { PeerCommands, PeerCommand } from './lib/ipc.js'
 export { runDemo, type DemoOptions } from './lib/demo.js'
+// The HyperDHT types this package's API uses (hyperdht ships none; ours are in typings/hyperdht.d.ts).
+export type {
+  default as HyperDHT, Address, DHTOptions, KeyPair as DHTKeyPair, NoiseSecretStream,
+  Server as DHTServer, ServerOptions, ConnectOptions, QueryStream
+} from 'hyperdht'

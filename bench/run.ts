@@ -1,0 +1,12 @@
+// Runs every *.bench.ts here in turn and prints Markdown tables for docs/benchmarks.md.
+import { readdirSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+
+const only = process.argv[2]
+const files = readdirSync(import.meta.dirname).filter((f) => f.endsWith('.bench.ts') && (only === undefined || f.includes(only))).sort()
+const cpu = cpus()[0]?.model ?? 'unknown CPU'
+console.log(`Lume benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB`)
+for (const file of files) {
+  console.log(`\n## ${file.replace('.bench.ts', '')}`)
+  await import(`./${file}`)
+}
