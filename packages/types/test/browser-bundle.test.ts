@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL, fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { bundleForBrowser } from '../../../scripts/test-helpers/browser-bundle.ts'
 import { describe, expect, it } from 'vitest'
 import { backend as sodium } from '../src/lib/ed25519-sodium.js'
 
@@ -12,22 +12,10 @@ import { backend as sodium } from '../src/lib/ed25519-sodium.js'
 describe('browser bundle', () => {
   it('has no node: imports, no sodium-native, and signs like the Node backend', async () => {
     const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url))
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['lume-source'],
-      write: false,
-      metafile: true,
-      logLevel: 'silent'
-    })
-    const inputs = Object.keys(result.metafile.inputs)
+    const { code, inputs, nodeImports } = await bundleForBrowser(entry)
     expect(inputs.some((i) => i.includes('ed25519-noble'))).toBe(true)
     expect(inputs.some((i) => i.includes('sodium'))).toBe(false)
-    const code = result.outputFiles[0]!.text
-    expect(code).not.toMatch(/from\s*["']node:/)
-    expect(code).not.toMatch(/require\(["'](node:)?(fs|crypto|path|os)["']\)/)
+    expect(nodeImports).toEqual([])
 
     // Run the browser bundle and check its signatures against libsodium.
     const dir = await mkdtemp(join(tmpdir(), 'lume-bundle-'))

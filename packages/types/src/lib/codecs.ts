@@ -77,3 +77,38 @@ export function cappedArray<T> (codec: Codec<T>, max: number): Codec<T[]> {
     }
   }
 }
+
+/** A value JSON can carry. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+
+const textEncoder = new TextEncoder()
+const textDecoder = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * JSON as UTF-8 bytes with a varint length: the generic codec for JSON-like
+ * values. Invalid UTF-8 or JSON from a peer decodes to a `BAD_FRAME` error
+ * (through {@link decode}), never an exception that escapes.
+ */
+export const jsonCodec: Codec<JsonValue> = {
+  preencode (state, value) {
+    c.uint8array.preencode(state, textEncoder.encode(JSON.stringify(value)))
+  },
+  encode (state, value) {
+    c.uint8array.encode(state, textEncoder.encode(JSON.stringify(value)))
+  },
+  decode (state) {
+    const bytes = c.uint8array.decode(state)
+    try {
+      return JSON.parse(textDecoder.decode(bytes)) as JsonValue
+    } catch (err) {
+      throw LumeError.badFrame('invalid JSON', err)
+    }
+  }
+}
+
+/** No body at all (zero bytes on the wire). */
+export const emptyCodec: Codec<null> = {
+  preencode () {},
+  encode () {},
+  decode () { return null }
+}

@@ -18,7 +18,10 @@ export interface CallContext {
   signal: AbortSignal
 }
 
-/** A method a plugin serves over RPC. */
+/**
+ * A method a plugin serves over RPC. Any answer can be signed by the relay
+ * when the caller asks for it (see docs/protocol.md, "RPC").
+ */
 export interface MethodDefinition<Req, Res> {
   /** The local name; the relay exposes it as `<plugin>.<name>`. Letters, digits, `_` and `-`. */
   name: string
@@ -28,8 +31,6 @@ export interface MethodDefinition<Req, Res> {
   response: Codec<Res>
   /** Serves one call. Throw a LumeError to send a typed error back. */
   handler (request: Req, context: CallContext): Res | Promise<Res>
-  /** Answer with the relay's signature over the request hash and the answer. @default false */
-  signed?: boolean
   /** Answers may be cached and re-served by other relays for this long. Unset: not cacheable. */
   cacheTtlMs?: number
   /** Largest request body accepted, in bytes. @default the relay's limit */

@@ -1,0 +1,30 @@
+/**
+ * @packageDocumentation
+ * Lume's RPC: typed methods over protomux-rpc on HyperDHT's encrypted streams
+ * (or any framed duplex stream), with answers a relay can sign and a client
+ * can verify, streaming with backpressure, and limits on everything a peer
+ * can send. See docs/protocol.md, "RPC".
+ *
+ * @example
+ * ```ts
+ * import { MethodRegistry, RpcConnection, defineMethod } from '@lume/rpc'
+ * import { jsonCodec } from '@lume/types'
+ *
+ * const echo = defineMethod({ name: 'demo.echo', request: jsonCodec, response: jsonCodec })
+ * const methods = new MethodRegistry()
+ * methods.register({ ...echo, handler: (value) => value })
+ *
+ * // server side, for each incoming HyperDHT connection:
+ * RpcConnection.open(socket, { methods, keyPair })
+ * // client side:
+ * const conn = RpcConnection.open(dht.connect(serverKey))
+ * const { value, answer } = await conn.callSigned(echo, { hello: 'world' })
+ * ```
+ */
+export { RpcConnection, nothing, type RpcConnectionInit, type CallOptions, type VerifiedAnswer, type FramedStream } from './lib/connection.js'
+export { MethodRegistry } from './lib/registry.js'
+export { defineMethod, assertMethodName, type MethodSpec, type UnaryMethod, type StreamMethod, type ServedMethod } from './lib/method.js'
+export { requestHash, answerMessage, signAnswer, verifyAnswer, type SignedAnswer } from './lib/signed-answer.js'
+export { resolveLimits, TRANSPORT_MAX_BYTES, type RpcLimits } from './lib/limits.js'
+export { requestEnvelope, responseEnvelope, type RequestEnvelope, type ResponseEnvelope } from './lib/messages.js'
+export { RPC_PROTOCOL, RPC_VERSION, ResponseKind, InternalMethod, DEFAULT_LIMITS } from './lib/constants.js'

@@ -1,0 +1,245 @@
+import ProtomuxRPC from 'protomux-rpc'
+import {
+  decode, encode, emptyCodec, ErrorCode, fromWireError, LumeError, silentLogger, uintCodec,
+  type KeyPair, type Logger
+} from '@lume/types'
+import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
+import { fromTransportError } from './errors.js'
+import { resolveLimits, type RpcLimits } from './limits.js'
+import { requestEnvelope, responseEnvelope, type ResponseEnvelope } from './messages.js'
+import type { MethodSpec } from './method.js'
+import { MethodRegistry } from './registry.js'
+import { serveRequest, serveStreamCancel, serveStreamNext, type ServeContext } from './serve.js'
+import { requestHash, verifyAnswer, type SignedAnswer } from './signed-answer.js'
+import { StreamTable } from './stream-table.js'
+import { ThrottledLog } from './throttled-log.js'
+
+/** A framed duplex stream, such as HyperDHT's NoiseSecretStream. */
+export interface FramedStream {
+  remotePublicKey?: Uint8Array | null
+  destroy (err?: Error): void
+  on (event: string, listener: (...args: unknown[]) => void): unknown
+  setKeepAlive?: (ms: number) => void
+  setTimeout?: (ms: number) => void
+}
+
+/** Options for {@link RpcConnection.open}. */
+export interface RpcConnectionInit {
+  /** Serve these methods to the peer. @default none (client only) */
+  methods?: MethodRegistry
+  /** Sign answers with this key pair when asked. @default never sign */
+  keyPair?: KeyPair
+  /** The peer's public key, if the stream does not carry `remotePublicKey`. */
+  remotePublicKey?: Uint8Array
+  limits?: Partial<RpcLimits>
+  logger?: Logger
+}
+
+/** Options for one call. */
+export interface CallOptions {
+  /** Fail with `TIMEOUT` after this. @default limits.callTimeoutMs */
+  timeoutMs?: number
+  /** Cancel the call (fails with `ABORTED`). */
+  signal?: AbortSignal
+}
+
+/** A signed answer and its decoded value. */
+export interface VerifiedAnswer<Res> {
+  value: Res
+  answer: SignedAnswer
+}
+
+/**
+ * One RPC channel on one connection, in both directions: it serves the
+ * methods of its registry (if any) and calls the peer's.
+ *
+ * @example
+ * ```ts
+ * const conn = RpcConnection.open(socket)
+ * const info = await conn.call(infoSpec, null)
+ * ```
+ */
+export class RpcConnection {
+  /** The peer's public key (32 bytes, or empty when unknown). */
+  readonly remotePublicKey: Uint8Array
+  readonly limits: RpcLimits
+  private readonly rpc: ProtomuxRPC
+  private readonly stream: FramedStream
+  private readonly serveContext: ServeContext
+  private readonly closedController = new AbortController()
+  private readonly stopListening: () => void
+  private closing: Promise<void> | null = null
+
+  private constructor (stream: FramedStream, init: RpcConnectionInit) {
+    this.stream = stream
+    this.limits = resolveLimits(init.limits)
+    this.remotePublicKey = init.remotePublicKey ?? stream.remotePublicKey ?? new Uint8Array(0)
+    this.rpc = new ProtomuxRPC(stream, { protocol: RPC_PROTOCOL, valueEncoding: null })
+    const methods = init.methods ?? new MethodRegistry()
+    const logger = init.logger ?? silentLogger
+    this.serveContext = {
+      methods,
+      keyPair: init.keyPair ?? null,
+      limits: this.limits,
+      logger,
+      peerFaults: new ThrottledLog(logger),
+      streams: new StreamTable(this.limits.maxStreams, this.limits.streamIdleMs),
+      remotePublicKey: this.remotePublicKey,
+      running: new Set()
+    }
+    const ctx = this.serveContext
+    this.rpc.respond(InternalMethod.PING, {}, () => encode(responseEnvelope, { kind: ResponseKind.OK, body: new Uint8Array(0), signature: null }))
+    this.rpc.respond(InternalMethod.STREAM_NEXT, {}, async (raw) => await serveStreamNext(ctx, raw))
+    this.rpc.respond(InternalMethod.STREAM_CANCEL, {}, (raw) => serveStreamCancel(ctx, raw))
+    for (const name of methods.names()) this.serve(name)
+    // Methods registered later are callable on this connection too.
+    this.stopListening = methods.onRegister((name) => this.serve(name))
+    this.rpc.on('close', () => this.onClosed())
+    stream.on('error', () => {}) // reported through 'close'; an unhandled 'error' would crash the process
+    stream.on('close', () => this.onClosed())
+    if (this.limits.keepAliveMs > 0) stream.setKeepAlive?.(this.limits.keepAliveMs)
+    if (this.limits.idleTimeoutMs > 0) stream.setTimeout?.(this.limits.idleTimeoutMs)
+  }
+
+  /** Open the RPC channel on `stream` (a framed stream, e.g. a HyperDHT connection). */
+  static open (stream: FramedStream, init: RpcConnectionInit = {}): RpcConnection {
+    return new RpcConnection(stream, init)
+  }
+
+  get [Symbol.toStringTag] (): string {
+    return 'RpcConnection'
+  }
+
+  /** True once the channel or its stream has closed. */
+  get closed (): boolean {
+    return this.closedController.signal.aborted
+  }
+
+  /** Aborted when the connection closes: pass it on to work that should stop with it. */
+  get signal (): AbortSignal {
+    return this.closedController.signal
+  }
+
+  /** Call `spec.name` and decode its answer. */
+  async call<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions = {}): Promise<Res> {
+    const answer = await this.request(spec.name, encode(spec.request, value), false, options)
+    if (answer.kind !== ResponseKind.OK) throw LumeError.badFrame(`${spec.name}: expected an answer, got a stream`)
+    return decode(spec.response, answer.body)
+  }
+
+  /**
+   * Call and require the peer's signature over (request hash, answer, time).
+   * Fails with `BAD_SIGNATURE` if it is missing or does not verify against
+   * the peer's key and *this* request.
+   */
+  async callSigned<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions = {}): Promise<VerifiedAnswer<Res>> {
+    const body = encode(spec.request, value)
+    const response = await this.request(spec.name, body, true, options)
+    if (response.kind !== ResponseKind.OK || response.signature === null) throw LumeError.badSignature(`${spec.name}: answer is not signed`)
+    const answer: SignedAnswer = {
+      relayPublicKey: this.remotePublicKey,
+      requestHash: requestHash(spec.name, body),
+      body: response.body,
+      timestamp: response.signature.timestamp,
+      signature: response.signature.signature
+    }
+    if (!verifyAnswer(answer, answer.requestHash)) throw LumeError.badSignature(`${spec.name}: answer`)
+    return { value: decode(spec.response, response.body), answer }
+  }
+
+  /**
+   * Call a streaming method. Chunks are pulled as the loop consumes them,
+   * with up to `prefetch` pulls ahead (backpressure: a slow consumer slows the
+   * server down, nothing piles up). Breaking out of the loop cancels the stream.
+   */
+  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number } = {}): AsyncGenerator<Res> {
+    const first = await this.request(spec.name, encode(spec.request, value), false, options)
+    if (first.kind !== ResponseKind.STREAM) throw LumeError.badFrame(`${spec.name}: expected a stream`)
+    const id = encode(uintCodec, first.streamId)
+    const pulls: Array<Promise<ResponseEnvelope>> = []
+    const prefetch = Math.max(1, options.prefetch ?? 4)
+    let done = false
+    try {
+      while (true) {
+        while (pulls.length < prefetch) pulls.push(this.request(InternalMethod.STREAM_NEXT, id, false, { timeoutMs: options.timeoutMs }, true))
+        const next = await (pulls.shift() as Promise<ResponseEnvelope>)
+        if (next.kind === ResponseKind.END) { done = true; return }
+        if (next.kind !== ResponseKind.OK) throw LumeError.badFrame(`${spec.name}: bad stream chunk`)
+        yield decode(spec.response, next.body)
+      }
+    } finally {
+      for (const p of pulls) p.catch(() => {})
+      if (!done && !this.closed) {
+        this.rpc.request(InternalMethod.STREAM_CANCEL, id, { timeout: this.limits.callTimeoutMs }).catch(() => {})
+      }
+    }
+  }
+
+  /** Round-trip time to the peer in ms (an application-level ping). */
+  async ping (options: CallOptions = {}): Promise<number> {
+    const started = performance.now()
+    await this.request(InternalMethod.PING, new Uint8Array(0), false, options, true)
+    return performance.now() - started
+  }
+
+  /** Stop serving, let calls in flight finish (up to `graceMs`), then close the stream. Idempotent. */
+  async close (graceMs = 5000): Promise<void> {
+    this.closing ??= (async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([this.rpc.end(), new Promise((resolve) => { timer = setTimeout(resolve, graceMs) })])
+      clearTimeout(timer)
+      this.destroy()
+    })()
+    return await this.closing
+  }
+
+  /** Close at once; calls in flight fail with `CONNECTION_FAILED`. */
+  destroy (err?: Error): void {
+    this.rpc.destroy(err)
+    this.stream.destroy(err)
+    this.onClosed()
+  }
+
+  private serve (name: string): void {
+    this.rpc.respond(name, {}, async (raw) => await serveRequest(this.serveContext, name, raw))
+  }
+
+  private async request (name: string, body: Uint8Array, sign: boolean, options: CallOptions, raw = false): Promise<ResponseEnvelope> {
+    if (this.closed) throw LumeError.closed('connection')
+    const bytes = raw ? body : encode(requestEnvelope, { sign, body })
+    if (bytes.byteLength > this.limits.maxRequestBytes) throw LumeError.tooLarge(`request to ${name}`, bytes.byteLength, this.limits.maxRequestBytes)
+    const timeoutMs = options.timeoutMs ?? this.limits.callTimeoutMs
+    const signal = options.signal
+    if (signal?.aborted === true) throw LumeError.aborted(name, signal.reason)
+    let onAbort: (() => void) | undefined
+    const aborted = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(LumeError.aborted(name, signal?.reason))
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+    try {
+      const reply = await Promise.race([this.rpc.request(name, bytes, { timeout: timeoutMs }), aborted])
+      const envelope = decode(responseEnvelope, reply)
+      if (envelope.kind === ResponseKind.ERROR) throw fromWireError(envelope.error)
+      return envelope
+    } catch (err) {
+      if (LumeError.isInstance(err)) {
+        if (err.code === ErrorCode.TIMEOUT && err.details.remote !== true) throw LumeError.timeout(name, timeoutMs)
+        throw err
+      }
+      throw fromTransportError(err, name)
+    } finally {
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  private onClosed (): void {
+    if (this.closedController.signal.aborted) return
+    this.closedController.abort(LumeError.closed('connection'))
+    this.stopListening()
+    this.serveContext.streams.closeAll()
+    for (const handler of this.serveContext.running) handler.abort(LumeError.closed('connection'))
+  }
+}
+
+/** The built-in empty codec, for methods that take or return nothing. */
+export const nothing = emptyCodec

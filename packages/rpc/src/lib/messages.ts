@@ -1,0 +1,93 @@
+import c from 'compact-encoding'
+import { LumeError, wireErrorCodec, type Codec, type EncodingState, type WireError } from '@lume/types'
+import { AnswerFlag, RequestFlag, ResponseKind, RPC_VERSION } from './constants.js'
+
+/** A request as carried in protomux-rpc's value: `version u8 ‖ flags u8 ‖ body (rest)`. */
+export interface RequestEnvelope {
+  sign: boolean
+  body: Uint8Array
+}
+
+/** A response as carried in protomux-rpc's value: `version u8 ‖ kind u8 ‖ …`. */
+export type ResponseEnvelope =
+  | { kind: typeof ResponseKind.OK, body: Uint8Array, signature: { timestamp: number, signature: Uint8Array } | null }
+  | { kind: typeof ResponseKind.ERROR, error: WireError }
+  | { kind: typeof ResponseKind.STREAM, streamId: number }
+  | { kind: typeof ResponseKind.END }
+
+function checkVersion (state: EncodingState): void {
+  const version = c.uint8.decode(state)
+  if (version !== RPC_VERSION) throw LumeError.badFrame(`unsupported RPC version ${version}`)
+}
+
+/** Codec of {@link RequestEnvelope}. */
+export const requestEnvelope: Codec<RequestEnvelope> = {
+  preencode (state, m) {
+    state.end += 2
+    c.raw.preencode(state, m.body)
+  },
+  encode (state, m) {
+    c.uint8.encode(state, RPC_VERSION)
+    c.uint8.encode(state, m.sign ? RequestFlag.SIGN : 0)
+    c.raw.encode(state, m.body)
+  },
+  decode (state) {
+    checkVersion(state)
+    const flags = c.uint8.decode(state)
+    return { sign: (flags & RequestFlag.SIGN) !== 0, body: c.raw.decode(state) }
+  }
+}
+
+/** Codec of {@link ResponseEnvelope}. */
+export const responseEnvelope: Codec<ResponseEnvelope> = {
+  preencode (state, m) {
+    state.end += 2
+    switch (m.kind) {
+      case ResponseKind.OK:
+        state.end += 1
+        c.uint8array.preencode(state, m.body)
+        if (m.signature !== null) {
+          c.uint.preencode(state, m.signature.timestamp)
+          c.fixed64.preencode(state, m.signature.signature)
+        }
+        break
+      case ResponseKind.ERROR: wireErrorCodec.preencode(state, m.error); break
+      case ResponseKind.STREAM: c.uint.preencode(state, m.streamId); break
+      case ResponseKind.END: break
+    }
+  },
+  encode (state, m) {
+    c.uint8.encode(state, RPC_VERSION)
+    c.uint8.encode(state, m.kind)
+    switch (m.kind) {
+      case ResponseKind.OK:
+        c.uint8.encode(state, m.signature === null ? 0 : AnswerFlag.SIGNED)
+        c.uint8array.encode(state, m.body)
+        if (m.signature !== null) {
+          c.uint.encode(state, m.signature.timestamp)
+          c.fixed64.encode(state, m.signature.signature)
+        }
+        break
+      case ResponseKind.ERROR: wireErrorCodec.encode(state, m.error); break
+      case ResponseKind.STREAM: c.uint.encode(state, m.streamId); break
+      case ResponseKind.END: break
+    }
+  },
+  decode (state) {
+    checkVersion(state)
+    const kind = c.uint8.decode(state)
+    switch (kind) {
+      case ResponseKind.OK: {
+        const flags = c.uint8.decode(state)
+        const body = c.uint8array.decode(state)
+        if ((flags & AnswerFlag.SIGNED) === 0) return { kind, body, signature: null }
+        const timestamp = c.uint.decode(state)
+        return { kind, body, signature: { timestamp, signature: c.fixed64.decode(state) } }
+      }
+      case ResponseKind.ERROR: return { kind, error: wireErrorCodec.decode(state) }
+      case ResponseKind.STREAM: return { kind, streamId: c.uint.decode(state) }
+      case ResponseKind.END: return { kind }
+      default: throw LumeError.badFrame(`unknown response kind ${kind}`)
+    }
+  }
+}
