@@ -28,3 +28,4 @@ export { requestHash, answerMessage, signAnswer, verifyAnswer, type SignedAnswer
 export { resolveLimits, TRANSPORT_MAX_BYTES, type RpcLimits } from './lib/limits.js'
 export { requestEnvelope, responseEnvelope, type RequestEnvelope, type ResponseEnvelope } from './lib/messages.js'
 export { RPC_PROTOCOL, RPC_VERSION, ResponseKind, InternalMethod, DEFAULT_LIMITS } from './lib/constants.js'
+export { CoreMethods, verifyBroadcast, rawBytesCodec, MAX_BROADCAST_RELAYS, type RelayInfo, type BroadcastRequest, type BroadcastEntry, type VerifiedBroadcastEntry } from './lib/core-methods.js'

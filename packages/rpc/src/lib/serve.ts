@@ -1,4 +1,4 @@
-import { decode, encode, ErrorCode, LumeError, uintCodec, type CallContext, type KeyPair, type Logger } from '@lume/types'
+import { decode, encode, ErrorCode, LumeError, toHex, uintCodec, type CallContext, type KeyPair, type Logger } from '@lume/types'
 import { ResponseKind } from './constants.js'
 import { toWireError } from './errors.js'
 import { requestEnvelope, responseEnvelope, type ResponseEnvelope } from './messages.js'
@@ -34,7 +34,7 @@ export async function serveRequest (ctx: ServeContext, name: string, raw: Uint8A
   } catch (err) {
     if (!LumeError.isInstance(err)) ctx.logger.error({ method: name, err }, 'handler failed')
     else if (err.code === ErrorCode.BAD_FRAME || err.code === ErrorCode.TOO_LARGE || err.code === ErrorCode.RATE_LIMITED) {
-      ctx.peerFaults.warn(err.code, { method: name, code: err.code, peer: hex(ctx.remotePublicKey) }, err.message)
+      ctx.peerFaults.warn(err.code, { method: name, code: err.code, peer: toHex(ctx.remotePublicKey.subarray(0, 8)) }, err.message)
     }
     return encode(responseEnvelope, { kind: ResponseKind.ERROR, error: toWireError(err, name) })
   }
@@ -122,9 +122,3 @@ export function serveStreamCancel (ctx: ServeContext, raw: Uint8Array): Uint8Arr
   return encode(responseEnvelope, { kind: ResponseKind.END })
 }
 
-
-function hex (bytes: Uint8Array): string {
-  let out = ''
-  for (const b of bytes.subarray(0, 8)) out += b.toString(16).padStart(2, '0')
-  return out
-}

@@ -1,0 +1,23 @@
+/**
+ * @packageDocumentation
+ * The Lume relay: a HyperDHT server on its own key that serves RPC from
+ * plugins (plus `core.ping`, `core.info`, `rpc.broadcast`), with a CLI,
+ * `lume-relay`. Plugins get a scoped {@link @lume/types!PluginAPI}.
+ *
+ * @example
+ * ```ts
+ * import { createRelay } from '@lume/relay'
+ * import { keyPairFromMnemonic, PLUGIN_API_VERSION, jsonCodec } from '@lume/types'
+ *
+ * const relay = await createRelay({
+ *   keyPair: keyPairFromMnemonic(mnemonic),
+ *   bootstrap: [{ host: '127.0.0.1', port: 49737 }],
+ *   plugins: [{
+ *     name: 'hello', apiVersion: PLUGIN_API_VERSION,
+ *     start (api) { api.registerMethod({ name: 'greet', request: jsonCodec, response: jsonCodec, handler: (who) => `hello ${who}` }) }
+ *   }]
+ * })
+ * ```
+ */
+export { createRelay, Relay, type RelayInit } from './lib/relay.js'
+export { RELAY_VERSION } from './lib/version.js'
