@@ -1,8 +1,8 @@
-import HyperDHT, { type Address, type KeyPair, type Server } from 'hyperdht'
+import HyperDHT, { type Address, type KeyPair as DHTKeyPair, type Server } from 'hyperdht'
 import { MethodRegistry, type RpcConnection, type RpcLimits } from '@lume/rpc'
 import {
   LUME_TOPIC, LumeError, TypedEventTarget, silentLogger, toHex,
-  type Closable, type Logger, type PeerConnection, type Plugin, type RelayEvents
+  type Closable, type KeyPair, type Logger, type PeerConnection, type Plugin, type RelayEvents
 } from '@lume/types'
 import { ConnectionTable } from './connections.js'
 import { registerCoreMethods } from './core-methods.js'
@@ -68,6 +68,7 @@ export class Relay implements Closable {
   readonly methods = new MethodRegistry()
   readonly dht: HyperDHT
   private readonly init: RelayInit
+  private readonly keyPair: DHTKeyPair
   private readonly logger: Logger
   private readonly server: Server
   private readonly connections: ConnectionTable
@@ -79,10 +80,11 @@ export class Relay implements Closable {
   /** @internal Use {@link createRelay}. */
   constructor (init: RelayInit) {
     this.init = init
+    this.keyPair = { publicKey: Buffer.from(init.keyPair.publicKey), secretKey: Buffer.from(init.keyPair.secretKey) }
     this.logger = init.logger ?? silentLogger
     this.events.onListenerError = (err, type) => this.logger.error({ err, event: type }, 'event listener failed')
     this.dht = new HyperDHT({ bootstrap: init.bootstrap, host: init.host ?? '0.0.0.0', ...(init.port === undefined ? {} : { port: init.port }) })
-    this.connections = new ConnectionTable(this.dht, init.keyPair, this.methods, init.limits ?? {}, this.logger, {
+    this.connections = new ConnectionTable(this.dht, this.keyPair, this.methods, init.limits ?? {}, this.logger, {
       onOpen: (peer) => {
         this.peers.add(peer)
         this.plugins.onConnection(peer)
@@ -142,7 +144,7 @@ export class Relay implements Closable {
   /** @internal Listen, announce, start plugins. */
   async start (): Promise<void> {
     await this.dht.ready()
-    await this.server.listen(this.init.keyPair)
+    await this.server.listen(this.keyPair)
     this.logger.info({ publicKey: this.publicKeyHex, port: this.dht.address().port }, 'relay listening')
     await this.plugins.startAll(this.init.plugins ?? [])
     if (this.init.announce !== false) {
@@ -184,7 +186,7 @@ export class Relay implements Closable {
 
   private async announce (): Promise<void> {
     try {
-      await this.dht.announce(LUME_TOPIC, this.init.keyPair).finished()
+      await this.dht.announce(LUME_TOPIC, this.keyPair).finished()
       this.logger.debug('announced on the Lume topic')
     } catch (err) {
       this.logger.warn({ err }, 'announcing on the Lume topic failed; will retry')

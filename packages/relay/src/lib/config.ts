@@ -1,0 +1,37 @@
+import { z } from 'zod'
+
+const level = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+
+/**
+ * The relay's configuration, as read by `lume-relay` from `<dir>/*.yaml|json`,
+ * `LUME_*` environment variables and flags. See docs/relay.md for every key.
+ */
+export const relayConfigSchema = z.object({
+  dht: z.object({
+    /** `host:port` bootstrap nodes; empty = HyperDHT's public ones. */
+    bootstrap: z.array(z.string()).default([]),
+    /** Bind address; when every bootstrap node is on loopback, loopback is the default. */
+    host: z.string().optional(),
+    /** UDP port; 0 = any. */
+    port: z.number().int().min(0).max(65535).default(0)
+  }).prefault({}),
+  /** Announce on the Lume topic. */
+  announce: z.boolean().default(true),
+  /** Plugins to load: package names or paths (relative to the relay directory). */
+  plugins: z.array(z.string()).default([]),
+  /** Per-plugin settings: `plugin.<name>.<key>`. */
+  plugin: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  rpc: z.object({
+    maxRequestBytes: z.number().int().positive().optional(),
+    maxResponseBytes: z.number().int().positive().optional(),
+    maxInFlight: z.number().int().positive().optional(),
+    handlerTimeoutMs: z.number().int().positive().optional(),
+    idleTimeoutMs: z.number().int().min(0).optional()
+  }).prefault({}),
+  log: z.object({ level: level.default('info') }).prefault({}),
+  /** How long shutdown waits for requests in flight, ms. */
+  shutdownGraceMs: z.number().int().min(0).default(5000)
+})
+
+/** The validated relay configuration. */
+export type RelayConfig = z.output<typeof relayConfigSchema>

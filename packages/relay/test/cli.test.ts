@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm, stat, writeFile, readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
+import { isValidMnemonic, keyPairFromMnemonic, toHex } from '@lume/types'
+
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+const run = (args: string[], env: Record<string, string> = {}): ChildProcess =>
+  spawn(process.execPath, ['--conditions=lume-source', '--import', tsx, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+
+async function finish (child: ChildProcess): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  return { code, stdout, stderr }
+}
+
+describe('lume-relay CLI', () => {
+  let testnet: Testnet
+  let dir: string
+  let bootstrap: string
+  beforeAll(async () => {
+    testnet = await createTestnet()
+    bootstrap = formatAddresses(testnet.bootstrap).join(',')
+    dir = await mkdtemp(join(tmpdir(), 'lume-relay-cli-'))
+  })
+  afterAll(async () => {
+    await testnet?.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('keygen prints a valid mnemonic and its key', async () => {
+    const { code, stdout } = await finish(run(['keygen']))
+    expect(code).toBe(0)
+    const mnemonic = /mnemonic: +(.+)/.exec(stdout)![1]!
+    expect(isValidMnemonic(mnemonic)).toBe(true)
+    expect(stdout).toContain(toHex(keyPairFromMnemonic(mnemonic).publicKey))
+  })
+
+  it('start creates a 0600 identity, loads plugins by path, answers ping from a second process, and stops on SIGTERM', async () => {
+    const relayDir = join(dir, 'relay')
+    const plugin = fileURLToPath(new URL('./fixtures/hello-plugin.ts', import.meta.url))
+    await rm(relayDir, { recursive: true, force: true })
+    const { mkdir } = await import('node:fs/promises')
+    await mkdir(relayDir, { recursive: true })
+    await writeFile(join(relayDir, 'config.yaml'), `plugins:\n  - ${plugin}\n  - ./missing-plugin.js\nplugin:\n  hello:\n    greeting: hey\n`)
+    const relay = run(['start', '--dir', relayDir, `--dht.bootstrap=${bootstrap}`, '--announce=false'], { LUME_LOG__LEVEL: 'warn' })
+    const output = finish(relay)
+    try {
+      const lines = createInterface({ input: relay.stdout! })
+      const key = await new Promise<string>((resolve, reject) => {
+        lines.on('line', (line) => { const m = /listening as ([0-9a-f]{64})/.exec(line); if (m !== null) resolve(m[1]!) })
+        relay.once('exit', (code) => reject(new Error(`relay exited early with ${code}`)))
+      })
+      const mode = (await stat(join(relayDir, 'identity'))).mode & 0o777
+      expect(mode).toBe(0o600)
+      expect(toHex(keyPairFromMnemonic(await readFile(join(relayDir, 'identity'), 'utf8')).publicKey)).toBe(key)
+
+      const pinged = await finish(run(['ping', key, `--dht.bootstrap=${bootstrap}`, '--count=2']))
+      expect(pinged.stderr).toBe('')
+      expect(pinged.code).toBe(0)
+      expect(pinged.stdout).toMatch(/core\.ping: [\d.]+ ms/)
+      expect(pinged.stdout).toContain('plugins [hello]')
+      expect(pinged.stdout).toContain('hello.greet')
+
+      const info = await finish(run(['info', '--dir', relayDir]))
+      expect(info.stdout).toContain(`public key: ${key}`)
+      expect(info.stdout).toMatch(/plugins = .*\(file .*config\.yaml\)/)
+    } finally {
+      relay.kill('SIGTERM')
+    }
+    const { code, stdout, stderr } = await output
+    expect(code).toBe(0)
+    expect(stdout).toContain('stopped')
+    // The plugin that does not exist was reported by name; the relay ran anyway.
+    expect(stderr).toContain('missing-plugin.js could not be loaded')
+  }, 60_000)
+
+  it('refuses invalid configuration, naming the key and where it came from', async () => {
+    const { code, stderr } = await finish(run(['start', '--dir', join(dir, 'bad'), '--dht.port=99999']))
+    expect(code).toBe(1)
+    expect(stderr).toContain('CONFIG_INVALID')
+    expect(stderr).toMatch(/dht\.port: .*\(from flag --dht\.port\)/)
+  })
+
+  it('ping of a relay that is not there fails with a clear error, not a hang', async () => {
+    const { code, stderr } = await finish(run(['ping', '11'.repeat(32), `--dht.bootstrap=${bootstrap}`]))
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/lume-relay ping: (CONNECTION_FAILED|TIMEOUT)/)
+  }, 30_000)
+})
