@@ -6,10 +6,12 @@ import {
 import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
 import { fromTransportError } from './errors.js'
 import { resolveLimits, type RpcLimits } from './limits.js'
-import { requestEnvelope, responseEnvelope, type ResponseEnvelope } from './messages.js'
+import { responseEnvelope, type ResponseEnvelope } from './messages.js'
 import type { MethodSpec } from './method.js'
 import { MethodRegistry } from './registry.js'
-import { serveRequest, serveStreamCancel, serveStreamNext, type ServeContext } from './serve.js'
+import { abortCall, serveRequest, serveStreamCancel, serveStreamNext, type ServeContext } from './serve.js'
+import { encodeRequest } from './answer-encoding.js'
+import { Deadlines, resolutionFor } from './deadlines.js'
 import { requestHash, verifyAnswer, type SignedAnswer } from './signed-answer.js'
 import { StreamTable } from './stream-table.js'
 import { ThrottledLog } from './throttled-log.js'
@@ -67,6 +69,8 @@ export class RpcConnection {
   private readonly stream: FramedStream
   private readonly serveContext: ServeContext
   private readonly closedController = new AbortController()
+  /** Deadlines of our own calls. */
+  private readonly callDeadlines: Deadlines
   private readonly stopListening: () => void
   private closing: Promise<void> | null = null
 
@@ -85,11 +89,13 @@ export class RpcConnection {
       peerFaults: new ThrottledLog(logger),
       streams: new StreamTable(this.limits.maxStreams, this.limits.streamIdleMs),
       remotePublicKey: this.remotePublicKey,
-      running: new Set()
+      running: new Set(),
+      deadlines: new Deadlines(resolutionFor(this.limits.handlerTimeoutMs))
     }
+    this.callDeadlines = new Deadlines(resolutionFor(this.limits.callTimeoutMs))
     const ctx = this.serveContext
     this.rpc.respond(InternalMethod.PING, {}, () => encode(responseEnvelope, { kind: ResponseKind.OK, body: new Uint8Array(0), signature: null }))
-    this.rpc.respond(InternalMethod.STREAM_NEXT, {}, async (raw) => await serveStreamNext(ctx, raw))
+    this.rpc.respond(InternalMethod.STREAM_NEXT, {}, (raw) => serveStreamNext(ctx, raw))
     this.rpc.respond(InternalMethod.STREAM_CANCEL, {}, (raw) => serveStreamCancel(ctx, raw))
     for (const name of methods.names()) this.serve(name)
     // Methods registered later are callable on this connection too.
@@ -122,7 +128,7 @@ export class RpcConnection {
 
   /** Call `spec.name` and decode its answer. */
   async call<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions = {}): Promise<Res> {
-    const answer = await this.request(spec.name, encode(spec.request, value), false, options)
+    const answer = await this.request(spec.name, encodeRequest(spec.request, value, false), options)
     if (answer.kind !== ResponseKind.OK) throw LumeError.badFrame(`${spec.name}: expected an answer, got a stream`)
     return decode(spec.response, answer.body)
   }
@@ -133,8 +139,9 @@ export class RpcConnection {
    * the peer's key and *this* request.
    */
   async callSigned<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions = {}): Promise<VerifiedAnswer<Res>> {
-    const body = encode(spec.request, value)
-    const response = await this.request(spec.name, body, true, options)
+    const bytes = encodeRequest(spec.request, value, true)
+    const body = bytes.subarray(2)
+    const response = await this.request(spec.name, bytes, options)
     if (response.kind !== ResponseKind.OK || response.signature === null) throw LumeError.badSignature(`${spec.name}: answer is not signed`)
     const answer: SignedAnswer = {
       relayPublicKey: this.remotePublicKey,
@@ -153,7 +160,7 @@ export class RpcConnection {
    * server down, nothing piles up). Breaking out of the loop cancels the stream.
    */
   async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number } = {}): AsyncGenerator<Res> {
-    const first = await this.request(spec.name, encode(spec.request, value), false, options)
+    const first = await this.request(spec.name, encodeRequest(spec.request, value, false), options)
     if (first.kind !== ResponseKind.STREAM) throw LumeError.badFrame(`${spec.name}: expected a stream`)
     const id = encode(uintCodec, first.streamId)
     const pulls: Array<Promise<ResponseEnvelope>> = []
@@ -161,7 +168,7 @@ export class RpcConnection {
     let done = false
     try {
       while (true) {
-        while (pulls.length < prefetch) pulls.push(this.request(InternalMethod.STREAM_NEXT, id, false, { timeoutMs: options.timeoutMs }, true))
+        while (pulls.length < prefetch) pulls.push(this.request(InternalMethod.STREAM_NEXT, id, { timeoutMs: options.timeoutMs }))
         const next = await (pulls.shift() as Promise<ResponseEnvelope>)
         if (next.kind === ResponseKind.END) { done = true; return }
         if (next.kind !== ResponseKind.OK) throw LumeError.badFrame(`${spec.name}: bad stream chunk`)
@@ -178,7 +185,7 @@ export class RpcConnection {
   /** Round-trip time to the peer in ms (an application-level ping). */
   async ping (options: CallOptions = {}): Promise<number> {
     const started = performance.now()
-    await this.request(InternalMethod.PING, new Uint8Array(0), false, options, true)
+    await this.request(InternalMethod.PING, new Uint8Array(0), options)
     return performance.now() - started
   }
 
@@ -201,35 +208,26 @@ export class RpcConnection {
   }
 
   private serve (name: string): void {
-    this.rpc.respond(name, {}, async (raw) => await serveRequest(this.serveContext, name, raw))
+    this.rpc.respond(name, {}, (raw) => serveRequest(this.serveContext, name, raw))
   }
 
-  private async request (name: string, body: Uint8Array, sign: boolean, options: CallOptions, raw = false): Promise<ResponseEnvelope> {
+  /** Send an encoded request value and decode the response envelope (errors thrown as LumeErrors). */
+  private async request (name: string, bytes: Uint8Array, options: CallOptions): Promise<ResponseEnvelope> {
     if (this.closed) throw LumeError.closed('connection')
-    const bytes = raw ? body : encode(requestEnvelope, { sign, body })
     if (bytes.byteLength > this.limits.maxRequestBytes) throw LumeError.tooLarge(`request to ${name}`, bytes.byteLength, this.limits.maxRequestBytes)
     const timeoutMs = options.timeoutMs ?? this.limits.callTimeoutMs
     const signal = options.signal
     if (signal?.aborted === true) throw LumeError.aborted(name, signal.reason)
-    let onAbort: (() => void) | undefined
-    const aborted = new Promise<never>((_resolve, reject) => {
-      onAbort = () => reject(LumeError.aborted(name, signal?.reason))
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
+    let reply: Uint8Array
     try {
-      const reply = await Promise.race([this.rpc.request(name, bytes, { timeout: timeoutMs }), aborted])
-      const envelope = decode(responseEnvelope, reply)
-      if (envelope.kind === ResponseKind.ERROR) throw fromWireError(envelope.error)
-      return envelope
+      // No protomux-rpc timeout: one coarse timer serves every call (see Deadlines).
+      reply = await this.callDeadlines.race(this.rpc.request(name, bytes), timeoutMs, () => LumeError.timeout(name, timeoutMs), signal, () => LumeError.aborted(name, signal?.reason))
     } catch (err) {
-      if (LumeError.isInstance(err)) {
-        if (err.code === ErrorCode.TIMEOUT && err.details.remote !== true) throw LumeError.timeout(name, timeoutMs)
-        throw err
-      }
       throw fromTransportError(err, name)
-    } finally {
-      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
     }
+    const envelope = decode(responseEnvelope, reply)
+    if (envelope.kind === ResponseKind.ERROR) throw fromWireError(envelope.error)
+    return envelope
   }
 
   private onClosed (): void {
@@ -237,7 +235,9 @@ export class RpcConnection {
     this.closedController.abort(LumeError.closed('connection'))
     this.stopListening()
     this.serveContext.streams.closeAll()
-    for (const handler of this.serveContext.running) handler.abort(LumeError.closed('connection'))
+    const closed = LumeError.closed('connection')
+    for (const call of this.serveContext.running) abortCall(call, closed)
+    this.serveContext.deadlines.expireAll()
   }
 }
 

@@ -1,12 +1,22 @@
-import { decode, encode, ErrorCode, LumeError, toHex, uintCodec, type CallContext, type KeyPair, type Logger } from '@lume/types'
-import { ResponseKind } from './constants.js'
+import {
+  decode, encode, ErrorCode, LumeError, toHex, uintCodec,
+  type CallContext, type Codec, type KeyPair, type Logger
+} from '@lume/types'
+import { ResponseKind, RPC_VERSION } from './constants.js'
+import { encodeAnswer } from './answer-encoding.js'
+import type { Deadlines } from './deadlines.js'
 import { toWireError } from './errors.js'
-import { requestEnvelope, responseEnvelope, type ResponseEnvelope } from './messages.js'
+import { requestEnvelope, responseEnvelope } from './messages.js'
 import type { MethodRegistry } from './registry.js'
 import type { RpcLimits } from './limits.js'
-import { requestHash, signAnswer } from './signed-answer.js'
 import type { StreamTable } from './stream-table.js'
 import type { ThrottledLog } from './throttled-log.js'
+
+/** A handler running now. Its AbortController is made only if the handler asks for `signal`. */
+export interface RunningCall {
+  controller: AbortController | null
+  reason: unknown
+}
 
 /** What serving needs from its connection. */
 export interface ServeContext {
@@ -18,9 +28,13 @@ export interface ServeContext {
   peerFaults: ThrottledLog
   streams: StreamTable
   remotePublicKey: Uint8Array
-  /** Controllers of the handlers running now; the connection aborts them all when it closes. */
-  running: Set<AbortController>
+  /** Handlers running now; the connection aborts them all when it closes. */
+  running: Set<RunningCall>
+  /** Handler time limits. */
+  deadlines: Deadlines
 }
+
+const END = /* @__PURE__ */ Uint8Array.of(RPC_VERSION, ResponseKind.END)
 
 /**
  * Serve one request and return the encoded response. Never throws: every
@@ -28,19 +42,25 @@ export interface ServeContext {
  * protomux-rpc would re-throw and crash the process with), a timeout — becomes
  * an error response.
  */
-export async function serveRequest (ctx: ServeContext, name: string, raw: Uint8Array): Promise<Uint8Array> {
+export function serveRequest (ctx: ServeContext, name: string, raw: Uint8Array): Uint8Array | Promise<Uint8Array> {
   try {
-    return encode(responseEnvelope, await serveUnsafe(ctx, name, raw))
+    const result = serveUnsafe(ctx, name, raw)
+    return isPromise(result) ? result.catch((err: unknown) => errorResponse(ctx, name, err)) : result
   } catch (err) {
-    if (!LumeError.isInstance(err)) ctx.logger.error({ method: name, err }, 'handler failed')
-    else if (err.code === ErrorCode.BAD_FRAME || err.code === ErrorCode.TOO_LARGE || err.code === ErrorCode.RATE_LIMITED) {
-      ctx.peerFaults.warn(err.code, { method: name, code: err.code, peer: toHex(ctx.remotePublicKey.subarray(0, 8)) }, err.message)
-    }
-    return encode(responseEnvelope, { kind: ResponseKind.ERROR, error: toWireError(err, name) })
+    return errorResponse(ctx, name, err)
   }
 }
 
-async function serveUnsafe (ctx: ServeContext, name: string, raw: Uint8Array): Promise<ResponseEnvelope> {
+function errorResponse (ctx: ServeContext, name: string, err: unknown): Uint8Array {
+  if (!LumeError.isInstance(err)) ctx.logger.error({ method: name, err }, 'handler failed')
+  else if (err.code === ErrorCode.BAD_FRAME || err.code === ErrorCode.TOO_LARGE || err.code === ErrorCode.RATE_LIMITED) {
+    ctx.peerFaults.warn(err.code, { method: name, code: err.code, peer: toHex(ctx.remotePublicKey.subarray(0, 8)) }, err.message)
+  }
+  return encode(responseEnvelope, { kind: ResponseKind.ERROR, error: toWireError(err, name) })
+}
+
+// Synchronous all the way for synchronous handlers: promises only where a handler makes one.
+function serveUnsafe (ctx: ServeContext, name: string, raw: Uint8Array): Uint8Array | Promise<Uint8Array> {
   const method = ctx.methods.get(name)
   if (method === undefined) throw new LumeError(ErrorCode.UNKNOWN_METHOD, `unknown method ${name}`)
   const limit = Math.min(method.maxRequestBytes ?? ctx.limits.maxRequestBytes, ctx.limits.maxRequestBytes)
@@ -51,51 +71,59 @@ async function serveUnsafe (ctx: ServeContext, name: string, raw: Uint8Array): P
   const envelope = decode(requestEnvelope, raw)
   const request = decode(method.request, envelope.body)
 
-  const abort = new AbortController()
-  ctx.running.add(abort)
-  const context: CallContext = { method: name, remotePublicKey: ctx.remotePublicKey, signal: abort.signal }
-  try {
-    if (method.stream === true) {
-      const source = method.handler(request, context)
-      return { kind: ResponseKind.STREAM, streamId: ctx.streams.open(encodeChunks(source, method.response, ctx.limits.maxResponseBytes)) }
+  const call: RunningCall = { controller: null, reason: undefined }
+  const context = callContext(name, ctx.remotePublicKey, call)
+  if (method.stream === true) {
+    const source = method.handler(request, context)
+    const streamId = ctx.streams.open(encodeChunks(source, method.response, ctx.limits.maxResponseBytes))
+    return encode(responseEnvelope, { kind: ResponseKind.STREAM, streamId })
+  }
+  const signer = envelope.sign && ctx.keyPair !== null ? { keyPair: ctx.keyPair, method: name, requestBody: envelope.body } : null
+  const answer = (value: unknown): Uint8Array => {
+    const { bytes, bodyBytes } = encodeAnswer(method.response as Codec<unknown>, value, signer)
+    if (bodyBytes > ctx.limits.maxResponseBytes) {
+      throw LumeError.tooLarge(`answer of ${name} (use a streaming method)`, bodyBytes, ctx.limits.maxResponseBytes)
     }
-    const value = await withTimeout(Promise.resolve(method.handler(request, context)), ctx.limits.handlerTimeoutMs, name, abort)
-    const body = encode(method.response, value)
-    if (body.byteLength > ctx.limits.maxResponseBytes) {
-      throw LumeError.tooLarge(`answer of ${name} (use a streaming method)`, body.byteLength, ctx.limits.maxResponseBytes)
+    return bytes
+  }
+  const value = method.handler(request, context)
+  if (!isPromise(value)) return answer(value)
+
+  ctx.running.add(call)
+  const timeoutMs = ctx.limits.handlerTimeoutMs
+  const timedOut = (): Error => {
+    const err = LumeError.timeout(`handler of ${name}`, timeoutMs)
+    abortCall(call, err)
+    return err
+  }
+  return ctx.deadlines.race(value, timeoutMs, timedOut).then(answer).finally(() => ctx.running.delete(call))
+}
+
+/** Abort a running call: its signal (if the handler took it) fires with `reason`. */
+export function abortCall (call: RunningCall, reason: unknown): void {
+  call.reason ??= reason
+  call.controller?.abort(reason)
+}
+
+function callContext (method: string, remotePublicKey: Uint8Array, call: RunningCall): CallContext {
+  return {
+    method,
+    remotePublicKey,
+    get signal (): AbortSignal {
+      if (call.controller === null) {
+        call.controller = new AbortController()
+        if (call.reason !== undefined) call.controller.abort(call.reason)
+      }
+      return call.controller.signal
     }
-    if (!envelope.sign || ctx.keyPair === null) return { kind: ResponseKind.OK, body, signature: null }
-    const timestamp = Date.now()
-    const hash = requestHash(name, envelope.body)
-    const signature = signAnswer(ctx.keyPair.secretKey, ctx.keyPair.publicKey, hash, timestamp, body)
-    return { kind: ResponseKind.OK, body, signature: { timestamp, signature } }
-  } finally {
-    ctx.running.delete(abort)
   }
 }
 
-async function withTimeout<T> (work: Promise<T>, ms: number, name: string, abort: AbortController): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      const err = LumeError.timeout(`handler of ${name}`, ms)
-      abort.abort(err)
-      reject(err)
-    }, ms)
-  })
-  const closed = new Promise<never>((_resolve, reject) => {
-    abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true })
-  })
-  try {
-    return await Promise.race([work, timeout, closed])
-  } finally {
-    clearTimeout(timer)
-    // The handler may still settle later; its outcome is dropped, never unhandled.
-    work.catch(() => {})
-  }
+function isPromise<T> (value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown })?.then === 'function'
 }
 
-async function * encodeChunks<T> (source: AsyncIterable<T> | Iterable<T>, codec: Parameters<typeof encode<T>>[0], max: number): AsyncGenerator<Uint8Array> {
+async function * encodeChunks<T> (source: AsyncIterable<T> | Iterable<T>, codec: Codec<T>, max: number): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     const bytes = encode(codec, chunk)
     if (bytes.byteLength > max) throw LumeError.tooLarge('stream chunk', bytes.byteLength, max)
@@ -106,11 +134,10 @@ async function * encodeChunks<T> (source: AsyncIterable<T> | Iterable<T>, codec:
 /** Serve `$stream.next`: the next chunk, or END. */
 export async function serveStreamNext (ctx: ServeContext, raw: Uint8Array): Promise<Uint8Array> {
   try {
-    const id = decode(uintCodec, raw)
-    const pulled = await ctx.streams.pull(id)
-    return encode(responseEnvelope, pulled.done ? { kind: ResponseKind.END } : { kind: ResponseKind.OK, body: pulled.chunk, signature: null })
+    const pulled = await ctx.streams.pull(decode(uintCodec, raw))
+    return pulled.done ? END : encode(responseEnvelope, { kind: ResponseKind.OK, body: pulled.chunk, signature: null })
   } catch (err) {
-    return encode(responseEnvelope, { kind: ResponseKind.ERROR, error: toWireError(err, '$stream.next') })
+    return errorResponse(ctx, '$stream.next', err)
   }
 }
 
@@ -119,6 +146,5 @@ export function serveStreamCancel (ctx: ServeContext, raw: Uint8Array): Uint8Arr
   try {
     ctx.streams.cancel(decode(uintCodec, raw))
   } catch {}
-  return encode(responseEnvelope, { kind: ResponseKind.END })
+  return END
 }
-
