@@ -88,19 +88,26 @@ async function connectTime (c: Contender, n: number): Promise<number> {
   return times[Math.floor(n / 2)]!
 }
 
-const rows: Array<{ name: string, rps: number, p50: number, p99: number, mibs: number, connect: number }> = []
-for (const c of contenders) {
-  const { call, close } = await c.connect()
-  await throughput(call, 5000, 256) // warm-up
-  const rps = await throughput(call, 50_000, 256)
-  const { p50, p99 } = await latency(call, 5000)
-  const mibs = await upload(call, 200)
-  close()
-  rows.push({ name: c.name, rps, p50, p99, mibs, connect: await connectTime(c, 20) })
+// The machine is shared and noisy: contenders take turns over several rounds
+// and each keeps its best round, so a burst of load elsewhere hurts no one in particular.
+const ROUNDS = 3
+const rows = contenders.map((c) => ({ name: c.name, rps: 0, p50: Infinity, p99: Infinity, mibs: 0, connect: Infinity }))
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [i, c] of contenders.entries()) {
+    const row = rows[i]!
+    const { call, close } = await c.connect()
+    await throughput(call, 5000, 256) // warm-up
+    row.rps = Math.max(row.rps, await throughput(call, 30_000, 256))
+    const { p50, p99 } = await latency(call, 3000)
+    if (p50 < row.p50) { row.p50 = p50; row.p99 = p99 }
+    row.mibs = Math.max(row.mibs, await upload(call, 100))
+    close()
+    row.connect = Math.min(row.connect, await connectTime(c, 10))
+  }
 }
 
 const base = rows[0]!
-console.log('\n### RPC over one HyperDHT connection between two processes\n')
+console.log(`\n### RPC over one HyperDHT connection between two processes (best of ${ROUNDS} rounds)\n`)
 console.log('| contender | req/s (256 in flight) | vs baseline | p50 ms (sequential) | p99 ms | vs baseline p50 | 1 MiB uploads MiB/s | connect + first call ms (median) |')
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|')
 for (const r of rows) {

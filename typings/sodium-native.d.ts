@@ -7,6 +7,7 @@ declare module 'sodium-native' {
     crypto_sign_verify_detached (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
     randombytes_buf (buffer: Uint8Array): void
     crypto_generichash (out: Uint8Array, input: Uint8Array, key?: Uint8Array): void
+    crypto_hash_sha256 (out: Uint8Array, input: Uint8Array): void
   }
   export default sodium
 }

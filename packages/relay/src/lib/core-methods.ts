@@ -36,7 +36,7 @@ export function registerCoreMethods (ctx: CoreContext): void {
         try {
           const conn = await ctx.connect(relay, timeoutMs)
           const { answer } = await conn.callSigned(spec, request.body, { timeoutMs, signal: call.signal })
-          return { relay, ok: true, body: answer.body, timestamp: answer.timestamp, signature: answer.signature }
+          return { relay, ok: true, body: answer.body, signature: { timestamp: answer.timestamp, signature: answer.signature, proof: answer.proof } }
         } catch (err) {
           const e = LumeError.isInstance(err) ? err : new LumeError(ErrorCode.REMOTE_ERROR, String(err))
           return { relay, ok: false, error: { code: e.code, message: e.message } }

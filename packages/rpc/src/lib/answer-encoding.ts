@@ -1,7 +1,9 @@
 import c from 'compact-encoding'
-import type { Codec, EncodingState, KeyPair } from '@lume/types'
-import { AnswerFlag, RequestFlag, ResponseKind, RPC_VERSION } from './constants.js'
-import { requestHash, signAnswer } from './signed-answer.js'
+import { encode, type Codec, type EncodingState } from '@lume/types'
+import { RequestFlag, ResponseKind, RPC_VERSION } from './constants.js'
+import type { BatchSigner } from './batch-signer.js'
+import { responseEnvelope } from './messages.js'
+import { answerLeaf, requestHash } from './signed-answer.js'
 
 // The hot path writes envelope and body in one buffer: no second allocation,
 // no copy of the body. The bytes are the same as requestEnvelope /
@@ -20,43 +22,40 @@ export function encodeRequest<T> (codec: Codec<T>, value: T, sign: boolean): Uin
   return buffer
 }
 
-/** The signer of answers: the relay's key pair. */
-export interface AnswerSigner {
-  keyPair: KeyPair
-  method: string
-  /** The request body the answer belongs to. */
-  requestBody: Uint8Array
-}
-
 /**
- * `version ‖ OK ‖ flags ‖ body (varint length) ‖ [timestamp ‖ signature]`,
- * body encoded in place and signed where it lies.
+ * `version ‖ OK ‖ flags=0 ‖ body (varint length)`, body encoded in place.
+ * Returns the bytes and where the body lies in them.
  */
-export function encodeAnswer<T> (codec: Codec<T>, value: T, signer: AnswerSigner | null): { bytes: Uint8Array, bodyBytes: number } {
+export function encodeAnswer<T> (codec: Codec<T>, value: T): { bytes: Uint8Array, body: Uint8Array } {
   const sizing: EncodingState = { start: 0, end: 0, buffer: null }
   codec.preencode(sizing, value)
   const bodyBytes = sizing.end
-  const timestamp = signer === null ? 0 : Date.now()
   const state: EncodingState = { start: 0, end: 3, buffer: null }
   c.uint.preencode(state, bodyBytes)
   state.end += bodyBytes
-  if (signer !== null) {
-    c.uint.preencode(state, timestamp)
-    state.end += 64
-  }
   const buffer = new Uint8Array(state.end)
   state.buffer = buffer
   c.uint8.encode(state, RPC_VERSION)
   c.uint8.encode(state, ResponseKind.OK)
-  c.uint8.encode(state, signer === null ? 0 : AnswerFlag.SIGNED)
+  c.uint8.encode(state, 0)
   c.uint.encode(state, bodyBytes)
   const bodyStart = state.start
   codec.encode(state, value)
-  if (signer !== null) {
-    const body = buffer.subarray(bodyStart, state.start)
-    const hash = requestHash(signer.method, signer.requestBody)
-    c.uint.encode(state, timestamp)
-    c.fixed64.encode(state, signAnswer(signer.keyPair.secretKey, signer.keyPair.publicKey, hash, timestamp, body))
-  }
-  return { bytes: buffer, bodyBytes }
+  return { bytes: buffer, body: buffer.subarray(bodyStart, state.start) }
+}
+
+/** Who signs answers on a connection, and for which request. */
+export interface AnswerSigner {
+  relayPublicKey: Uint8Array
+  batch: BatchSigner
+  method: string
+  requestBody: Uint8Array
+}
+
+/** The signed form of an answer whose body is already encoded: the batch signer signs it with others. */
+export async function signAnswerBody (signer: AnswerSigner, body: Uint8Array): Promise<Uint8Array> {
+  const timestamp = Date.now()
+  const leaf = answerLeaf(signer.relayPublicKey, requestHash(signer.method, signer.requestBody), timestamp, body)
+  const { signature, proof } = await signer.batch.sign(leaf)
+  return encode(responseEnvelope, { kind: ResponseKind.OK, body, signature: { timestamp, signature, proof } })
 }

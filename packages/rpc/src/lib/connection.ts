@@ -11,8 +11,9 @@ import type { MethodSpec } from './method.js'
 import { MethodRegistry } from './registry.js'
 import { abortCall, serveRequest, serveStreamCancel, serveStreamNext, type ServeContext } from './serve.js'
 import { encodeRequest } from './answer-encoding.js'
+import { BatchSigner } from './batch-signer.js'
 import { Deadlines, resolutionFor } from './deadlines.js'
-import { requestHash, verifyAnswer, type SignedAnswer } from './signed-answer.js'
+import { requestHash, verifyAnswer, VerifiedRoots, type SignedAnswer } from './signed-answer.js'
 import { StreamTable } from './stream-table.js'
 import { ThrottledLog } from './throttled-log.js'
 
@@ -31,6 +32,8 @@ export interface RpcConnectionInit {
   methods?: MethodRegistry
   /** Sign answers with this key pair when asked. @default never sign */
   keyPair?: KeyPair
+  /** A batch signer to share between connections (more answers per signature). @default one per connection */
+  signer?: BatchSigner
   /** The peer's public key, if the stream does not carry `remotePublicKey`. */
   remotePublicKey?: Uint8Array
   limits?: Partial<RpcLimits>
@@ -71,6 +74,8 @@ export class RpcConnection {
   private readonly closedController = new AbortController()
   /** Deadlines of our own calls. */
   private readonly callDeadlines: Deadlines
+  /** Batch roots of this peer already verified. */
+  private readonly verifiedRoots = new VerifiedRoots()
   private readonly stopListening: () => void
   private closing: Promise<void> | null = null
 
@@ -83,7 +88,7 @@ export class RpcConnection {
     const logger = init.logger ?? silentLogger
     this.serveContext = {
       methods,
-      keyPair: init.keyPair ?? null,
+      signer: init.keyPair === undefined ? null : { relayPublicKey: init.keyPair.publicKey, batch: init.signer ?? new BatchSigner(init.keyPair) },
       limits: this.limits,
       logger,
       peerFaults: new ThrottledLog(logger),
@@ -148,9 +153,10 @@ export class RpcConnection {
       requestHash: requestHash(spec.name, body),
       body: response.body,
       timestamp: response.signature.timestamp,
-      signature: response.signature.signature
+      signature: response.signature.signature,
+      proof: response.signature.proof
     }
-    if (!verifyAnswer(answer, answer.requestHash)) throw LumeError.badSignature(`${spec.name}: answer`)
+    if (!verifyAnswer(answer, answer.requestHash, this.verifiedRoots)) throw LumeError.badSignature(`${spec.name}: answer`)
     return { value: decode(spec.response, response.body), answer }
   }
 

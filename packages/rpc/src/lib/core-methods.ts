@@ -4,6 +4,7 @@ import {
   type Codec, type WireError
 } from '@lume/types'
 import type { MethodSpec } from './method.js'
+import { answerSignatureCodec, type AnswerSignature } from './messages.js'
 import { requestHash, verifyAnswer, type SignedAnswer } from './signed-answer.js'
 
 /** Most relays one `rpc.broadcast` may name. */
@@ -32,7 +33,7 @@ export interface BroadcastRequest {
 
 /** One relay's outcome in a broadcast: its signed answer, or why there is none. */
 export type BroadcastEntry =
-  | { relay: Uint8Array, ok: true, body: Uint8Array, timestamp: number, signature: Uint8Array }
+  | { relay: Uint8Array, ok: true, body: Uint8Array, signature: AnswerSignature }
   | { relay: Uint8Array, ok: false, error: WireError }
 
 const broadcastRequestCodec: Codec<BroadcastRequest> = {
@@ -63,8 +64,7 @@ const broadcastEntryCodec: Codec<BroadcastEntry> = {
     state.end += 33
     if (e.ok) {
       bytesCodec.preencode(state, e.body)
-      uintCodec.preencode(state, e.timestamp)
-      state.end += 64
+      answerSignatureCodec.preencode(state, e.signature)
     } else {
       wireErrorCodec.preencode(state, e.error)
     }
@@ -74,8 +74,7 @@ const broadcastEntryCodec: Codec<BroadcastEntry> = {
     c.uint8.encode(state, e.ok ? 0 : 1)
     if (e.ok) {
       bytesCodec.encode(state, e.body)
-      uintCodec.encode(state, e.timestamp)
-      c.fixed64.encode(state, e.signature)
+      answerSignatureCodec.encode(state, e.signature)
     } else {
       wireErrorCodec.encode(state, e.error)
     }
@@ -83,7 +82,7 @@ const broadcastEntryCodec: Codec<BroadcastEntry> = {
   decode (state) {
     const relay = publicKeyCodec.decode(state)
     const kind = c.uint8.decode(state)
-    if (kind === 0) return { relay, ok: true, body: bytesCodec.decode(state), timestamp: uintCodec.decode(state), signature: c.fixed64.decode(state) }
+    if (kind === 0) return { relay, ok: true, body: bytesCodec.decode(state), signature: answerSignatureCodec.decode(state) }
     if (kind === 1) return { relay, ok: false, error: wireErrorCodec.decode(state) }
     throw LumeError.badFrame(`unknown broadcast entry kind ${kind}`)
   }
@@ -126,7 +125,7 @@ export function verifyBroadcast (request: BroadcastRequest, entries: readonly Br
     if (seen.has(key)) return { relay: entry.relay, ok: false, reason: 'duplicate answer' }
     seen.add(key)
     if (!entry.ok) return { relay: entry.relay, ok: false, reason: `${entry.error.code}: ${entry.error.message}` }
-    const answer: SignedAnswer = { relayPublicKey: entry.relay, requestHash: hash, body: entry.body, timestamp: entry.timestamp, signature: entry.signature }
+    const answer: SignedAnswer = { relayPublicKey: entry.relay, requestHash: hash, body: entry.body, ...entry.signature }
     return verifyAnswer(answer, hash) ? { relay: entry.relay, ok: true, answer } : { relay: entry.relay, ok: false, reason: 'signature does not verify' }
   })
 }

@@ -1,5 +1,6 @@
 import c from 'compact-encoding'
-import { LumeError, wireErrorCodec, type Codec, type EncodingState, type WireError } from '@lume/types'
+import { cappedArray, hashCodec, LumeError, wireErrorCodec, type Codec, type EncodingState, type WireError } from '@lume/types'
+import type { InclusionProof } from './merkle.js'
 import { AnswerFlag, RequestFlag, ResponseKind, RPC_VERSION } from './constants.js'
 
 /** A request as carried in protomux-rpc's value: `version u8 ‖ flags u8 ‖ body (rest)`. */
@@ -8,9 +9,53 @@ export interface RequestEnvelope {
   body: Uint8Array
 }
 
+/** The signature part of a signed answer. */
+export interface AnswerSignature {
+  timestamp: number
+  signature: Uint8Array
+  proof: InclusionProof
+}
+
+/** Most siblings in an inclusion proof (a batch of at most 2^16 answers). */
+const MAX_PROOF_DEPTH = 16
+
+/** `index uint ‖ count uint ‖ siblings (≤ 16 × 32 bytes)`. */
+export const proofCodec: Codec<InclusionProof> = {
+  preencode (state, p) {
+    c.uint.preencode(state, p.index)
+    c.uint.preencode(state, p.count)
+    cappedArray(hashCodec, MAX_PROOF_DEPTH).preencode(state, p.siblings)
+  },
+  encode (state, p) {
+    c.uint.encode(state, p.index)
+    c.uint.encode(state, p.count)
+    cappedArray(hashCodec, MAX_PROOF_DEPTH).encode(state, p.siblings)
+  },
+  decode (state) {
+    return { index: c.uint.decode(state), count: c.uint.decode(state), siblings: cappedArray(hashCodec, MAX_PROOF_DEPTH).decode(state) }
+  }
+}
+
+/** `timestamp uint ‖ signature (64) ‖ proof`. */
+export const answerSignatureCodec: Codec<AnswerSignature> = {
+  preencode (state, s) {
+    c.uint.preencode(state, s.timestamp)
+    state.end += 64
+    proofCodec.preencode(state, s.proof)
+  },
+  encode (state, s) {
+    c.uint.encode(state, s.timestamp)
+    c.fixed64.encode(state, s.signature)
+    proofCodec.encode(state, s.proof)
+  },
+  decode (state) {
+    return { timestamp: c.uint.decode(state), signature: c.fixed64.decode(state), proof: proofCodec.decode(state) }
+  }
+}
+
 /** A response as carried in protomux-rpc's value: `version u8 ‖ kind u8 ‖ …`. */
 export type ResponseEnvelope =
-  | { kind: typeof ResponseKind.OK, body: Uint8Array, signature: { timestamp: number, signature: Uint8Array } | null }
+  | { kind: typeof ResponseKind.OK, body: Uint8Array, signature: AnswerSignature | null }
   | { kind: typeof ResponseKind.ERROR, error: WireError }
   | { kind: typeof ResponseKind.STREAM, streamId: number }
   | { kind: typeof ResponseKind.END }
@@ -46,10 +91,7 @@ export const responseEnvelope: Codec<ResponseEnvelope> = {
       case ResponseKind.OK:
         state.end += 1
         c.uint8array.preencode(state, m.body)
-        if (m.signature !== null) {
-          c.uint.preencode(state, m.signature.timestamp)
-          c.fixed64.preencode(state, m.signature.signature)
-        }
+        if (m.signature !== null) answerSignatureCodec.preencode(state, m.signature)
         break
       case ResponseKind.ERROR: wireErrorCodec.preencode(state, m.error); break
       case ResponseKind.STREAM: c.uint.preencode(state, m.streamId); break
@@ -63,10 +105,7 @@ export const responseEnvelope: Codec<ResponseEnvelope> = {
       case ResponseKind.OK:
         c.uint8.encode(state, m.signature === null ? 0 : AnswerFlag.SIGNED)
         c.uint8array.encode(state, m.body)
-        if (m.signature !== null) {
-          c.uint.encode(state, m.signature.timestamp)
-          c.fixed64.encode(state, m.signature.signature)
-        }
+        if (m.signature !== null) answerSignatureCodec.encode(state, m.signature)
         break
       case ResponseKind.ERROR: wireErrorCodec.encode(state, m.error); break
       case ResponseKind.STREAM: c.uint.encode(state, m.streamId); break
@@ -80,9 +119,8 @@ export const responseEnvelope: Codec<ResponseEnvelope> = {
       case ResponseKind.OK: {
         const flags = c.uint8.decode(state)
         const body = c.uint8array.decode(state)
-        if ((flags & AnswerFlag.SIGNED) === 0) return { kind, body, signature: null }
-        const timestamp = c.uint.decode(state)
-        return { kind, body, signature: { timestamp, signature: c.fixed64.decode(state) } }
+        const signature = (flags & AnswerFlag.SIGNED) === 0 ? null : answerSignatureCodec.decode(state)
+        return { kind, body, signature }
       }
       case ResponseKind.ERROR: return { kind, error: wireErrorCodec.decode(state) }
       case ResponseKind.STREAM: return { kind, streamId: c.uint.decode(state) }

@@ -1,9 +1,10 @@
 import {
   decode, encode, ErrorCode, LumeError, toHex, uintCodec,
-  type CallContext, type Codec, type KeyPair, type Logger
+  type CallContext, type Codec, type Logger
 } from '@lume/types'
 import { ResponseKind, RPC_VERSION } from './constants.js'
-import { encodeAnswer } from './answer-encoding.js'
+import { encodeAnswer, signAnswerBody } from './answer-encoding.js'
+import type { BatchSigner } from './batch-signer.js'
 import type { Deadlines } from './deadlines.js'
 import { toWireError } from './errors.js'
 import { requestEnvelope, responseEnvelope } from './messages.js'
@@ -21,7 +22,8 @@ export interface RunningCall {
 /** What serving needs from its connection. */
 export interface ServeContext {
   methods: MethodRegistry
-  keyPair: KeyPair | null
+  /** Signs answers when asked; null when this side has no key to sign with. */
+  signer: { relayPublicKey: Uint8Array, batch: BatchSigner } | null
   limits: RpcLimits
   logger: Logger
   /** Peer faults, logged once per kind and interval. */
@@ -78,13 +80,13 @@ function serveUnsafe (ctx: ServeContext, name: string, raw: Uint8Array): Uint8Ar
     const streamId = ctx.streams.open(encodeChunks(source, method.response, ctx.limits.maxResponseBytes))
     return encode(responseEnvelope, { kind: ResponseKind.STREAM, streamId })
   }
-  const signer = envelope.sign && ctx.keyPair !== null ? { keyPair: ctx.keyPair, method: name, requestBody: envelope.body } : null
-  const answer = (value: unknown): Uint8Array => {
-    const { bytes, bodyBytes } = encodeAnswer(method.response as Codec<unknown>, value, signer)
-    if (bodyBytes > ctx.limits.maxResponseBytes) {
-      throw LumeError.tooLarge(`answer of ${name} (use a streaming method)`, bodyBytes, ctx.limits.maxResponseBytes)
+  const signer = envelope.sign && ctx.signer !== null ? { ...ctx.signer, method: name, requestBody: envelope.body } : null
+  const answer = (value: unknown): Uint8Array | Promise<Uint8Array> => {
+    const { bytes, body } = encodeAnswer(method.response as Codec<unknown>, value)
+    if (body.byteLength > ctx.limits.maxResponseBytes) {
+      throw LumeError.tooLarge(`answer of ${name} (use a streaming method)`, body.byteLength, ctx.limits.maxResponseBytes)
     }
-    return bytes
+    return signer === null ? bytes : signAnswerBody(signer, body)
   }
   const value = method.handler(request, context)
   if (!isPromise(value)) return answer(value)

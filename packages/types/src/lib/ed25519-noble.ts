@@ -1,5 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { randomBytes } from '@noble/hashes/utils.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { ED25519, type Ed25519Backend } from './ed25519.js'
 
 // The browser backend: pure JavaScript, no node: imports.
@@ -23,5 +24,6 @@ export const backend: Ed25519Backend = {
       return false
     }
   },
-  randomBytes
+  randomBytes,
+  sha256
 }

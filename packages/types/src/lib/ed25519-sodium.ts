@@ -24,5 +24,10 @@ export const backend: Ed25519Backend = {
     const out = Buffer.allocUnsafe(n)
     sodium.randombytes_buf(out)
     return out
+  },
+  sha256 (data) {
+    const out = Buffer.allocUnsafe(32)
+    sodium.crypto_hash_sha256(out, data)
+    return out
   }
 }

@@ -33,6 +33,11 @@ export function randomBytes (n: number): Uint8Array {
   return backend.randomBytes(n)
 }
 
+/** SHA-256 of `data`: libsodium in Node, @noble/hashes in browsers (identical results). */
+export function sha256 (data: Uint8Array): Uint8Array {
+  return backend.sha256(data)
+}
+
 /** Throws a typed error unless `value` is a Uint8Array of exactly `length` bytes. */
 export function assertLength (name: string, value: Uint8Array, length: number): void {
   if (!(value instanceof Uint8Array) || value.byteLength !== length) {

@@ -1,0 +1,89 @@
+import { sha256 } from '@lume/types'
+
+// A Merkle tree over a batch of answers, as in RFC 9162 §2.1: leaves hash as
+// SHA-256(0x00 ‖ data), inner nodes as SHA-256(0x01 ‖ left ‖ right), and a
+// tree of n leaves splits at the largest power of two below n. One signature
+// over the root then covers every answer in the batch.
+
+/** Where a leaf sits in its tree, and the hashes that lead from it to the root. */
+export interface InclusionProof {
+  /** The leaf's position, 0-based. */
+  index: number
+  /** Number of leaves in the tree. */
+  count: number
+  /** Sibling hashes from the leaf up. */
+  siblings: Uint8Array[]
+}
+
+/** Most leaves in one tree (and so most siblings in a proof: 16). */
+export const MAX_TREE_LEAVES = 1 << 16
+
+/** SHA-256(0x00 ‖ data). */
+export function leafHash (data: Uint8Array): Uint8Array {
+  const input = new Uint8Array(data.byteLength + 1)
+  input.set(data, 1)
+  return sha256(input)
+}
+
+/** SHA-256(0x01 ‖ left ‖ right). */
+export function nodeHash (left: Uint8Array, right: Uint8Array): Uint8Array {
+  const input = new Uint8Array(65)
+  input[0] = 1
+  input.set(left, 1)
+  input.set(right, 33)
+  return sha256(input)
+}
+
+/** The root of `leaves` (already leaf-hashed) and every leaf's inclusion proof. */
+export function buildTree (leaves: readonly Uint8Array[]): { root: Uint8Array, proofs: InclusionProof[] } {
+  const n = leaves.length
+  if (n === 0 || n > MAX_TREE_LEAVES) throw new RangeError(`a tree needs 1..${MAX_TREE_LEAVES} leaves, got ${n}`)
+  const memo = new Map<number, Uint8Array>()
+  const hashOf = (start: number, end: number): Uint8Array => {
+    if (end - start === 1) return leaves[start] as Uint8Array
+    const key = start * (MAX_TREE_LEAVES + 1) + end
+    let hash = memo.get(key)
+    if (hash === undefined) {
+      const k = start + largestPowerOfTwoBelow(end - start)
+      hash = nodeHash(hashOf(start, k), hashOf(k, end))
+      memo.set(key, hash)
+    }
+    return hash
+  }
+  const pathOf = (m: number, start: number, end: number): Uint8Array[] => {
+    if (end - start === 1) return []
+    const k = start + largestPowerOfTwoBelow(end - start)
+    return m < k ? [...pathOf(m, start, k), hashOf(k, end)] : [...pathOf(m, k, end), hashOf(start, k)]
+  }
+  const root = hashOf(0, n)
+  return { root, proofs: leaves.map((_, index) => ({ index, count: n, siblings: pathOf(index, 0, n) })) }
+}
+
+/** The root a proof leads to from `leaf` (already leaf-hashed), or null if the proof is malformed. */
+export function rootFromProof (leaf: Uint8Array, proof: InclusionProof): Uint8Array | null {
+  const { index, count, siblings } = proof
+  if (!Number.isInteger(index) || !Number.isInteger(count) || index < 0 || index >= count || count > MAX_TREE_LEAVES) return null
+  let fn = index
+  let sn = count - 1
+  let r = leaf
+  for (const p of siblings) {
+    if (sn === 0) return null
+    if ((fn & 1) === 1 || fn === sn) {
+      r = nodeHash(p, r)
+      if ((fn & 1) === 0) {
+        while ((fn & 1) === 0 && fn !== 0) { fn >>= 1; sn >>= 1 }
+      }
+    } else {
+      r = nodeHash(r, p)
+    }
+    fn >>= 1
+    sn >>= 1
+  }
+  return sn === 0 ? r : null
+}
+
+function largestPowerOfTwoBelow (n: number): number {
+  let k = 1
+  while (k * 2 < n) k *= 2
+  return k
+}
