@@ -1,21 +1,21 @@
 import { ErrorCode, LumeError } from '@lume/types'
 import { assertMethodName, type ServedMethod } from './method.js'
 
-type AnyMethod = ServedMethod<unknown, unknown>
+
 
 /**
  * The methods a server serves. Connections look methods up here on every
  * call, so a method registered after a connection opened is callable on it.
  */
 export class MethodRegistry {
-  private readonly methods = new Map<string, AnyMethod>()
+  private readonly methods = new Map<string, ServedMethod<unknown, unknown>>()
   private readonly listeners = new Set<(name: string) => void>()
 
   /** Add a method. Throws `ALREADY_REGISTERED` if the name is taken. */
   register<Req, Res> (method: ServedMethod<Req, Res>): void {
     assertMethodName(method.name)
     if (this.methods.has(method.name)) throw new LumeError(ErrorCode.ALREADY_REGISTERED, `method ${method.name} is already registered`)
-    this.methods.set(method.name, method as unknown as AnyMethod)
+    this.methods.set(method.name, method as unknown as ServedMethod<unknown, unknown>)
     for (const listener of this.listeners) listener(method.name)
   }
 
@@ -25,7 +25,7 @@ export class MethodRegistry {
   }
 
   /** The method called `name`, if any. */
-  get (name: string): AnyMethod | undefined {
+  get (name: string): ServedMethod<unknown, unknown> | undefined {
     return this.methods.get(name)
   }
 
