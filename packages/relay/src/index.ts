@@ -21,3 +21,4 @@
  */
 export { createRelay, Relay, type RelayInit } from './lib/relay.js'
 export { RELAY_VERSION } from './lib/version.js'
+export { WebSocketGateway, type WebSocketOptions } from './lib/ws-gateway.js'

@@ -129,6 +129,19 @@ describe('relay', () => {
     expect(verified.map((v) => v.ok)).toEqual([true, false])
   })
 
+  it('drops a peer that sends garbage and keeps serving everyone else', async () => {
+    const calm = await connect(relays[0]!)
+    const socket = client.connect(relays[0]!.publicKey)
+    socket.on('error', () => {})
+    await new Promise((resolve) => socket.once('open', resolve))
+    const closed = new Promise((resolve) => socket.once('close', resolve))
+    socket.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x00, 0x13, 0x37]))
+    await closed
+    expect(await calm.call(greet, 'still')).toBe('hi from 0 still')
+    const fresh = await connect(relays[0]!)
+    expect(await fresh.call(CoreMethods.ping, null)).toBeGreaterThan(0)
+  })
+
   it('stops plugins on close and refuses new work', async () => {
     const extra = await createRelay({ keyPair: HyperDHT.keyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', plugins: [helloPlugin(seen)], announce: false })
     const shutdown: string[] = []

@@ -28,6 +28,12 @@ export const relayConfigSchema = z.object({
     handlerTimeoutMs: z.number().int().positive().optional(),
     idleTimeoutMs: z.number().int().min(0).optional()
   }).prefault({}),
+  /** WebSocket endpoint for browsers (runs in a child process); off unless `port` is set. */
+  websocket: z.object({
+    port: z.number().int().min(0).max(65535).optional(),
+    host: z.string().default('0.0.0.0'),
+    maxConnections: z.number().int().positive().default(256)
+  }).prefault({}),
   log: z.object({ level: level.default('info') }).prefault({}),
   /** How long shutdown waits for requests in flight, ms. */
   shutdownGraceMs: z.number().int().min(0).default(5000)

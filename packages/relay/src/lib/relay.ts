@@ -8,6 +8,7 @@ import { ConnectionTable } from './connections.js'
 import { registerCoreMethods } from './core-methods.js'
 import { PluginHost } from './plugin-host.js'
 import { RELAY_VERSION } from './version.js'
+import { WebSocketGateway, type WebSocketOptions } from './ws-gateway.js'
 
 /** Options for {@link createRelay}. */
 export interface RelayInit {
@@ -34,6 +35,8 @@ export interface RelayInit {
   limits?: Partial<RpcLimits>
   /** How long shutdown waits for requests in flight. @default 5000 */
   shutdownGraceMs?: number
+  /** Serve a WebSocket endpoint through which browsers reach the DHT (in a child process). @default none */
+  websocket?: WebSocketOptions
   /** @default a silent logger */
   logger?: Logger
 }
@@ -75,6 +78,7 @@ export class Relay implements Closable {
   private readonly plugins: PluginHost
   private readonly peers = new Set<PeerConnection>()
   private announceTimer: ReturnType<typeof setInterval> | null = null
+  private gateway: WebSocketGateway | null = null
   private closing: Promise<void> | null = null
 
   /** @internal Use {@link createRelay}. */
@@ -136,6 +140,16 @@ export class Relay implements Closable {
     return this.plugins.names
   }
 
+  /** `ws://…` of the WebSocket endpoint, if it runs. */
+  get websocketUrl (): string | null {
+    return this.gateway?.url ?? null
+  }
+
+  /** The WebSocket endpoint's supervisor, if it runs. */
+  get websocket (): WebSocketGateway | null {
+    return this.gateway
+  }
+
   /** Number of open connections. */
   get connectionCount (): number {
     return this.connections.size
@@ -147,6 +161,10 @@ export class Relay implements Closable {
     await this.server.listen(this.keyPair)
     this.logger.info({ publicKey: this.publicKeyHex, port: this.dht.address().port }, 'relay listening')
     await this.plugins.startAll(this.init.plugins ?? [])
+    if (this.init.websocket !== undefined) {
+      this.gateway = new WebSocketGateway(this.init.websocket, this.init.bootstrap, this.init.host ?? '0.0.0.0', this.logger)
+      await this.gateway.start()
+    }
     if (this.init.announce !== false) {
       await this.announce()
       this.announceTimer = setInterval(() => { void this.announce() }, this.init.announceIntervalMs ?? 5 * 60_000)
@@ -177,6 +195,7 @@ export class Relay implements Closable {
     this.logger.info({ reason }, 'relay shutting down')
     if (this.announceTimer !== null) clearInterval(this.announceTimer)
     this.events.emit('relay:shutdown', { reason })
+    await this.gateway?.close()
     await this.server.close().catch(() => {})
     await this.connections.closeAll(this.init.shutdownGraceMs ?? 5000)
     await this.plugins.stopAll()

@@ -1,0 +1,117 @@
+import { fork, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { Address } from 'hyperdht'
+import { ErrorCode, LumeError, type Logger } from '@lume/types'
+import type { GatewayMessage } from './ws-gateway-messages.js'
+
+/** Options of the relay's WebSocket endpoint. */
+export interface WebSocketOptions {
+  /** TCP port; 0 picks a free one. */
+  port: number
+  /** Address to listen on. @default '0.0.0.0' */
+  host?: string
+  /** Browsers connected at once; more are refused. @default 256 */
+  maxConnections?: number
+}
+
+const MAX_BACKOFF_MS = 30_000
+
+/**
+ * Runs the WebSocket gateway (browsers → DHT) in a child process and restarts
+ * it when it dies, with backoff: a crash there never takes the relay down.
+ */
+export class WebSocketGateway {
+  private child: ChildProcess | null = null
+  private port: number
+  private restarts = 0
+  private stopped = false
+  private restartTimer: ReturnType<typeof setTimeout> | null = null
+
+  constructor (
+    private readonly options: WebSocketOptions,
+    private readonly bootstrap: Address[],
+    private readonly dhtHost: string,
+    private readonly logger: Logger
+  ) {
+    this.port = options.port
+  }
+
+  /** `ws://host:port` once listening. */
+  get url (): string {
+    const host = this.options.host === undefined || this.options.host === '0.0.0.0' ? '127.0.0.1' : this.options.host
+    return `ws://${host}:${this.port}`
+  }
+
+  /** How often the gateway was restarted after dying. */
+  get restartCount (): number {
+    return this.restarts
+  }
+
+  /** The gateway's process id (for tests and operators). */
+  get pid (): number | undefined {
+    return this.child?.pid
+  }
+
+  /** Start the gateway and wait until it listens. */
+  async start (): Promise<void> {
+    const child = this.spawn()
+    this.child = child
+    const message = await new Promise<GatewayMessage>((resolve, reject) => {
+      child.once('message', resolve)
+      child.once('exit', (code) => reject(new LumeError(ErrorCode.CONNECTION_FAILED, `WebSocket gateway exited with ${code} while starting`)))
+    })
+    if (message.type !== 'listening') throw new LumeError(ErrorCode.CONNECTION_FAILED, `WebSocket gateway failed to start: ${message.message}`)
+    // Keep the port on restarts, so clients can come back to the same URL.
+    this.port = message.port
+    child.on('message', (m: GatewayMessage) => {
+      if (m.type === 'crash') this.logger.error({ crash: m.message }, 'WebSocket gateway crashed; restarting it')
+    })
+    child.once('exit', (code, signal) => this.onExit(code, signal))
+    this.logger.info({ url: this.url, pid: child.pid }, 'WebSocket endpoint listening')
+  }
+
+  /** Stop the gateway (and stop restarting it). */
+  async close (): Promise<void> {
+    this.stopped = true
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer)
+    const child = this.child
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    if (child.connected) child.disconnect()
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000)
+    await exited
+    clearTimeout(kill)
+  }
+
+  private onExit (code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.stopped) return
+    this.restarts++
+    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.restarts - 1, 7))
+    this.logger.warn({ code, signal, restarts: this.restarts, delayMs: delay }, 'WebSocket gateway exited; restarting')
+    this.restartTimer = setTimeout(() => {
+      this.start().catch((err: unknown) => {
+        this.logger.error({ err }, 'WebSocket gateway restart failed')
+        this.onExit(null, null)
+      })
+    }, delay)
+    this.restartTimer.unref?.()
+  }
+
+  private spawn (): ChildProcess {
+    const here = fileURLToPath(import.meta.url)
+    const fromSource = here.endsWith('.ts')
+    const entry = join(dirname(here), fromSource ? 'ws-gateway-process.ts' : 'ws-gateway-process.js')
+    // From sources (tests), run the .ts entry through tsx with workspace sources.
+    const execArgv = fromSource ? ['--conditions=lume-source', '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []
+    const args = [
+      '--bootstrap', this.bootstrap.map((a) => `${a.host}:${a.port}`).join(','),
+      '--dht-host', this.dhtHost,
+      '--host', this.options.host ?? '0.0.0.0',
+      '--port', String(this.port),
+      '--max-connections', String(this.options.maxConnections ?? 256)
+    ]
+    return fork(entry, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  }
+}
