@@ -1,0 +1,139 @@
+import { compress, IV } from './compress.js'
+
+/** BLAKE3 chunk length: the tree's leaves are 1024-byte chunks. */
+export const CHUNK_LEN = 1024
+const BLOCK_LEN = 64
+const CHUNK_START = 1
+const CHUNK_END = 2
+const PARENT = 4
+const ROOT = 8
+
+/** A chaining value: 8 little-endian 32-bit words (32 bytes). */
+export type CV = Uint32Array
+
+// Scratch message words, reused: the functions below are not re-entrant,
+// which is fine in single-threaded JavaScript.
+const m = new Uint32Array(16)
+const tail = new Uint8Array(BLOCK_LEN)
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1
+
+/**
+ * Input as 32-bit words without copying when it is 4-byte aligned (and the
+ * platform little-endian, as every current one is); otherwise an aligned copy.
+ */
+export interface Words {
+  bytes: Uint8Array
+  words: Uint32Array | null
+}
+
+/** Wrap `bytes` for hashing (see {@link Words}). */
+export function asWords (bytes: Uint8Array): Words {
+  if (!LITTLE_ENDIAN) return { bytes, words: null }
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice()
+  return { bytes: aligned, words: new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >>> 2) }
+}
+
+/** Load a partial or unaligned block into the scratch words (zero-padded). */
+function loadScratch (bytes: Uint8Array, offset: number, len: number): void {
+  let src = bytes
+  let at = offset
+  if (len < BLOCK_LEN) {
+    tail.fill(0)
+    tail.set(bytes.subarray(offset, offset + len))
+    src = tail
+    at = 0
+  }
+  for (let i = 0; i < 16; i++, at += 4) {
+    m[i] = src[at]! | (src[at + 1]! << 8) | (src[at + 2]! << 16) | (src[at + 3]! << 24)
+  }
+}
+
+/**
+ * The chaining value of one chunk (≤ 1024 bytes at `offset`) with chunk
+ * counter `counter`. `root` finalises it as the root of a one-chunk tree.
+ */
+export function chunkCV (input: Words, offset: number, len: number, counter: number, root: boolean, out: CV = new Uint32Array(8)): CV {
+  out.set(IV)
+  const blocks = Math.max(1, Math.ceil(len / BLOCK_LEN))
+  const words = input.words
+  for (let b = 0; b < blocks; b++) {
+    const at = offset + b * BLOCK_LEN
+    const blockLen = b === blocks - 1 ? len - b * BLOCK_LEN : BLOCK_LEN
+    let flags = b === 0 ? CHUNK_START : 0
+    if (b === blocks - 1) flags |= CHUNK_END | (root ? ROOT : 0)
+    // Full blocks of aligned input are read in place; the rest via scratch words.
+    if (blockLen === BLOCK_LEN && words !== null) {
+      compress(out, words, at >>> 2, counter, BLOCK_LEN, flags)
+    } else {
+      loadScratch(input.bytes, at, blockLen)
+      compress(out, m, 0, counter, blockLen, flags)
+    }
+  }
+  return out
+}
+
+/** The chaining value of a parent node over two children's CVs. */
+export function parentCV (left: CV, right: CV, root: boolean, out: CV = new Uint32Array(8)): CV {
+  m.set(left, 0)
+  m.set(right, 8)
+  out.set(IV)
+  compress(out, m, 0, 0, BLOCK_LEN, PARENT | (root ? ROOT : 0))
+  return out
+}
+
+/**
+ * Bytes on the left of a subtree of `len` bytes: the largest power-of-two
+ * number of chunks strictly less than the whole (BLAKE3's tree shape).
+ */
+export function leftLen (len: number): number {
+  const fullChunks = Math.floor((len - 1) / CHUNK_LEN)
+  let chunks = 1
+  while (chunks * 2 <= fullChunks) chunks *= 2
+  return chunks * CHUNK_LEN
+}
+
+/**
+ * The chaining value of the subtree holding `len` bytes at `offset`, whose
+ * first chunk has counter `firstChunk` (subtrees start on power-of-two chunk
+ * boundaries, as the tree shape guarantees).
+ */
+export function subtreeCV (input: Words, offset: number, len: number, firstChunk: number, root: boolean): CV {
+  if (len <= CHUNK_LEN) return chunkCV(input, offset, len, firstChunk, root)
+  const left = leftLen(len)
+  const l = subtreeCV(input, offset, left, firstChunk, false)
+  const r = subtreeCV(input, offset + left, len - left, firstChunk + left / CHUNK_LEN, false)
+  return parentCV(l, r, root, l)
+}
+
+/** The BLAKE3 hash of `bytes` (equal to its Bao root hash, for any chunk group size). */
+export function blake3 (bytes: Uint8Array): Uint8Array {
+  return cvToBytes(subtreeCV(asWords(bytes), 0, bytes.byteLength, 0, true))
+}
+
+/** 32 little-endian bytes of a CV. */
+export function cvToBytes (cv: CV, out: Uint8Array = new Uint8Array(32), at = 0): Uint8Array {
+  for (let i = 0; i < 8; i++) {
+    const w = cv[i]!
+    out[at + i * 4] = w
+    out[at + i * 4 + 1] = w >>> 8
+    out[at + i * 4 + 2] = w >>> 16
+    out[at + i * 4 + 3] = w >>> 24
+  }
+  return out
+}
+
+/** A CV from 32 little-endian bytes at `at`. */
+export function bytesToCV (bytes: Uint8Array, at = 0, out: CV = new Uint32Array(8)): CV {
+  for (let i = 0; i < 8; i++) {
+    const o = at + i * 4
+    out[i] = bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16) | (bytes[o + 3]! << 24)
+  }
+  return out
+}
+
+/** Constant-time equality of two CVs (no early exit on the first differing word). */
+export function cvEqual (a: CV, b: CV): boolean {
+  let diff = 0
+  for (let i = 0; i < 8; i++) diff |= a[i]! ^ b[i]!
+  return diff === 0
+}

@@ -1,0 +1,58 @@
+import { asWords, CHUNK_LEN, cvToBytes, leftLen, parentCV, subtreeCV, type CV } from './blake3.js'
+import { encodeHeader, encodedLen, groupLen, HEADER_LEN, outboardLen, PARENT_LEN } from './geometry.js'
+
+/** Options shared by the encoders. */
+export interface TreeOptions {
+  /** Chunk groups of 2^k chunks (0 = standard Bao, 4 = 16 KiB as iroh uses). @default 0 */
+  k?: number
+  /** Start with the 8-byte length header. @default true */
+  header?: boolean
+}
+
+/** An encoding and the root hash (= the BLAKE3 hash of the content). */
+export interface Encoded {
+  hash: Uint8Array
+  bytes: Uint8Array
+}
+
+/** The combined encoding: header, then parents and content in pre-order. */
+export function encode (content: Uint8Array, options: TreeOptions = {}): Encoded {
+  return buildTree(content, options, true)
+}
+
+/** The outboard encoding: header and parent nodes only; the content stays where it is. */
+export function outboard (content: Uint8Array, options: TreeOptions = {}): Encoded {
+  return buildTree(content, options, false)
+}
+
+function buildTree (content: Uint8Array, options: TreeOptions, withContent: boolean): Encoded {
+  const k = options.k ?? 0
+  const header = options.header ?? true
+  const group = groupLen(k)
+  const out = new Uint8Array(withContent ? encodedLen(content.byteLength, k, header) : outboardLen(content.byteLength, k, header))
+  let pos = 0
+  if (header) {
+    out.set(encodeHeader(content.byteLength))
+    pos = HEADER_LEN
+  }
+  const input = asWords(content)
+  // Pre-order: a parent's 64 bytes are reserved first and filled once both children are hashed.
+  const write = (start: number, len: number, root: boolean): CV => {
+    if (len <= group) {
+      if (withContent) out.set(content.subarray(start, start + len), pos)
+      pos += withContent ? len : 0
+      return subtreeCV(input, start, len, start / CHUNK_LEN, root)
+    }
+    const at = pos
+    pos += PARENT_LEN
+    const left = leftLen(len)
+    const l = write(start, left, false)
+    const r = write(start + left, len - left, false)
+    cvToBytes(l, out, at)
+    cvToBytes(r, out, at + 32)
+    return parentCV(l, r, root)
+  }
+  const root = write(0, content.byteLength, true)
+  return { hash: cvToBytes(root), bytes: out }
+}
+
