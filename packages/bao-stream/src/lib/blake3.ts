@@ -29,7 +29,8 @@ export interface Words {
 /** Wrap `bytes` for hashing (see {@link Words}). */
 export function asWords (bytes: Uint8Array): Words {
   if (!LITTLE_ENDIAN) return { bytes, words: null }
-  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice()
+  // new Uint8Array(view) copies (Buffer#slice would not: it returns a view).
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes)
   return { bytes: aligned, words: new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength >>> 2) }
 }
 
@@ -62,7 +63,7 @@ export function chunkCV (input: Words, offset: number, len: number, counter: num
     let flags = b === 0 ? CHUNK_START : 0
     if (b === blocks - 1) flags |= CHUNK_END | (root ? ROOT : 0)
     // Full blocks of aligned input are read in place; the rest via scratch words.
-    if (blockLen === BLOCK_LEN && words !== null) {
+    if (blockLen === BLOCK_LEN && words !== null && (at & 3) === 0) {
       compress(out, words, at >>> 2, counter, BLOCK_LEN, flags)
     } else {
       loadScratch(input.bytes, at, blockLen)

@@ -1,5 +1,5 @@
 import { ErrorCode, LumeError } from '@lume/types'
-import { asWords, bytesToCV, cvEqual, parentCV, subtreeCV, CHUNK_LEN, type CV } from './blake3.js'
+import { asWords, bytesToCV, cvEqual, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
 import { decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
 
 /** Options for {@link BaoDecoder}. */
@@ -34,7 +34,11 @@ export interface DecoderOptions {
 export class BaoDecoder {
   private readonly group: number
   private readonly options: DecoderOptions
-  private readonly expected: CV[] = []
+  /** Expected CVs of the nodes still to come, top last: a flat stack of 8-word CVs (no allocation per node). */
+  private expected = new Uint32Array(8 * 64)
+  private depth = 0
+  /** Verified output of the current push, merged into runs over the same buffer. */
+  private run: { buffer: Uint8Array, from: number, to: number } | null = null
   private traversal: Traversal | null = null
   /** Content the traversal must verify (whole groups). */
   private range = { start: 0, end: 0 }
@@ -50,7 +54,8 @@ export class BaoDecoder {
     if (!(hash instanceof Uint8Array) || hash.byteLength !== 32) throw LumeError.invalidArgument('hash must be 32 bytes')
     this.options = options
     this.group = groupLen(options.k ?? 0)
-    this.expected.push(bytesToCV(hash))
+    this.expected.set(bytesToCV(hash), 0)
+    this.depth = 1
     const headerInStream = options.outboard === undefined && options.header !== false
     if (!headerInStream) {
       this.start(this.lengthOutOfStream())
@@ -73,28 +78,34 @@ export class BaoDecoder {
     if (this.failed !== null) throw this.failed
     const out: Uint8Array[] = []
     try {
-      let input = bytes
-      while (input.byteLength > 0 && !this.finished) {
+      // One aligned word view per piece; nodes are then offsets into it.
+      const piece = asWords(bytes)
+      let at = 0
+      while (at < piece.bytes.byteLength && !this.finished) {
         const need = this.needed()
-        if (this.pending !== null || input.byteLength < need) {
+        const left = piece.bytes.byteLength - at
+        if (this.pending !== null || left < need) {
+          // A node split across pieces: gather it (only such nodes are copied).
           const have = this.pending?.byteLength ?? 0
-          const take = Math.min(need - have, input.byteLength)
+          const take = Math.min(need - have, left)
           const joined = new Uint8Array(have + take)
           if (this.pending !== null) joined.set(this.pending)
-          joined.set(input.subarray(0, take), have)
-          input = input.subarray(take)
+          joined.set(piece.bytes.subarray(at, at + take), have)
+          at += take
           if (joined.byteLength < need) { this.pending = joined; break }
           this.pending = null
-          this.consume(joined, out)
+          this.consume(asWords(joined), 0, out)
         } else {
-          this.consume(input.subarray(0, need), out)
-          input = input.subarray(need)
+          this.consume(piece, at, out)
+          at += need
         }
         this.skipAhead()
       }
     } catch (err) {
       this.failed = LumeError.isInstance(err) ? err : new LumeError(ErrorCode.HASH_MISMATCH, String(err), { cause: err })
       throw this.failed
+    } finally {
+      this.flushRun(out)
     }
     return out
   }
@@ -142,53 +153,89 @@ export class BaoDecoder {
       if (!t.next()) { this.finished = true; return }
       const node = t.node
       if (node.kind === 'skip') {
-        this.expected.pop()
+        this.depth--
         if (this.options.outboard !== undefined) this.outboardPos += subtreeEncodedLen(node.len, this.group, false)
         continue
       }
       if (node.kind === 'parent' && this.options.outboard !== undefined) {
         const outboard = this.options.outboard
         if (outboard.byteLength < this.outboardPos + PARENT_LEN) throw new LumeError(ErrorCode.TRUNCATED, 'outboard ended early', { details: { offset: node.start } })
-        this.verifyParent(outboard.subarray(this.outboardPos, this.outboardPos + PARENT_LEN))
+        this.verifyParent(outboard, this.outboardPos)
         this.outboardPos += PARENT_LEN
         continue
       }
       // An empty leaf needs no input bytes, but must still be verified.
-      if (node.kind === 'leaf' && node.len === 0) { this.verifyLeaf(new Uint8Array(0), []); continue }
+      if (node.kind === 'leaf' && node.len === 0) { this.verifyLeaf(asWords(new Uint8Array(0)), 0, []); continue }
       return
     }
   }
 
-  private consume (bytes: Uint8Array, out: Uint8Array[]): void {
+  private consume (input: Words, at: number, out: Uint8Array[]): void {
     if (this.traversal === null) {
-      this.start(decodeHeader(bytes))
+      this.start(decodeHeader(input.bytes, at))
       return
     }
-    if (this.traversal.node.kind === 'parent') this.verifyParent(bytes)
-    else this.verifyLeaf(bytes, out)
+    if (this.traversal.node.kind === 'parent') this.verifyParent(input.bytes, at)
+    else this.verifyLeaf(input, at, out)
   }
 
-  private verifyParent (bytes: Uint8Array): void {
+  /** Check the parent node at `bytes[at…at+64]` against the expected CV, and expect its children next. */
+  private verifyParent (bytes: Uint8Array, at: number): void {
     const node = (this.traversal as Traversal).node
-    const left = bytesToCV(bytes, 0)
-    const right = bytesToCV(bytes, 32)
-    if (!cvEqual(parentCV(left, right, node.root), this.expected.pop() as CV)) {
-      throw mismatch('parent node', node.start)
-    }
-    this.expected.push(right, left)
+    const left = bytesToCV(bytes, at, scratchLeft)
+    const right = bytesToCV(bytes, at + 32, scratchRight)
+    if (!cvEqual(parentCV(left, right, node.root, scratchOut), this.top())) throw mismatch('parent node', node.start)
+    this.depth--
+    this.grow()
+    // Right first, so the left child is on top: pre-order.
+    this.expected.set(right, this.depth * 8)
+    this.expected.set(left, this.depth * 8 + 8)
+    this.depth += 2
   }
 
-  private verifyLeaf (bytes: Uint8Array, out: Uint8Array[]): void {
+  private verifyLeaf (input: Words, at: number, out: Uint8Array[]): void {
     const node = (this.traversal as Traversal).node
-    const cv = subtreeCV(asWords(bytes), 0, node.len, node.start / CHUNK_LEN, node.root)
-    if (!cvEqual(cv, this.expected.pop() as CV)) throw mismatch(this.group === CHUNK_LEN ? 'chunk' : 'chunk group', node.start)
+    // A leaf that starts off a 4-byte boundary in its piece is hashed from an aligned copy.
+    const cv = (at & 3) === 0 ? subtreeCV(input, at, node.len, node.start / CHUNK_LEN, node.root) : subtreeCV(asWords(new Uint8Array(input.bytes.subarray(at, at + node.len))), 0, node.len, node.start / CHUNK_LEN, node.root)
+    if (!cvEqual(cv, this.top())) throw mismatch(this.group === CHUNK_LEN ? 'chunk' : 'chunk group', node.start)
+    this.depth--
     const t = this.traversal as Traversal
     if (node.start + node.len === t.contentLen) this.verifiedLength = t.contentLen
     const from = Math.max(this.output.start, node.start) - node.start
     const to = Math.min(this.output.end, node.start + node.len) - node.start
-    if (to > from) out.push(bytes.subarray(from, to))
+    if (to > from) this.emit(input.bytes, at + from, at + to, out)
+  }
+
+  private top (): CV {
+    return this.expected.subarray((this.depth - 1) * 8, this.depth * 8)
+  }
+
+  private grow (): void {
+    if ((this.depth + 2) * 8 > this.expected.length) {
+      const bigger = new Uint32Array(this.expected.length * 2)
+      bigger.set(this.expected)
+      this.expected = bigger
+    }
+  }
+
+  /** Hand out verified bytes, merging neighbours in the same buffer into one piece. */
+  private emit (buffer: Uint8Array, from: number, to: number, out: Uint8Array[]): void {
+    const run = this.run
+    if (run !== null && run.buffer === buffer && run.to === from) { run.to = to; return }
+    this.flushRun(out)
+    this.run = { buffer, from, to }
+  }
+
+  private flushRun (out: Uint8Array[]): void {
+    if (this.run === null) return
+    out.push(this.run.buffer.subarray(this.run.from, this.run.to))
+    this.run = null
   }
 }
+
+const scratchLeft = new Uint32Array(8)
+const scratchRight = new Uint32Array(8)
+const scratchOut = new Uint32Array(8)
 
 function mismatch (what: string, offset: number): LumeError {
   return new LumeError(ErrorCode.HASH_MISMATCH, `${what} at content offset ${offset} does not match its hash`, { details: { offset, node: what } })
