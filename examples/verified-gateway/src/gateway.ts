@@ -93,16 +93,15 @@ async function streamVerified (res: ServerResponse, upstream: Upstream, hashHex:
   const decoder = new BaoDecoder(hash, { k, outboard, range: { start: range.start, len: range.end - range.start + 1 } })
   let sent = 0
   for await (const piece of await upstream.content(hashHex, groupStart, groupEnd, signal)) {
-    let parts: Uint8Array[]
-    try {
-      parts = decoder.push(piece)
-    } catch (err) {
-      if (LumeError.isInstance(err)) logger.error({ hash: hashHex, offset: err.details.offset, sent }, `corrupt content from upstream: ${err.message}; response aborted`)
-      throw err
-    }
-    for (const part of parts) {
+    // Everything that verified goes out, up to the first bad group; then the response is cut.
+    for (const part of decoder.push(piece)) {
       sent += part.byteLength
       if (!res.write(part)) await new Promise((resolve) => res.once('drain', resolve))
+    }
+    const failure = decoder.error
+    if (failure !== null) {
+      logger.error({ hash: hashHex, offset: failure.details.offset, sent }, `corrupt content from upstream: ${failure.message}; response aborted`)
+      throw failure
     }
   }
   decoder.finish()

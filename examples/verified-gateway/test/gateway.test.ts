@@ -97,7 +97,8 @@ describe('verified gateway with real curl', () => {
     const { code } = await curl(['-o', out, `${gatewayUrl}/blake3/${h}`])
     expect(code).not.toBe(0)
     const got = await readFile(out).catch(() => Buffer.alloc(0))
-    expect(got.length).toBeLessThan(300_000)
+    // Exactly the verified prefix arrived: every byte before the bad 16 KiB group, none after.
+    expect(got.length).toBe(294_912)
     expect(Buffer.from(got).equals(Buffer.from(bytes.subarray(0, got.length)))).toBe(true)
     expect(logged.some((l) => l.includes('corrupt content') && l.includes('"offset":294912'))).toBe(true)
     // A range that avoids the bad group still verifies.

@@ -100,12 +100,16 @@ describe('streaming decode', () => {
       } catch (err) {
         error = err
       }
+      expect(decoder.error ?? error).toBe(error)
       expect(error, `trial ${trial}: corruption at ${at} of ${enc.bytes.length} not caught`).not.toBeNull()
       const out = concat(emitted)
       // Only verified bytes came out: a true prefix of the content…
       expect(hex(out), `trial ${trial}`).toBe(hex(data.subarray(0, out.length)))
-      // …that stops before the node holding the corrupted byte.
+      // …that stops before the node holding the corrupted byte, and is all of
+      // the content before the node that failed: nothing verified is held back.
       if (at >= 8) expect(out.length, `trial ${trial}`).toBeLessThanOrEqual(nodeStartOf(len, group)[at]!)
+      const failedAt = (error as { details?: { offset?: number } }).details?.offset
+      if (failedAt !== undefined) expect(out.length, `trial ${trial}`).toBe(failedAt)
       if (at >= 8) expect((error as { code: string }).code).toBe('HASH_MISMATCH')
     }
   })
@@ -136,7 +140,9 @@ describe('streaming decode', () => {
     expect(ok.push(enc.bytes)).toEqual([])
     ok.finish()
     const other = new BaoDecoder(encode(Uint8Array.of(1)).hash)
-    expect(() => other.push(enc.bytes)).toThrow(expect.objectContaining({ code: 'HASH_MISMATCH' }))
+    expect(other.push(enc.bytes)).toEqual([])
+    expect(other.error).toMatchObject({ code: 'HASH_MISMATCH' })
+    expect(() => other.finish()).toThrow(expect.objectContaining({ code: 'HASH_MISMATCH' }))
   })
 })
 

@@ -73,7 +73,12 @@ export class BaoDecoder {
     return this.verifiedLength
   }
 
-  /** Consume input bytes; returns the content that verified (possibly nothing). */
+  /**
+   * Consume input bytes; returns the content that verified (possibly
+   * nothing). When a node fails, the content verified before it in this same
+   * input is still returned; the failure is then in {@link error} and thrown
+   * by the next `push` or `finish`.
+   */
   push (bytes: Uint8Array): Uint8Array[] {
     if (this.failed !== null) throw this.failed
     const out: Uint8Array[] = []
@@ -103,11 +108,14 @@ export class BaoDecoder {
       }
     } catch (err) {
       this.failed = LumeError.isInstance(err) ? err : new LumeError(ErrorCode.HASH_MISMATCH, String(err), { cause: err })
-      throw this.failed
-    } finally {
-      this.flushRun(out)
     }
+    this.flushRun(out)
     return out
+  }
+
+  /** The failure that stopped decoding, if any (thrown again by the next `push`/`finish`). */
+  get error (): LumeError | null {
+    return this.failed
   }
 
   /** The input is over: throws `TRUNCATED` unless every node verified. */

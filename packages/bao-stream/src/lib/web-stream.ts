@@ -19,7 +19,9 @@ export function createDecoderStream (hash: Uint8Array, options: DecoderOptions =
         controller.error(err)
         return
       }
+      // Everything verified before a failure goes out first, then the error.
       for (const part of parts) controller.enqueue(part)
+      if (decoder.error !== null) controller.error(decoder.error)
     },
     flush (controller) {
       try {

@@ -17,8 +17,9 @@ export function createVerifyTransform (hash: Uint8Array, options: DecoderOptions
         callback(err as Error)
         return
       }
+      // Everything verified before a failure goes out first, then the error.
       for (const part of parts) this.push(part)
-      callback()
+      callback(decoder.error ?? undefined)
     },
     flush (callback) {
       try {
