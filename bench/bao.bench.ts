@@ -21,15 +21,19 @@ function input (size: number): Uint8Array {
   return out
 }
 
-/** Best MB/s over ROUNDS runs of `fn` on `bytes` bytes. */
+/** Run `fn` repeatedly for at least `ms`; returns MB/s over that time. */
+function rate (bytes: number, fn: () => void, ms: number): number {
+  const start = performance.now()
+  let runs = 0
+  do { fn(); runs++ } while (performance.now() - start < ms)
+  return (bytes * runs) / MB / ((performance.now() - start) / 1000)
+}
+
+/** Best MB/s over ROUNDS timed rounds of ≥ 250 ms each, after a 300 ms warm-up (the JIT sees the path first). */
 function best (bytes: number, fn: () => void): number {
-  fn() // warm-up: let the JIT see this path before it is timed
+  rate(bytes, fn, 300)
   let top = 0
-  for (let r = 0; r < ROUNDS; r++) {
-    const start = performance.now()
-    fn()
-    top = Math.max(top, bytes / MB / ((performance.now() - start) / 1000))
-  }
+  for (let r = 0; r < ROUNDS; r++) top = Math.max(top, rate(bytes, fn, 250))
   return top
 }
 

@@ -49,7 +49,17 @@ declare module 'hyperdht' {
     destroy (): void
   }
 
+  /** A UDX socket of the DHT node (udx-native). */
+  export interface UDXSocket {
+    getRecvBufferSize (): number
+    setRecvBufferSize (size: number): number
+    getSendBufferSize (): number
+    setSendBufferSize (size: number): number
+  }
+
   export default class HyperDHT extends EventEmitter {
+    /** dht-rpc's I/O: the node's UDP sockets (set once the node is ready). */
+    readonly io: { serverSocket: UDXSocket | null, clientSocket: UDXSocket | null }
     constructor (options?: DHTOptions)
     static keyPair (seed?: Uint8Array): KeyPair
     static bootstrapper (port: number, host: string, options?: DHTOptions): HyperDHT

@@ -50,6 +50,16 @@ describe('relay', () => {
     await testnet?.close()
   })
 
+  it('sets 4 MiB UDP buffers on its DHT sockets (as far as the kernel allows)', async () => {
+    // The kernel caps the size at rmem_max/wmem_max and reports twice what it grants.
+    const { readFile } = await import('node:fs/promises')
+    const cap = async (name: string): Promise<number> => Number(await readFile(`/proc/sys/net/core/${name}`, 'utf8').catch(() => '0'))
+    const socket = relays[0]!.dht.io.serverSocket!
+    expect(socket.getRecvBufferSize()).toBeGreaterThanOrEqual(Math.min(4 * 1024 * 1024, await cap('rmem_max')))
+    expect(socket.getSendBufferSize()).toBeGreaterThanOrEqual(Math.min(4 * 1024 * 1024, await cap('wmem_max')))
+    expect(socket.getRecvBufferSize()).toBeGreaterThan(212_992 * 2)
+  })
+
   it('answers core.ping and core.info by public key', async () => {
     const conn = await connect(relays[0]!)
     expect(Math.abs(await conn.call(CoreMethods.ping, null) - Date.now())).toBeLessThan(60_000)

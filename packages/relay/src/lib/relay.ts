@@ -8,6 +8,7 @@ import { ConnectionTable } from './connections.js'
 import { registerCoreMethods } from './core-methods.js'
 import { PluginHost } from './plugin-host.js'
 import { RELAY_VERSION } from './version.js'
+import { DEFAULT_SOCKET_BUFFER_BYTES, setSocketBuffers } from './socket-buffers.js'
 import { WebSocketGateway, type WebSocketOptions } from './ws-gateway.js'
 
 /** Options for {@link createRelay}. */
@@ -35,6 +36,8 @@ export interface RelayInit {
   limits?: Partial<RpcLimits>
   /** How long shutdown waits for requests in flight. @default 5000 */
   shutdownGraceMs?: number
+  /** UDP receive/send buffer size for the DHT sockets. @default 4 MiB */
+  socketBufferBytes?: number
   /** Serve a WebSocket endpoint through which browsers reach the DHT (in a child process). @default none */
   websocket?: WebSocketOptions
   /** @default a silent logger */
@@ -158,6 +161,7 @@ export class Relay implements Closable {
   /** @internal Listen, announce, start plugins. */
   async start (): Promise<void> {
     await this.dht.ready()
+    setSocketBuffers(this.dht, this.init.socketBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES, this.logger)
     await this.server.listen(this.keyPair)
     this.logger.info({ publicKey: this.publicKeyHex, port: this.dht.address().port }, 'relay listening')
     await this.plugins.startAll(this.init.plugins ?? [])
