@@ -19,7 +19,7 @@ const tasks = {
     prepare()
     const reportDir = join(root, '.reports')
     rmSync(reportDir, { recursive: true, force: true })
-    const status = runStatus('pnpm', ['exec', 'turbo', 'run', 'test', 'typecheck', '--concurrency=2', ...rest()],
+    const status = runStatus('pnpm', ['exec', 'turbo', 'run', 'test', 'typecheck', '--concurrency=2', '--continue', ...rest()],
       { ...env, LUME_TEST_REPORT_DIR: reportDir })
     printSummary(reportDir)
     process.exit(status)

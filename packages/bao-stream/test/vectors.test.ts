@@ -12,7 +12,9 @@ interface Vectors {
   seek: Array<{ input_len: number, seek_offsets: number[] }>
   slice: Array<{ input_len: number, bao_hash: string, slices: Array<{ start: number, len: number, output_len: number, output_blake3: string, corruptions: number[] }> }>
 }
-const vectors = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../shared/vectors/bao/bao-1k.json', import.meta.url)), 'utf8')) as Vectors
+// shared/ sits beside the repository (as in CI); LUME_SHARED_DIR points elsewhere.
+const sharedDir = process.env.LUME_SHARED_DIR ?? fileURLToPath(new URL('../../../../shared', import.meta.url))
+const vectors = JSON.parse(readFileSync(`${sharedDir}/vectors/bao/bao-1k.json`, 'utf8')) as Vectors
 
 /** The vectors' input: a 4-byte little-endian counter from 1, cut to length. */
 function input (len: number): Uint8Array {
