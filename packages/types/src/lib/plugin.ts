@@ -37,19 +37,29 @@ export interface MethodDefinition<Req, Res> {
   maxRequestBytes?: number
 }
 
+/** A Protomux channel, as plugins use it. */
+export interface ChannelLike {
+  /** Messages in the order they were declared; `send` returns false when the stream is backed up. */
+  readonly messages: Array<{ send (message: unknown): boolean }>
+  open (handshake?: unknown): void
+  close (): void
+  readonly closed: boolean
+}
+
 /**
  * A minimal view of a Protomux instance, enough for plugins to open their own
  * channel on a peer connection (as dht-flood does).
  */
 export interface MuxLike {
+  /** A new channel, or null if one with this protocol and id is already open (with `unique`). */
   createChannel (options: {
     protocol: string
     id?: Uint8Array | null
     unique?: boolean
-    messages?: Array<{ encoding: Codec<unknown>, onmessage?: (message: unknown) => void }>
+    messages?: Array<{ encoding: Codec<never>, onmessage?: (message: never) => void }>
     onopen?: () => void
     onclose?: () => void
-  }): unknown
+  }): ChannelLike | null
 }
 
 /** An open, authenticated connection to another peer. */

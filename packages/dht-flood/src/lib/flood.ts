@@ -1,0 +1,225 @@
+import {
+  decode, encode, LumeError, sign, SigningContext, silentLogger, toHex, TypedEventTarget, verify,
+  type KeyPair, type Logger
+} from '@lume/types'
+import { packetCodec, packetMessage, type Packet } from './messages.js'
+import { SeenSet } from './seen.js'
+import { ClockSequence, sequenceTime } from './sequence.js'
+import { TokenBucket } from './token-bucket.js'
+
+/** Options for {@link Flood}; every limit has a default. */
+export interface FloodInit {
+  /** The node's key: packets it originates are signed with it. */
+  keyPair: KeyPair
+  /** Hops a broadcast travels by default. @default 8 */
+  ttl?: number
+  /** Most peers a packet is forwarded to (a random subset beyond that). @default 16 */
+  maxFanout?: number
+  /** Largest payload. @default 64 KiB */
+  maxPayloadBytes?: number
+  /** Packets whose sequence (a clock) is older than this are replays and dropped. @default 5 min */
+  maxAgeMs?: number
+  /** …and those this far in the future too. @default 1 min */
+  maxSkewMs?: number
+  /** Packets accepted per peer per second, and the burst. @default { perSecond: 500, burst: 1000 } */
+  rate?: { perSecond: number, burst: number }
+  /** Packets remembered for duplicate detection. @default 100,000 */
+  seenCapacity?: number
+  logger?: Logger
+}
+
+/** How packets reach one peer; the channel binding provides it. */
+export interface PeerTransport {
+  /** Send an encoded flood packet. */
+  packet (bytes: Uint8Array): void
+  /** Send a direct message. */
+  direct (bytes: Uint8Array): void
+}
+
+/** The events of a {@link Flood}. */
+export interface FloodEvents {
+  /** A broadcast reached this node (once per packet). `from` is the neighbour it came through. */
+  'message': { origin: Uint8Array, seq: number, payload: Uint8Array, from: Uint8Array, ttl: number }
+  /** A direct message from a neighbour. */
+  'direct': { from: Uint8Array, payload: Uint8Array }
+  'peer:open': { publicKey: Uint8Array }
+  'peer:close': { publicKey: Uint8Array }
+}
+
+/** Why packets were dropped, counted. */
+export interface FloodStats {
+  delivered: number
+  forwarded: number
+  sent: number
+  duplicate: number
+  badSignature: number
+  malformed: number
+  stale: number
+  rateLimited: number
+  tooLarge: number
+}
+
+interface Peer {
+  key: Uint8Array
+  transport: PeerTransport
+  bucket: TokenBucket
+}
+
+/**
+ * Signed multi-hop flooding over any set of connections. Each packet is
+ * delivered to the application once and forwarded to every neighbour except
+ * the one it came from, until its TTL runs out. Packets are signed by their
+ * origin; forged, duplicate, stale and over-rate packets are dropped and
+ * counted in {@link stats}.
+ */
+export class Flood extends TypedEventTarget<FloodEvents> {
+  readonly stats: FloodStats = { delivered: 0, forwarded: 0, sent: 0, duplicate: 0, badSignature: 0, malformed: 0, stale: 0, rateLimited: 0, tooLarge: 0 }
+  private readonly keyPair: KeyPair
+  private readonly peers = new Map<string, Peer>()
+  private readonly seen: SeenSet
+  private readonly sequence = new ClockSequence()
+  private readonly options: Required<Omit<FloodInit, 'keyPair' | 'logger'>>
+  private readonly logger: Logger
+  private closed = false
+
+  constructor (init: FloodInit) {
+    super()
+    this.keyPair = init.keyPair
+    this.logger = init.logger ?? silentLogger
+    this.options = {
+      ttl: init.ttl ?? 8,
+      maxFanout: init.maxFanout ?? 16,
+      maxPayloadBytes: init.maxPayloadBytes ?? 64 * 1024,
+      maxAgeMs: init.maxAgeMs ?? 5 * 60_000,
+      maxSkewMs: init.maxSkewMs ?? 60_000,
+      rate: init.rate ?? { perSecond: 500, burst: 1000 },
+      seenCapacity: init.seenCapacity ?? 100_000
+    }
+    this.seen = new SeenSet(this.options.seenCapacity)
+    this.onListenerError = (err, type) => this.logger.error({ err, event: type }, 'flood listener failed')
+  }
+
+  get [Symbol.toStringTag] (): string {
+    return 'Flood'
+  }
+
+  /** This node's public key (the origin of its broadcasts). */
+  get publicKey (): Uint8Array {
+    return this.keyPair.publicKey
+  }
+
+  /** Keys of the neighbours connected now. */
+  get neighbours (): Uint8Array[] {
+    return [...this.peers.values()].map((p) => p.key)
+  }
+
+  /** Send `payload` to every node within `ttl` hops. Returns the packet's sequence number. */
+  broadcast (payload: Uint8Array, options: { ttl?: number } = {}): number {
+    if (this.closed) throw LumeError.closed('flood')
+    if (payload.byteLength > this.options.maxPayloadBytes) throw LumeError.tooLarge('flood payload', payload.byteLength, this.options.maxPayloadBytes)
+    const ttl = options.ttl ?? this.options.ttl
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) throw new RangeError(`ttl must be 1..255, got ${ttl}`)
+    const seq = this.sequence.next()
+    const origin = this.keyPair.publicKey
+    const signature = sign(SigningContext.FLOOD_PACKET, packetMessage(origin, seq, payload), this.keyPair.secretKey)
+    this.seen.add(seenKey(origin, seq))
+    this.forward({ origin, seq, ttl, payload, signature }, null)
+    return seq
+  }
+
+  /** Send a direct message to one neighbour; false if it is not connected. */
+  send (peer: Uint8Array, payload: Uint8Array): boolean {
+    if (payload.byteLength > this.options.maxPayloadBytes) throw LumeError.tooLarge('direct message', payload.byteLength, this.options.maxPayloadBytes)
+    const target = this.peers.get(toHex(peer))
+    if (target === undefined) return false
+    target.transport.direct(payload)
+    return true
+  }
+
+  /** Start flooding to a neighbour. Returns the function that removes it. */
+  addPeer (key: Uint8Array, transport: PeerTransport): () => void {
+    const id = toHex(key)
+    const peer: Peer = { key, transport, bucket: new TokenBucket(this.options.rate.perSecond, this.options.rate.burst) }
+    this.peers.set(id, peer)
+    this.emit('peer:open', { publicKey: key })
+    return () => {
+      if (this.peers.get(id) !== peer) return
+      this.peers.delete(id)
+      this.emit('peer:close', { publicKey: key })
+    }
+  }
+
+  /** Handle packet bytes from neighbour `from`. Never throws: bad packets are dropped and counted. */
+  receivePacket (from: Uint8Array, bytes: Uint8Array): void {
+    if (this.closed) return
+    const peer = this.peers.get(toHex(from))
+    if (peer !== undefined && !peer.bucket.take()) { this.stats.rateLimited++; return }
+    let packet: Packet
+    try {
+      packet = decode(packetCodec, bytes)
+    } catch {
+      this.stats.malformed++
+      return
+    }
+    if (packet.payload.byteLength > this.options.maxPayloadBytes) { this.stats.tooLarge++; return }
+    const key = seenKey(packet.origin, packet.seq)
+    // Seen before verifying: duplicates cost no signature check.
+    if (this.seen.has(key)) { this.stats.duplicate++; return }
+    const age = Date.now() - sequenceTime(packet.seq)
+    if (age > this.options.maxAgeMs || age < -this.options.maxSkewMs) { this.stats.stale++; return }
+    // Marked seen only after it verified: a forgery must not block the real packet.
+    if (!verify(SigningContext.FLOOD_PACKET, packetMessage(packet.origin, packet.seq, packet.payload), packet.signature, packet.origin)) {
+      this.stats.badSignature++
+      return
+    }
+    this.seen.add(key)
+    this.stats.delivered++
+    this.emit('message', { origin: packet.origin, seq: packet.seq, payload: packet.payload, from, ttl: packet.ttl })
+    if (packet.ttl > 1) this.forward({ ...packet, ttl: packet.ttl - 1 }, toHex(from))
+  }
+
+  /** Handle a direct message from neighbour `from`. */
+  receiveDirect (from: Uint8Array, payload: Uint8Array): void {
+    if (this.closed) return
+    if (payload.byteLength > this.options.maxPayloadBytes) { this.stats.tooLarge++; return }
+    const peer = this.peers.get(toHex(from))
+    if (peer !== undefined && !peer.bucket.take()) { this.stats.rateLimited++; return }
+    this.emit('direct', { from, payload })
+  }
+
+  /** Stop sending and receiving. */
+  close (): void {
+    this.closed = true
+    this.peers.clear()
+  }
+
+  private forward (packet: Packet, except: string | null): void {
+    const bytes = encode(packetCodec, packet)
+    let targets = [...this.peers.entries()].filter(([id]) => id !== except).map(([, p]) => p)
+    if (targets.length > this.options.maxFanout) targets = sample(targets, this.options.maxFanout)
+    for (const target of targets) {
+      try {
+        target.transport.packet(bytes)
+        this.stats.sent++
+      } catch (err) {
+        this.logger.warn({ err, peer: toHex(target.key).slice(0, 12) }, 'flood send failed')
+      }
+    }
+    if (except !== null) this.stats.forwarded++
+  }
+}
+
+function seenKey (origin: Uint8Array, seq: number): string {
+  return `${toHex(origin)}:${seq}`
+}
+
+function sample<T> (items: T[], n: number): T[] {
+  const copy = [...items]
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    const t = copy[i] as T
+    copy[i] = copy[j] as T
+    copy[j] = t
+  }
+  return copy.slice(0, n)
+}

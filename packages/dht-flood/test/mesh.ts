@@ -1,0 +1,37 @@
+import { generateKeyPair, type KeyPair } from '@lume/types'
+import { Flood, type FloodInit } from '../src/index.js'
+
+/** Flood nodes wired by in-memory links (delivery on a later microtask, like a network). */
+export interface Mesh {
+  nodes: Flood[]
+  keys: KeyPair[]
+  link: (a: number, b: number) => void
+  /** Wait until no packet is in transit. */
+  settle: () => Promise<void>
+}
+
+export function mesh (n: number, init: Partial<FloodInit> = {}): Mesh {
+  const keys = Array.from({ length: n }, () => generateKeyPair())
+  const nodes = keys.map((keyPair) => new Flood({ ...init, keyPair }))
+  let inFlight = 0
+  const deliver = (fn: () => void): void => {
+    inFlight++
+    queueMicrotask(() => { inFlight--; fn() })
+  }
+  const link = (a: number, b: number): void => {
+    const [A, B] = [nodes[a]!, nodes[b]!]
+    A.addPeer(B.publicKey, { packet: (bytes) => deliver(() => B.receivePacket(A.publicKey, bytes)), direct: (bytes) => deliver(() => B.receiveDirect(A.publicKey, bytes)) })
+    B.addPeer(A.publicKey, { packet: (bytes) => deliver(() => A.receivePacket(B.publicKey, bytes)), direct: (bytes) => deliver(() => A.receiveDirect(B.publicKey, bytes)) })
+  }
+  const settle = async (): Promise<void> => {
+    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 0))
+  }
+  return { nodes, keys, link, settle }
+}
+
+/** Count deliveries per node. */
+export function counter (nodes: Flood[]): number[] {
+  const counts = nodes.map(() => 0)
+  nodes.forEach((node, i) => node.on('message', () => { counts[i]!++ }))
+  return counts
+}
