@@ -23,5 +23,5 @@ export { runDemo, type DemoOptions } from './lib/demo.js'
 // The HyperDHT types this package's API uses (hyperdht ships none; ours are in typings/hyperdht.d.ts).
 export type {
   default as HyperDHT, Address, DHTOptions, KeyPair as DHTKeyPair, NoiseSecretStream,
-  Server as DHTServer, ServerOptions, ConnectOptions, QueryStream
+  Server as DHTServer, ServerOptions, ConnectOptions, QueryStream, UDXSocket
 } from 'hyperdht'
