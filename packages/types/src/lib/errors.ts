@@ -54,7 +54,9 @@ export const ErrorCode = {
   /** Not enough independent relays agreed on an answer. */
   NO_QUORUM: 'NO_QUORUM',
   /** Nothing is stored or known under that key. */
-  NOT_FOUND: 'NOT_FOUND'
+  NOT_FOUND: 'NOT_FOUND',
+  /** A store is at its configured capacity and takes no new keys. */
+  STORE_FULL: 'STORE_FULL'
 } as const
 
 /** One of the stable codes in {@link ErrorCode}. */

@@ -1,0 +1,96 @@
+import { describe, expect, it, beforeEach, afterEach } from 'vitest'
+import { generateKeyPair, type KeyPair } from '@lume/types'
+import { signEntry, registryKey, type RegistryStore } from '../../src/index.js'
+
+/**
+ * The behaviour every RegistryStore must have, run against each backend.
+ * `make` opens a fresh, empty store (with the options given).
+ */
+export function storeContract (name: string, make: (options: { maxKeys?: number }) => Promise<RegistryStore>): void {
+  describe(`RegistryStore contract: ${name}`, () => {
+    let store: RegistryStore
+    let alice: KeyPair
+    beforeEach(async () => {
+      store = await make({})
+      alice = generateKeyPair()
+    })
+    afterEach(async () => { await store.close() })
+
+    const data = (s: string): Uint8Array => new TextEncoder().encode(s)
+
+    it('returns null for an unknown key, and what was stored for a known one', async () => {
+      expect(await store.get(registryKey(alice.publicKey))).toBeNull()
+      const entry = signEntry(alice, 1, data('v1'))
+      expect(await store.put(entry)).toMatchObject({ status: 'stored' })
+      const got = await store.get(entry.pk)
+      expect(got?.revision).toBe(1)
+      expect(Buffer.from(got!.data).toString()).toBe('v1')
+      expect(Buffer.from(got!.signature).equals(Buffer.from(entry.signature))).toBe(true)
+      expect(await store.count()).toBe(1)
+    })
+
+    it('keeps the higher revision, answers a stale write with the stored entry', async () => {
+      await store.put(signEntry(alice, 5, data('five')))
+      const stale = await store.put(signEntry(alice, 4, data('four')))
+      expect(stale.status).toBe('stale')
+      expect(stale.current.revision).toBe(5)
+      expect((await store.put(signEntry(alice, 6, data('six')))).status).toBe('stored')
+      expect((await store.get(registryKey(alice.publicKey)))?.revision).toBe(6)
+    })
+
+    it('reads the revision in full: 2^48 is kept above 2^32 + 1', async () => {
+      await store.put(signEntry(alice, 2 ** 32 + 1, data('a')))
+      expect((await store.put(signEntry(alice, 2 ** 48, data('b')))).status).toBe('stored')
+      expect((await store.put(signEntry(alice, 2 ** 32 + 2, data('c')))).status).toBe('stale')
+      expect((await store.get(registryKey(alice.publicKey)))?.revision).toBe(2 ** 48)
+    })
+
+    it('breaks equal revisions deterministically: the larger signature wins, whatever the order', async () => {
+      const a = signEntry(alice, 9, data('one'))
+      const b = signEntry(alice, 9, data('two'))
+      const winner = Buffer.compare(Buffer.from(a.signature), Buffer.from(b.signature)) > 0 ? a : b
+      const loser = winner === a ? b : a
+      await store.put(loser)
+      expect((await store.put(winner)).status).toBe('stored')
+      expect((await store.put(loser)).status).toBe('stale')
+      expect(Buffer.from((await store.get(a.pk))!.data).toString()).toBe(Buffer.from(winner.data).toString())
+      expect((await store.put(winner)).status).toBe('same')
+    })
+
+    it('loses no update when writers race', async () => {
+      const writes = Array.from({ length: 50 }, (_, i) => signEntry(alice, i + 1, data(`r${i + 1}`)))
+      const shuffled = [...writes].sort(() => Math.random() - 0.5)
+      const results = await Promise.all(shuffled.map(async (e) => await store.put(e)))
+      expect((await store.get(registryKey(alice.publicKey)))?.revision).toBe(50)
+      // Exactly one of the racing writes can have stored revision 50.
+      expect(results.filter((r) => r.status === 'stored' && r.current.revision === 50)).toHaveLength(1)
+    })
+
+    it('tells watchers about stored entries (not stale ones)', async () => {
+      const seen: number[] = []
+      const stop = store.watch((e) => seen.push(e.revision))
+      await store.put(signEntry(alice, 2, data('x')))
+      await store.put(signEntry(alice, 1, data('old')))
+      await store.put(signEntry(alice, 3, data('y')))
+      await expect.poll(() => seen, { timeout: 3000 }).toEqual([2, 3])
+      stop()
+    })
+
+    it('refuses new keys beyond maxKeys with STORE_FULL, but takes updates and pinned keys', async () => {
+      const small = await make({ maxKeys: 2 })
+      try {
+        const [a, b, c, d] = [generateKeyPair(), generateKeyPair(), generateKeyPair(), generateKeyPair()]
+        await small.put(signEntry(a, 1, data('a')))
+        await small.put(signEntry(b, 1, data('b')))
+        await expect(small.put(signEntry(c, 1, data('c')))).rejects.toMatchObject({ code: 'STORE_FULL' })
+        expect((await small.put(signEntry(a, 2, data('a2')))).status).toBe('stored')
+        await small.pin(registryKey(d.publicKey))
+        expect(await small.isPinned(registryKey(d.publicKey))).toBe(true)
+        expect((await small.put(signEntry(d, 1, data('pinned')))).status).toBe('stored')
+        expect(await small.get(registryKey(c.publicKey))).toBeNull()
+      } finally {
+        await small.close()
+      }
+    })
+  })
+}

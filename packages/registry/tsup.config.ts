@@ -1,0 +1,6 @@
+import { defineConfig } from 'tsup'
+import { libraryConfig } from '../../scripts/tsup.base.ts'
+
+export default defineConfig(libraryConfig({
+  entry: { index: 'src/index.ts', lmdb: 'src/lmdb/index.ts', redis: 'src/redis/index.ts' }
+}))
