@@ -11,6 +11,7 @@ declare module 'compact-encoding' {
     encode<T> (encoding: Encoding<T>, value: T): Uint8Array
     decode<T> (encoding: Encoding<T>, buffer: Uint8Array): T
     uint: Encoding<number>
+    int: Encoding<number>
     uint8: Encoding<number>
     uint16: Encoding<number>
     uint32: Encoding<number>

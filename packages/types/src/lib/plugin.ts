@@ -83,6 +83,19 @@ export interface ProtocolHandler {
   onConnection (connection: PeerConnection): void | (() => void)
 }
 
+/**
+ * A streaming method: the answer is a sequence the caller pulls chunk by
+ * chunk (backpressure), ending when the source ends or the caller cancels.
+ */
+export interface StreamMethodDefinition<Req, Res> {
+  name: string
+  request: Codec<Req>
+  response: Codec<Res>
+  stream: true
+  handler (request: Req, context: CallContext): AsyncIterable<Res> | Iterable<Res>
+  maxRequestBytes?: number
+}
+
 /** Events every relay emits, by `noun:verb` name. Plugins' own events are `<plugin>:<event>`. */
 export interface RelayEvents {
   /** All configured plugins have started (or failed and been reported). */
@@ -113,7 +126,7 @@ export interface PluginAPI {
   /** The relay's events. */
   readonly events: TypedEventTarget<RelayEvents>
   /** Serve a method as `<plugin>.<name>`; callable at once, also on connections already open. Throws `ALREADY_REGISTERED` if taken. */
-  registerMethod<Req, Res> (method: MethodDefinition<Req, Res>): void
+  registerMethod<Req, Res> (method: MethodDefinition<Req, Res> | StreamMethodDefinition<Req, Res>): void
   /** Run a protocol on every connection, present and future. Throws `ALREADY_REGISTERED` if the name is taken. */
   registerProtocol (protocol: ProtocolHandler): void
   /** Sign `message` with the relay key under a context (see `sign` in @lume/types). */

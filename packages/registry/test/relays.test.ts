@@ -1,0 +1,142 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestnet, type Testnet } from '@lume/testnet'
+import { createRelay, type Relay } from '@lume/relay'
+import { RpcConnection } from '@lume/rpc'
+import { Flood, floodPlugin } from '@lume/dht-flood'
+import { generateKeyPair, type KeyPair } from '@lume/types'
+import { MemoryStore, RegistryClient, RegistryMethods, registryPlugin, serializeEntry, signEntry, type RegistryStore } from '../src/index.js'
+import { LmdbStore } from '../src/lmdb/index.js'
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s)
+const str = (b: Uint8Array): string => new TextDecoder().decode(b)
+
+interface Node { relay: Relay, keyPair: KeyPair }
+
+describe('registry across relays', () => {
+  let testnet: Testnet
+  let dir: string
+  const nodes: Node[] = []
+  const clients: RpcConnection[] = []
+
+  async function startNode (keyPair: KeyPair, store: RegistryStore, rate?: { perSecond: number, burst: number }): Promise<Node> {
+    const flood = new Flood({ keyPair })
+    const relay = await createRelay({
+      keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+      plugins: [floodPlugin(flood), registryPlugin({ store, flood, ...(rate === undefined ? {} : { setRate: rate }) })]
+    })
+    return { relay, keyPair }
+  }
+  const clientOf = (node: Node): RegistryClient => {
+    const conn = RpcConnection.open(testnet.createNode().connect(node.relay.publicKey))
+    clients.push(conn)
+    return new RegistryClient(conn)
+  }
+
+  beforeAll(async () => {
+    testnet = await createTestnet()
+    dir = await mkdtemp(join(tmpdir(), 'lume-registry-relays-'))
+    nodes.push(await startNode(generateKeyPair(), await LmdbStore.open(join(dir, 'a'))))
+    nodes.push(await startNode(generateKeyPair(), new MemoryStore()))
+    nodes.push(await startNode(generateKeyPair(), new MemoryStore()))
+    // A line: A — B — C. C hears of A's writes only through B.
+    await nodes[0]!.relay.connect(nodes[1]!.relay.publicKey)
+    await nodes[1]!.relay.connect(nodes[2]!.relay.publicKey)
+  }, 30_000)
+  afterAll(async () => {
+    for (const c of clients) c.destroy()
+    await Promise.all(nodes.map(async (n) => await n.relay.close()))
+    await testnet?.close()
+    await rm(dir, { recursive: true, force: true })
+  }, 30_000)
+
+  it('a set on relay A is readable on B and C, and a subscriber on C receives it', async () => {
+    const alice = generateKeyPair()
+    const onC = clientOf(nodes[2]!)
+    const updates = onC.subscribe(alice.publicKey)
+    const first = updates.next()
+    await new Promise((resolve) => setTimeout(resolve, 200)) // the subscription is open before the write
+    await clientOf(nodes[0]!).set(alice, text('hello from A'))
+    const received = await first
+    expect(received.done).toBe(false)
+    expect(str(received.value!.data)).toBe('hello from A')
+    await expect.poll(async () => str((await clientOf(nodes[1]!).get(alice.publicKey))?.data ?? new Uint8Array()), { timeout: 5000 }).toBe('hello from A')
+    expect(str((await onC.get(alice.publicKey))!.data)).toBe('hello from A')
+    await updates.return(undefined)
+  })
+
+  it('keeps every subscriber current: later writes reach C, in order, newest last', async () => {
+    const bob = generateKeyPair()
+    const onA = clientOf(nodes[0]!)
+    await onA.set(bob, text('v0'))
+    const seen: number[] = []
+    const sub = clientOf(nodes[2]!).subscribe(bob.publicKey)
+    const reading = (async () => { for await (const e of sub) { seen.push(e.revision); if (e.revision === 3) break } })()
+    for (const v of ['v1', 'v2', 'v3']) { await onA.set(bob, text(v)); await new Promise((resolve) => setTimeout(resolve, 50)) }
+    await reading
+    expect(seen.at(-1)).toBe(3)
+    expect([...seen].sort((x, y) => x - y)).toEqual(seen)
+  })
+
+  it('answers a repeated write with same, and a stale one with the newer entry', async () => {
+    const carol = generateKeyPair()
+    const onB = clientOf(nodes[1]!)
+    await onB.set(carol, text('first'))
+    const conn = clients.at(-1)!
+    expect((await conn.call(RegistryMethods.set, serializeEntry(signEntry(carol, 0, text('first'))))).status).toBe('same')
+    const second = await onB.set(carol, text('second'))
+    expect(second.revision).toBe(1)
+    const stale = await conn.call(RegistryMethods.set, serializeEntry(signEntry(carol, 0, text('old'))))
+    expect(stale.status).toBe('stale')
+    expect(str(stale.entry.subarray(43, stale.entry.length - 64))).toBe('second')
+  })
+
+  it('rejects bad entries with typed errors and leaves the store unchanged', async () => {
+    const dave = generateKeyPair()
+    const onA = clientOf(nodes[0]!)
+    await onA.set(dave, text('good'))
+    const conn = clients.at(-1)!
+    const good = serializeEntry(signEntry(dave, 5, text('x')))
+    const badSig = Uint8Array.from(good); badSig[badSig.length - 1]! ^= 1
+    const badKeyType = Uint8Array.from(good); badKeyType[1] = 0x01
+    const tooBig = serializeEntry(signEntry(dave, 6, new Uint8Array(64)))
+    const bigger = Uint8Array.from([...tooBig.subarray(0, 42), 65, ...new Uint8Array(65), ...tooBig.subarray(43 + 64)])
+    for (const [bytes, code] of [[badSig, 'BAD_SIGNATURE'], [badKeyType, 'BAD_FRAME'], [good.subarray(0, 60), 'BAD_FRAME'], [bigger, 'TOO_LARGE']] as const) {
+      await expect(conn.call(RegistryMethods.set, bytes)).rejects.toMatchObject({ code })
+    }
+    expect(str((await onA.get(dave.publicKey))!.data)).toBe('good')
+  })
+
+  it('a relay that joins later pulls entries it is missing from its neighbours', async () => {
+    const erin = generateKeyPair()
+    await clientOf(nodes[0]!).set(erin, text('before D'))
+    const late = await startNode(generateKeyPair(), new MemoryStore())
+    nodes.push(late)
+    await late.relay.connect(nodes[2]!.relay.publicKey)
+    await expect.poll(async () => str((await clientOf(late).get(erin.publicKey))?.data ?? new Uint8Array()), { timeout: 5000 }).toBe('before D')
+  })
+
+  it('rate-limits a flood of sets from one peer', async () => {
+    const limited = await startNode(generateKeyPair(), new MemoryStore(), { perSecond: 1, burst: 5 })
+    nodes.push(limited)
+    const conn = RpcConnection.open(testnet.createNode().connect(limited.relay.publicKey))
+    clients.push(conn)
+    const frank = generateKeyPair()
+    const results = await Promise.all(Array.from({ length: 20 }, async (_, i) => await conn.call(RegistryMethods.set, serializeEntry(signEntry(frank, i, text(`${i}`)))).then(() => 'ok', (e: { code: string }) => e.code)))
+    expect(results.filter((r) => r === 'ok')).toHaveLength(5)
+    expect(results.filter((r) => r === 'RATE_LIMITED')).toHaveLength(15)
+  })
+
+  it('a relay restarted on LMDB still has every entry it acknowledged', async () => {
+    const grace = generateKeyPair()
+    const acknowledged = await clientOf(nodes[0]!).set(grace, text('durable'))
+    const keyPair = nodes[0]!.keyPair
+    await nodes[0]!.relay.close()
+    nodes[0] = await startNode(keyPair, await LmdbStore.open(join(dir, 'a')))
+    const entry = await clientOf(nodes[0]!).get(grace.publicKey)
+    expect(entry?.revision).toBe(acknowledged.revision)
+    expect(str(entry!.data)).toBe('durable')
+  })
+})
