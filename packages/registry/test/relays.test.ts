@@ -80,6 +80,20 @@ describe('registry across relays', () => {
     expect([...seen].sort((x, y) => x - y)).toEqual(seen)
   })
 
+  it('a subscriber that does not read is not buffered for: it gets the newest entry when it reads again', async () => {
+    const hank = generateKeyPair()
+    const onA = clientOf(nodes[0]!)
+    await onA.set(hank, text('0'))
+    const sub = clientOf(nodes[0]!).subscribe(hank.publicKey)
+    expect((await sub.next()).value?.revision).toBe(0)
+    for (let i = 1; i <= 30; i++) await onA.set(hank, text(String(i)))
+    const seen: number[] = []
+    for await (const e of sub) { seen.push(e.revision); if (e.revision === 30) break }
+    // At most the one entry the stream had pulled ahead, then the newest: not thirty.
+    expect(seen.length).toBeLessThanOrEqual(2)
+    expect(seen.at(-1)).toBe(30)
+  })
+
   it('answers a repeated write with same, and a stale one with the newer entry', async () => {
     const carol = generateKeyPair()
     const onB = clientOf(nodes[1]!)

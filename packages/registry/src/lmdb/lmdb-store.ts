@@ -15,6 +15,7 @@ export interface LmdbStoreOptions extends StoreOptions {}
  */
 export class LmdbStore implements RegistryStore {
   private readonly watchers = new Watchers()
+  private queue: Array<{ entry: RegistryEntry, resolve: (r: PutResult) => void, reject: (e: Error) => void }> = []
   private closed = false
 
   private constructor (
@@ -38,26 +39,54 @@ export class LmdbStore implements RegistryStore {
     return bytes === undefined ? null : this.decode(bytes)
   }
 
+  /**
+   * Compare-and-set. Puts that arrive together are decided in one synchronous
+   * transaction and share one flush to disk (group commit): each resolves
+   * only once its entry is durable.
+   */
   async put (entry: RegistryEntry): Promise<PutResult> {
     this.assertOpen()
-    const result = this.root.transactionSync((): PutResult => {
-      const stored = this.entries.get(entry.pk)
-      if (stored !== undefined) {
-        const current = this.decode(stored)
-        const order = compareEntries(entry, current)
-        if (order === 0) return { status: 'same', current }
-        if (order < 0) return { status: 'stale', current }
-      } else if (this.entries.getCount() >= (this.options.maxKeys ?? Infinity) && this.pins.get(entry.pk) !== true) {
-        throw new LumeError(ErrorCode.STORE_FULL, `registry store holds its limit of ${this.options.maxKeys} keys`)
-      }
-      this.entries.putSync(entry.pk, serializeEntry(entry))
-      return { status: 'stored', current: entry }
+    return await new Promise((resolve, reject) => {
+      this.queue.push({ entry, resolve, reject })
+      if (this.queue.length === 1) setImmediate(() => { void this.commit() })
     })
-    if (result.status === 'stored') {
+  }
+
+  private async commit (): Promise<void> {
+    const batch = this.queue
+    this.queue = []
+    const outcomes: Array<PutResult | LumeError> = []
+    try {
+      this.root.transactionSync(() => {
+        for (const { entry } of batch) outcomes.push(this.decide(entry))
+      })
       await this.root.flushed
-      this.watchers.notify(entry)
+    } catch (err) {
+      // The transaction did not commit: nothing of this batch was stored.
+      for (const { reject } of batch) reject(new LumeError(ErrorCode.REMOTE_ERROR, 'LMDB write failed', { cause: err }))
+      return
     }
-    return result
+    batch.forEach(({ entry, resolve, reject }, i) => {
+      const outcome = outcomes[i] as PutResult | LumeError
+      if (outcome instanceof LumeError) { reject(outcome); return }
+      if (outcome.status === 'stored') this.watchers.notify(entry)
+      resolve(outcome)
+    })
+  }
+
+  /** One compare-and-set inside the open write transaction. */
+  private decide (entry: RegistryEntry): PutResult | LumeError {
+    const stored = this.entries.get(entry.pk)
+    if (stored !== undefined) {
+      const current = this.decode(stored)
+      const order = compareEntries(entry, current)
+      if (order === 0) return { status: 'same', current }
+      if (order < 0) return { status: 'stale', current }
+    } else if (this.entries.getCount() >= (this.options.maxKeys ?? Infinity) && this.pins.get(entry.pk) !== true) {
+      return new LumeError(ErrorCode.STORE_FULL, `registry store holds its limit of ${this.options.maxKeys} keys`)
+    }
+    this.entries.putSync(entry.pk, serializeEntry(entry))
+    return { status: 'stored', current: entry }
   }
 
   async count (): Promise<number> {
