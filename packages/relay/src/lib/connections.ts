@@ -2,7 +2,7 @@ import type HyperDHT from 'hyperdht'
 import type { KeyPair, NoiseSecretStream } from 'hyperdht'
 import { RpcConnection, type MethodRegistry, type RpcLimits } from '@lume/rpc'
 import Protomux from 'protomux'
-import { ErrorCode, LumeError, type Logger, type MuxLike, type PeerConnection } from '@lume/types'
+import { ErrorCode, LumeError, type AnswerCacheHook, type Logger, type MuxLike, type PeerConnection } from '@lume/types'
 
 const hex = (key: Uint8Array): string => Buffer.from(key).toString('hex')
 
@@ -27,7 +27,8 @@ export class ConnectionTable {
     private readonly methods: MethodRegistry,
     private readonly limits: Partial<RpcLimits>,
     private readonly logger: Logger,
-    private readonly hooks: ConnectionHooks
+    private readonly hooks: ConnectionHooks,
+    private readonly answerCache: AnswerCacheHook
   ) {}
 
   /** Number of open connections. */
@@ -44,7 +45,7 @@ export class ConnectionTable {
 
   /** Serve RPC on a new socket (inbound or outbound). */
   adopt (socket: NoiseSecretStream): RpcConnection {
-    const rpc = RpcConnection.open(socket, { methods: this.methods, keyPair: this.keyPair, limits: this.limits, logger: this.logger })
+    const rpc = RpcConnection.open(socket, { methods: this.methods, keyPair: this.keyPair, limits: this.limits, logger: this.logger, answerCache: this.answerCache })
     const key = hex(socket.remotePublicKey)
     const set = this.byKey.get(key) ?? new Set()
     set.add(rpc)

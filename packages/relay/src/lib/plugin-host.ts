@@ -1,7 +1,7 @@
 import type { MethodRegistry } from '@lume/rpc'
 import {
   ErrorCode, LumeError, PLUGIN_API_VERSION, sign,
-  type KeyPair, type Logger, type PeerConnection, type Plugin, type PluginAPI, type ProtocolHandler, type RelayEvents, type TypedEventTarget
+  type AnswerCacheHook, type KeyPair, type Logger, type PeerConnection, type PeerRpc, type Plugin, type PluginAPI, type ProtocolHandler, type RelayEvents, type TypedEventTarget
 } from '@lume/types'
 
 const PLUGIN_NAME = /^[a-z][a-z0-9-]{0,31}$/
@@ -16,6 +16,10 @@ export interface PluginHostContext {
   pluginConfig: (name: string) => Readonly<Record<string, unknown>>
   /** Connections open now (for protocols registered late). */
   openConnections: () => PeerConnection[]
+  /** Install the relay's answer cache (once). */
+  useAnswerCache: (hook: AnswerCacheHook) => void
+  /** A raw RPC channel to another relay. */
+  connect: (publicKey: Uint8Array, timeoutMs?: number) => Promise<PeerRpc>
 }
 
 interface Loaded {
@@ -119,7 +123,9 @@ export class PluginHost {
         // Connections already open get it too (Lume's old relay forgot them).
         for (const connection of ctx.openConnections()) this.attach(protocol, connection)
       },
-      sign: (context, message) => sign(context, message, ctx.keyPair.secretKey)
+      sign: (context, message) => sign(context, message, ctx.keyPair.secretKey),
+      useAnswerCache: (hook) => ctx.useAnswerCache(hook),
+      connect: async (publicKey, timeoutMs) => await ctx.connect(publicKey, timeoutMs)
     }
   }
 

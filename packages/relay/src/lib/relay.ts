@@ -1,8 +1,8 @@
 import HyperDHT, { type Address, type KeyPair as DHTKeyPair, type Server } from 'hyperdht'
-import { MethodRegistry, type RpcConnection, type RpcLimits } from '@lume/rpc'
+import { MethodRegistry, rawBytesCodec, type RpcConnection, type RpcLimits } from '@lume/rpc'
 import {
-  LUME_TOPIC, LumeError, TypedEventTarget, silentLogger, toHex,
-  type Closable, type KeyPair, type Logger, type PeerConnection, type Plugin, type RelayEvents
+  ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, silentLogger, toHex,
+  type AnswerCacheHook, type Closable, type KeyPair, type Logger, type PeerConnection, type Plugin, type RelayEvents
 } from '@lume/types'
 import { ConnectionTable } from './connections.js'
 import { registerCoreMethods } from './core-methods.js'
@@ -81,6 +81,7 @@ export class Relay implements Closable {
   private readonly plugins: PluginHost
   private readonly peers = new Set<PeerConnection>()
   private announceTimer: ReturnType<typeof setInterval> | null = null
+  private answerCache: AnswerCacheHook | null = null
   private gateway: WebSocketGateway | null = null
   private closing: Promise<void> | null = null
 
@@ -102,6 +103,10 @@ export class Relay implements Closable {
         this.plugins.onDisconnect(peer)
         this.events.emit('peer:disconnect', { remotePublicKey: peer.remotePublicKey })
       }
+    }, {
+      // Every connection asks through here, so a cache installed later applies to connections already open.
+      lookup: (method, hash) => this.answerCache?.lookup(method, hash) ?? null,
+      store: (method, answer, ttlMs) => { this.answerCache?.store(method, answer, ttlMs) }
     })
     this.plugins = new PluginHost({
       keyPair: init.keyPair,
@@ -109,7 +114,15 @@ export class Relay implements Closable {
       events: this.events,
       logger: this.logger,
       pluginConfig: (name) => init.pluginConfig?.[name] ?? {},
-      openConnections: () => [...this.peers]
+      openConnections: () => [...this.peers],
+      useAnswerCache: (hook) => {
+        if (this.answerCache !== null) throw new LumeError(ErrorCode.ALREADY_REGISTERED, 'this relay already has an answer cache')
+        this.answerCache = hook
+      },
+      connect: async (publicKey, timeoutMs) => {
+        const conn = await this.connect(publicKey, timeoutMs)
+        return { request: async (method, body, ms) => await conn.call({ name: method, request: rawBytesCodec, response: rawBytesCodec }, body, ms === undefined ? {} : { timeoutMs: ms }) }
+      }
     })
     this.server = this.dht.createServer({}, (socket) => {
       if (this.closing !== null) { socket.destroy(); return }

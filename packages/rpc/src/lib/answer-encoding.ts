@@ -3,7 +3,7 @@ import { encode, type Codec, type EncodingState } from '@lume/types'
 import { RequestFlag, ResponseKind, RPC_VERSION } from './constants.js'
 import type { BatchSigner } from './batch-signer.js'
 import { responseEnvelope } from './messages.js'
-import { answerLeaf, requestHash } from './signed-answer.js'
+import { answerLeaf, requestHash, type SignedAnswer } from './signed-answer.js'
 
 // The hot path writes envelope and body in one buffer: no second allocation,
 // no copy of the body. The bytes are the same as requestEnvelope /
@@ -53,9 +53,22 @@ export interface AnswerSigner {
 }
 
 /** The signed form of an answer whose body is already encoded: the batch signer signs it with others. */
-export async function signAnswerBody (signer: AnswerSigner, body: Uint8Array): Promise<Uint8Array> {
+export async function signAnswerBody (signer: AnswerSigner, body: Uint8Array): Promise<{ bytes: Uint8Array, answer: SignedAnswer }> {
   const timestamp = Date.now()
-  const leaf = answerLeaf(signer.relayPublicKey, requestHash(signer.method, signer.requestBody), timestamp, body)
+  const hash = requestHash(signer.method, signer.requestBody)
+  const leaf = answerLeaf(signer.relayPublicKey, hash, timestamp, body)
   const { signature, proof } = await signer.batch.sign(leaf)
-  return encode(responseEnvelope, { kind: ResponseKind.OK, body, signature: { timestamp, signature, proof } })
+  const bytes = encode(responseEnvelope, { kind: ResponseKind.OK, body, signature: { timestamp, signature, proof } })
+  return { bytes, answer: { relayPublicKey: signer.relayPublicKey, requestHash: hash, body, timestamp, signature, proof } }
+}
+
+/** A stored signed answer, re-served as it was signed (with its signer's key when that is another relay). */
+export function encodeCachedAnswer (answer: SignedAnswer, servingKey: Uint8Array): Uint8Array {
+  const other = !equal(answer.relayPublicKey, servingKey)
+  const signature = { timestamp: answer.timestamp, signature: answer.signature, proof: answer.proof, ...(other ? { signer: answer.relayPublicKey } : {}) }
+  return encode(responseEnvelope, { kind: ResponseKind.OK, body: answer.body, signature })
+}
+
+function equal (a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
 }

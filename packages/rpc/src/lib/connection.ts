@@ -1,7 +1,7 @@
 import ProtomuxRPC from 'protomux-rpc'
 import {
   decode, encode, emptyCodec, ErrorCode, fromWireError, LumeError, silentLogger, uintCodec,
-  type KeyPair, type Logger
+  type AnswerCacheHook, type KeyPair, type Logger
 } from '@lume/types'
 import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
 import { fromTransportError } from './errors.js'
@@ -34,6 +34,8 @@ export interface RpcConnectionInit {
   keyPair?: KeyPair
   /** A batch signer to share between connections (more answers per signature). @default one per connection */
   signer?: BatchSigner
+  /** Answer signed calls to cacheable methods from this cache, and fill it. @default none */
+  answerCache?: AnswerCacheHook
   /** The peer's public key, if the stream does not carry `remotePublicKey`. */
   remotePublicKey?: Uint8Array
   limits?: Partial<RpcLimits>
@@ -95,7 +97,8 @@ export class RpcConnection {
       streams: new StreamTable(this.limits.maxStreams, this.limits.streamIdleMs),
       remotePublicKey: this.remotePublicKey,
       running: new Set(),
-      deadlines: new Deadlines(resolutionFor(this.limits.handlerTimeoutMs))
+      deadlines: new Deadlines(resolutionFor(this.limits.handlerTimeoutMs)),
+      cache: init.answerCache ?? null
     }
     this.callDeadlines = new Deadlines(resolutionFor(this.limits.callTimeoutMs))
     const ctx = this.serveContext
@@ -149,7 +152,8 @@ export class RpcConnection {
     const response = await this.request(spec.name, bytes, options)
     if (response.kind !== ResponseKind.OK || response.signature === null) throw LumeError.badSignature(`${spec.name}: answer is not signed`)
     const answer: SignedAnswer = {
-      relayPublicKey: this.remotePublicKey,
+      // A cached answer names the relay that signed it; otherwise it is the peer's own.
+      relayPublicKey: response.signature.signer ?? this.remotePublicKey,
       requestHash: requestHash(spec.name, body),
       body: response.body,
       timestamp: response.signature.timestamp,

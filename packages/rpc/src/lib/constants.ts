@@ -24,7 +24,9 @@ export const RequestFlag = {
 /** Answer flag bits (first byte of an OK body). */
 export const AnswerFlag = {
   /** A timestamp and a signature follow the body. */
-  SIGNED: 1
+  SIGNED: 1,
+  /** The answer was signed by another relay (a cached answer): its key follows the proof. */
+  SIGNER: 2
 } as const
 
 /** Methods the RPC layer itself serves on every connection. */

@@ -14,6 +14,8 @@ export interface AnswerSignature {
   timestamp: number
   signature: Uint8Array
   proof: InclusionProof
+  /** Who signed, when it is not the relay that sent the answer (a cached answer). */
+  signer?: Uint8Array
 }
 
 /** Most siblings in an inclusion proof (a batch of at most 2^16 answers). */
@@ -92,6 +94,7 @@ export const responseEnvelope: Codec<ResponseEnvelope> = {
         state.end += 1
         c.uint8array.preencode(state, m.body)
         if (m.signature !== null) answerSignatureCodec.preencode(state, m.signature)
+        if (m.signature?.signer !== undefined) state.end += 32
         break
       case ResponseKind.ERROR: wireErrorCodec.preencode(state, m.error); break
       case ResponseKind.STREAM: c.uint.preencode(state, m.streamId); break
@@ -103,9 +106,10 @@ export const responseEnvelope: Codec<ResponseEnvelope> = {
     c.uint8.encode(state, m.kind)
     switch (m.kind) {
       case ResponseKind.OK:
-        c.uint8.encode(state, m.signature === null ? 0 : AnswerFlag.SIGNED)
+        c.uint8.encode(state, (m.signature === null ? 0 : AnswerFlag.SIGNED) | (m.signature?.signer === undefined ? 0 : AnswerFlag.SIGNER))
         c.uint8array.encode(state, m.body)
         if (m.signature !== null) answerSignatureCodec.encode(state, m.signature)
+        if (m.signature?.signer !== undefined) c.fixed32.encode(state, m.signature.signer)
         break
       case ResponseKind.ERROR: wireErrorCodec.encode(state, m.error); break
       case ResponseKind.STREAM: c.uint.encode(state, m.streamId); break
@@ -120,6 +124,7 @@ export const responseEnvelope: Codec<ResponseEnvelope> = {
         const flags = c.uint8.decode(state)
         const body = c.uint8array.decode(state)
         const signature = (flags & AnswerFlag.SIGNED) === 0 ? null : answerSignatureCodec.decode(state)
+        if (signature !== null && (flags & AnswerFlag.SIGNER) !== 0) signature.signer = c.fixed32.decode(state)
         return { kind, body, signature }
       }
       case ResponseKind.ERROR: return { kind, error: wireErrorCodec.decode(state) }

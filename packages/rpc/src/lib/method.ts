@@ -15,6 +15,8 @@ export interface MethodSpec<Req, Res> {
 
 /** A unary method the server runs: one request, one answer. */
 export interface UnaryMethod<Req, Res> extends MethodSpec<Req, Res> {
+  /** Signed answers may be cached and re-served (by this relay or others) for this long. Unset: never cached. */
+  cacheTtlMs?: number
   /** Largest request body accepted. @default the server's maxRequestBytes */
   maxRequestBytes?: number
   handler: (request: Req, context: CallContext) => Res | Promise<Res>

@@ -1,9 +1,10 @@
 import {
   decode, encode, ErrorCode, LumeError, toHex, uintCodec,
-  type CallContext, type Codec, type Logger
+  type AnswerCacheHook, type CallContext, type Codec, type Logger
 } from '@lume/types'
 import { ResponseKind, RPC_VERSION } from './constants.js'
-import { encodeAnswer, signAnswerBody } from './answer-encoding.js'
+import { encodeAnswer, encodeCachedAnswer, signAnswerBody } from './answer-encoding.js'
+import { requestHash } from './signed-answer.js'
 import type { BatchSigner } from './batch-signer.js'
 import type { Deadlines } from './deadlines.js'
 import { toWireError } from './errors.js'
@@ -34,6 +35,8 @@ export interface ServeContext {
   running: Set<RunningCall>
   /** Handler time limits. */
   deadlines: Deadlines
+  /** Where signed answers of cacheable methods are looked up and stored. */
+  cache: AnswerCacheHook | null
 }
 
 const END = /* @__PURE__ */ Uint8Array.of(RPC_VERSION, ResponseKind.END)
@@ -81,12 +84,23 @@ function serveUnsafe (ctx: ServeContext, name: string, raw: Uint8Array): Uint8Ar
     return encode(responseEnvelope, { kind: ResponseKind.STREAM, streamId })
   }
   const signer = envelope.sign && ctx.signer !== null ? { ...ctx.signer, method: name, requestBody: envelope.body } : null
+  const cacheTtlMs = method.cacheTtlMs
+  const cache = signer !== null && cacheTtlMs !== undefined ? ctx.cache : null
+  if (cache !== null && signer !== null) {
+    // A cacheable method asked for a signed answer: one signed earlier (here or by another relay) will do.
+    const hit = cache.lookup(name, requestHash(name, envelope.body))
+    if (hit !== null) return encodeCachedAnswer(hit, signer.relayPublicKey)
+  }
   const answer = (value: unknown): Uint8Array | Promise<Uint8Array> => {
     const { bytes, body } = encodeAnswer(method.response as Codec<unknown>, value)
     if (body.byteLength > ctx.limits.maxResponseBytes) {
       throw LumeError.tooLarge(`answer of ${name} (use a streaming method)`, body.byteLength, ctx.limits.maxResponseBytes)
     }
-    return signer === null ? bytes : signAnswerBody(signer, body)
+    if (signer === null) return bytes
+    return signAnswerBody(signer, body).then(({ bytes: signed, answer: stored }) => {
+      if (cache !== null && cacheTtlMs !== undefined) cache.store(name, stored, cacheTtlMs)
+      return signed
+    })
   }
   const value = method.handler(request, context)
   if (!isPromise(value)) return answer(value)

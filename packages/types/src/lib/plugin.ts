@@ -37,6 +37,36 @@ export interface MethodDefinition<Req, Res> {
   maxRequestBytes?: number
 }
 
+/**
+ * A signed RPC answer as caches hold it: who signed it, the request it
+ * answers (by hash), the answer bytes, when, and the batch signature with the
+ * answer's inclusion proof. See docs/protocol.md, "Signed answers".
+ */
+export interface CachedAnswer {
+  relayPublicKey: Uint8Array
+  requestHash: Uint8Array
+  body: Uint8Array
+  timestamp: number
+  signature: Uint8Array
+  proof: { index: number, count: number, siblings: Uint8Array[] }
+}
+
+/**
+ * Lets a plugin answer cacheable methods from a cache: the relay asks
+ * `lookup` before running a cacheable method for a signed call, and hands
+ * every answer it signs for one to `store`.
+ */
+export interface AnswerCacheHook {
+  lookup (method: string, requestHash: Uint8Array): CachedAnswer | null
+  store (method: string, answer: CachedAnswer, ttlMs: number): void
+}
+
+/** A raw RPC channel to another relay, for plugins that talk relay to relay. */
+export interface PeerRpc {
+  /** Call `method` with an encoded request body; resolves with the encoded answer. */
+  request (method: string, body: Uint8Array, timeoutMs?: number): Promise<Uint8Array>
+}
+
 /** A Protomux channel, as plugins use it. */
 export interface ChannelLike {
   /** Messages in the order they were declared; `send` returns false when the stream is backed up. */
@@ -131,6 +161,10 @@ export interface PluginAPI {
   registerProtocol (protocol: ProtocolHandler): void
   /** Sign `message` with the relay key under a context (see `sign` in @lume/types). */
   sign (context: string, message: Uint8Array): Uint8Array
+  /** Answer cacheable methods from this cache (one per relay; throws `ALREADY_REGISTERED` for a second). */
+  useAnswerCache (hook: AnswerCacheHook): void
+  /** An RPC channel to another relay by public key (an open connection is reused; never hangs). */
+  connect (publicKey: Uint8Array, timeoutMs?: number): Promise<PeerRpc>
 }
 
 /** A relay plugin: a name, and what to do on start and stop. */

@@ -1,0 +1,77 @@
+import c from 'compact-encoding'
+import { answerSignatureCodec } from '@lume/rpc'
+import { cappedArray, decode, encode, hashCodec, LumeError, publicKeyCodec, type CachedAnswer, type Codec } from '@lume/types'
+
+/** The cache's topic inside flood payloads. */
+export const CACHE_TOPIC = 'cache/v1'
+/** Most hashes in one announcement. */
+export const MAX_HASHES_PER_ANNOUNCE = 512
+
+/** What a relay says over the flood: which answers it holds (for how long), or just that it is online. */
+export type CacheAnnouncement = { type: 'have', ttlMs: number, hashes: Uint8Array[] } | { type: 'online' }
+
+const announcementCodec: Codec<CacheAnnouncement> = {
+  preencode (state, m) {
+    c.string.preencode(state, CACHE_TOPIC)
+    state.end++
+    if (m.type === 'have') { c.uint.preencode(state, m.ttlMs); cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE).preencode(state, m.hashes) }
+  },
+  encode (state, m) {
+    c.string.encode(state, CACHE_TOPIC)
+    c.uint8.encode(state, m.type === 'have' ? 0 : 1)
+    if (m.type === 'have') { c.uint.encode(state, m.ttlMs); cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE).encode(state, m.hashes) }
+  },
+  decode (state) {
+    if (c.string.decode(state) !== CACHE_TOPIC) throw LumeError.badFrame('not a cache message')
+    const type = c.uint8.decode(state)
+    if (type === 1) return { type: 'online' }
+    if (type !== 0) throw LumeError.badFrame('unknown cache message type')
+    return { type: 'have', ttlMs: c.uint.decode(state), hashes: cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE).decode(state) }
+  }
+}
+
+export function encodeAnnouncement (m: CacheAnnouncement): Uint8Array {
+  return encode(announcementCodec, m)
+}
+
+/** The announcement in a flood payload, or null for another topic or garbage. */
+export function decodeAnnouncement (payload: Uint8Array): CacheAnnouncement | null {
+  try {
+    return decode(announcementCodec, payload)
+  } catch {
+    return null
+  }
+}
+
+/** A cached answer on the wire (`cache.get`): signer ‖ request hash ‖ bytes body ‖ signature block. */
+export const cachedAnswerCodec: Codec<CachedAnswer> = {
+  preencode (state, a) {
+    state.end += 64
+    c.uint8array.preencode(state, a.body)
+    answerSignatureCodec.preencode(state, a)
+  },
+  encode (state, a) {
+    publicKeyCodec.encode(state, a.relayPublicKey)
+    hashCodec.encode(state, a.requestHash)
+    c.uint8array.encode(state, a.body)
+    answerSignatureCodec.encode(state, a)
+  },
+  decode (state) {
+    const relayPublicKey = publicKeyCodec.decode(state)
+    const requestHash = hashCodec.decode(state)
+    const body = c.uint8array.decode(state)
+    const { timestamp, signature, proof } = answerSignatureCodec.decode(state)
+    return { relayPublicKey, requestHash, body, timestamp, signature, proof }
+  }
+}
+
+const maybeAnswer: Codec<CachedAnswer | null> = {
+  preencode (state, a) { state.end++; if (a !== null) cachedAnswerCodec.preencode(state, a) },
+  encode (state, a) { c.uint8.encode(state, a === null ? 0 : 1); if (a !== null) cachedAnswerCodec.encode(state, a) },
+  decode (state) { return c.uint8.decode(state) === 0 ? null : cachedAnswerCodec.decode(state) }
+}
+
+/** `cache.get`: the cached answer for a request hash, if this relay holds one. */
+export const CacheMethods = {
+  get: { name: 'cache.get', request: hashCodec, response: maybeAnswer }
+}
