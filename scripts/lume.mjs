@@ -27,7 +27,7 @@ const tasks = {
   /** Install, build, and run the local testnet demo. */
   demo: () => {
     prepare()
-    run('node', [join(root, 'packages/testnet/dist/cli.js'), 'demo', ...rest()])
+    run('node', [join(root, 'examples/demo/dist/cli.js'), ...rest()])
   },
   /** Install, build, and run the benchmarks. */
   bench: () => {

@@ -18,7 +18,8 @@ export { createTestnet, Testnet, type TestnetInit } from './lib/testnet.js'
 export { createProcessTestnet, ProcessTestnet, PeerProcess, type ProcessTestnetInit } from './lib/process-testnet.js'
 export { TestPeer, echo, type ConnectionHandler } from './lib/peer.js'
 export { createDHTNode, startBootstrapNodes, formatAddresses, parseAddresses, LOOPBACK } from './lib/dht.js'
-export type { PeerCommands, PeerCommand } from './lib/ipc.js'
+export type { PeerCommands, PeerCommand, CommandMap } from './lib/ipc.js'
+export { runPeerProgram, type PeerProgram, type PeerProgramContext } from './lib/peer-program.js'
 export { runDemo, type DemoOptions } from './lib/demo.js'
 // The HyperDHT types this package's API uses (hyperdht ships none; ours are in typings/hyperdht.d.ts).
 export type {

@@ -1,7 +1,8 @@
 import type { WireError } from '@lume/types'
 
 /** Commands a peer process answers, with their arguments and results (keys and topics in hex). */
-export interface PeerCommands {
+// A type alias (not an interface) so it fits CommandMap's index signature.
+export type PeerCommands = {
   /** Who and where the peer is. */
   info: { args: Record<string, never>, result: { publicKey: string, pid: number, port: number } }
   /** Connect to a peer by public key, exchange a message, report the round trip. */
@@ -15,9 +16,12 @@ export interface PeerCommands {
 /** A command name. */
 export type PeerCommand = keyof PeerCommands
 
+/** Commands a peer program answers: name → arguments and result. */
+export type CommandMap = Record<string, { args: unknown, result: unknown }>
+
 /** Parent → child. `stop` has no answer: the child exits. */
 export type ParentMessage =
-  | { type: 'request', id: number, command: PeerCommand, args: unknown }
+  | { type: 'request', id: number, command: string, args: unknown }
   | { type: 'stop' }
 
 /** Child → parent. */

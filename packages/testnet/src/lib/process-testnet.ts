@@ -9,12 +9,17 @@ import type HyperDHT from 'hyperdht'
 import type { Address } from 'hyperdht'
 import { ErrorCode, LumeError, fromWireError, randomBytes, type Closable } from '@lume/types'
 import { formatAddresses, startBootstrapNodes } from './dht.js'
-import type { ChildMessage, ParentMessage, PeerCommand, PeerCommands } from './ipc.js'
+import type { ChildMessage, CommandMap, ParentMessage, PeerCommands } from './ipc.js'
 
 /** Options for {@link createProcessTestnet}. */
 export interface ProcessTestnetInit {
   /** Peer processes to start. */
   peers: number
+  /**
+   * The program each peer runs (a `.js` file, or `.ts` run through tsx), built
+   * on {@link runPeerProgram}. @default the echo peer of this package
+   */
+  program?: string
   /** Where each peer gets a directory (`peer-0`, `peer-1`, …); kept across runs so keys stay. @default a new temporary directory, removed on close */
   dir?: string
   /** Backbone nodes, run in this process. @default 3 */
@@ -36,11 +41,11 @@ export interface ProcessTestnetInit {
  * await net.close()
  * ```
  */
-export async function createProcessTestnet (init: ProcessTestnetInit): Promise<ProcessTestnet> {
+export async function createProcessTestnet<C extends CommandMap = PeerCommands> (init: ProcessTestnetInit): Promise<ProcessTestnet<C>> {
   const ownDir = init.dir === undefined
   const dir = init.dir ?? await mkdtemp(join(tmpdir(), 'lume-testnet-'))
   const { nodes, bootstrap } = await startBootstrapNodes(init.bootstrapNodes ?? 3)
-  const net = new ProcessTestnet(dir, ownDir, nodes, bootstrap)
+  const net = new ProcessTestnet<C>(dir, ownDir, nodes, bootstrap)
   try {
     await Promise.all(Array.from({ length: init.peers }, async (_, i) => await net.startPeer(i, init)))
   } catch (err) {
@@ -52,13 +57,13 @@ export async function createProcessTestnet (init: ProcessTestnetInit): Promise<P
 }
 
 /** A running process testnet; see {@link createProcessTestnet}. */
-export class ProcessTestnet implements Closable {
+export class ProcessTestnet<C extends CommandMap = PeerCommands> implements Closable {
   /** Where the peers' directories are. */
   readonly dir: string
   /** The bootstrap list (backbone nodes run in this process). */
   readonly bootstrap: Address[]
   /** The peer processes, by index. */
-  readonly peers: PeerProcess[] = []
+  readonly peers: Array<PeerProcess<C>> = []
   private readonly ownDir: boolean
   private readonly backbone: HyperDHT[]
   private closing: Promise<void> | null = null
@@ -72,17 +77,17 @@ export class ProcessTestnet implements Closable {
   }
 
   /** @internal Prepare a peer's directory, start its process, wait until it listens. */
-  async startPeer (index: number, init: ProcessTestnetInit): Promise<PeerProcess> {
+  async startPeer (index: number, init: ProcessTestnetInit): Promise<PeerProcess<C>> {
     const peerDir = join(this.dir, `peer-${index}`)
     await prepareDir(peerDir)
-    const child = spawnPeer(peerDir, formatAddresses(this.bootstrap))
+    const child = spawnPeer(init.program ?? defaultProgram(), peerDir, formatAddresses(this.bootstrap))
     const onLog = init.onLog
     if (onLog !== undefined) {
       for (const stream of [child.stdout, child.stderr]) {
         if (stream !== null) createInterface({ input: stream }).on('line', (line) => onLog(index, line))
       }
     }
-    const peer = await PeerProcess.started(index, peerDir, child, init.startTimeoutMs ?? 20_000)
+    const peer = await PeerProcess.started<C>(index, peerDir, child, init.startTimeoutMs ?? 20_000)
     this.peers.push(peer)
     return peer
   }
@@ -101,7 +106,7 @@ export class ProcessTestnet implements Closable {
 }
 
 /** One peer process of a {@link ProcessTestnet}. */
-export class PeerProcess {
+export class PeerProcess<C extends CommandMap = PeerCommands> {
   readonly index: number
   readonly dir: string
   /** Hex public key the peer listens on. */
@@ -131,7 +136,7 @@ export class PeerProcess {
   }
 
   /** @internal Wait for the child's `ready` message. */
-  static async started (index: number, dir: string, child: ChildProcess, timeoutMs: number): Promise<PeerProcess> {
+  static async started<C extends CommandMap> (index: number, dir: string, child: ChildProcess, timeoutMs: number): Promise<PeerProcess<C>> {
     const publicKey = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => { child.kill('SIGKILL'); reject(LumeError.timeout(`starting peer ${index}`, timeoutMs)) }, timeoutMs)
       child.once('exit', (code) => { clearTimeout(timer); reject(new LumeError(ErrorCode.CONNECTION_FAILED, `peer ${index} exited with ${code} while starting`)) })
@@ -141,11 +146,11 @@ export class PeerProcess {
         else reject(LumeError.badFrame(`peer ${index} spoke before it was ready`))
       })
     })
-    return new PeerProcess(index, dir, child, publicKey)
+    return new PeerProcess<C>(index, dir, child, publicKey)
   }
 
   /** Send a command and wait for its answer; errors come back as LumeErrors with the child's code. */
-  async request<C extends PeerCommand> (command: C, args: PeerCommands[C]['args']): Promise<PeerCommands[C]['result']> {
+  async request<K extends keyof C & string> (command: K, args: C[K]['args']): Promise<C[K]['result']> {
     if (this.child.exitCode !== null || !this.child.connected) throw LumeError.closed(`peer ${this.index}`)
     const id = this.nextId++
     return await new Promise((resolve, reject) => {
@@ -182,15 +187,18 @@ async function prepareDir (dir: string): Promise<void> {
   if (existing === null) await writeFile(seedFile, Buffer.from(randomBytes(32)).toString('hex') + '\n', { mode: 0o600 })
 }
 
-/**
- * Fork the peer program. From built code that is `peer-process.js`; from
- * sources (tests) it is the `.ts` file, run through tsx with the
- * `lume-source` condition so workspace packages resolve to their sources too.
- */
-function spawnPeer (dir: string, bootstrap: string[]): ChildProcess {
+/** This package's echo peer: `peer-process.js` when built, the `.ts` source in tests. */
+function defaultProgram (): string {
   const here = fileURLToPath(import.meta.url)
-  const fromSource = here.endsWith('.ts')
-  const entry = fromSource ? join(dirname(here), 'peer-process.ts') : join(dirname(here), 'peer-process.js')
+  return join(dirname(here), here.endsWith('.ts') ? 'peer-process.ts' : 'peer-process.js')
+}
+
+/**
+ * Fork a peer program. A `.ts` program runs through tsx with the
+ * `lume-source` condition, so workspace packages resolve to their sources too.
+ */
+function spawnPeer (entry: string, dir: string, bootstrap: string[]): ChildProcess {
+  const fromSource = entry.endsWith('.ts')
   const execArgv = fromSource
     ? ['--conditions=lume-source', '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
     : []

@@ -1,0 +1,154 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { BaoDecoder, encode as baoEncode } from '@lume/bao-stream'
+import { RegistryClient } from '@lume/registry'
+import { requestHash, RpcConnection } from '@lume/rpc'
+import { RelayPool } from '@lume/rpc-client'
+import { createDHTNode, createProcessTestnet, formatAddresses } from '@lume/testnet'
+import { encode, fromHex, generateKeyPair, stringCodec, toHex } from '@lume/types'
+import type { RelayCommands } from './commands.js'
+
+/** Options for {@link runDemo}. */
+export interface DemoOptions {
+  /** Relay processes. @default 5 */
+  relays?: number
+  /** Where output goes. @default console.log */
+  print?: (line: string) => void
+}
+
+const fortune = { name: 'demo.fortune', request: stringCodec, response: stringCodec }
+const short = (hex: string): string => `${hex.slice(0, 6)}…`
+const ms = (n: number): string => `${n.toFixed(1)} ms`
+const text = (s: string): Uint8Array => new TextEncoder().encode(s)
+
+/** The relay program, built or from source. */
+function relayProgram (): string {
+  const here = fileURLToPath(import.meta.url)
+  return join(dirname(here), here.endsWith('.ts') ? 'relay-peer.ts' : 'relay-peer.js')
+}
+
+/**
+ * The whole system on one machine: a private DHT, relay processes in a ring,
+ * and an app that uses them — quorum queries, the registry with a live
+ * subscription, cached answers served by a relay that did not compute them,
+ * and Bao-verified content. Returns the number of failed checks.
+ */
+export async function runDemo (options: DemoOptions = {}): Promise<number> {
+  const print = options.print ?? ((line: string) => console.log(line))
+  const count = options.relays ?? 5
+  let failures = 0
+  const check = (ok: boolean, what: string): void => { if (!ok) { failures++; print(`  ✗ ${what}`) } }
+
+  print('Lume demo: a private network of relays on this machine')
+  const started = performance.now()
+  const net = await createProcessTestnet<RelayCommands>({ peers: count, program: relayProgram(), onLog: (i, line) => print(`  [relay ${i}] ${line}`) })
+  const client = createDHTNode(net.bootstrap)
+  const pool = new RelayPool({ dialer: client, relays: net.peers.map((p) => fromHex(p.publicKey, 32)) })
+  const connections: RpcConnection[] = []
+  const connectTo = (i: number): RpcConnection => {
+    const conn = RpcConnection.open(client.connect(fromHex(net.peers[i]!.publicKey, 32)))
+    connections.push(conn)
+    return conn
+  }
+  try {
+    print(`  DHT on loopback (bootstrap ${formatAddresses(net.bootstrap).join(', ')}); ${count} relay processes up in ${ms(performance.now() - started)}`)
+    for (const p of net.peers) print(`    relay ${p.index}  pid ${p.pid}  key ${short(p.publicKey)}  dir ${p.dir}`)
+
+    print(`\n1. Relays connect in a ring (each to the next), so gossip must hop:`)
+    for (const p of net.peers) {
+      const next = net.peers[(p.index + 1) % count]!
+      const { ms: took } = await p.request('connect', { publicKey: next.publicKey })
+      print(`    relay ${p.index} → relay ${next.index}  ${ms(took)}`)
+    }
+
+    print(`\n2. An app joins with its own DHT node and learns what each relay serves:`)
+    await pool.refresh()
+    for (const r of pool.relays()) print(`    ${short(toHex(r.publicKey))}  ${r.methods?.size ?? 0} methods  rtt ${ms(r.latencyMs ?? 0)}`)
+    check(pool.relays().every((r) => r.methods?.has('demo.fortune') === true), 'every relay serves demo.fortune')
+
+    print(`\n3. A quorum query: 3 of ${count} relays must sign the same answer:`)
+    let t = performance.now()
+    const quorum = await pool.query(fortune, 'will it rain', { quorum: 3, of: count })
+    print(`    ${quorum.value}`)
+    print(`    agreed by ${quorum.agreeing.map((a) => short(toHex(a.relayPublicKey))).join(', ')} in ${ms(performance.now() - t)}, each answer signed over this request`)
+
+    print(`\n4. The registry: Alice writes her feed head through relay 0; a subscriber on relay 3 hears it:`)
+    const alice = generateKeyPair()
+    const onRelay3 = new RegistryClient(connectTo(3))
+    const updates = onRelay3.subscribe(alice.publicKey)
+    const first = updates.next()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    t = performance.now()
+    const written = await new RegistryClient(connectTo(0)).set(alice, text('feed head: post #1'))
+    const heard = await first
+    print(`    wrote revision ${written.revision} on relay 0; relay 3's subscriber got "${new TextDecoder().decode(heard.value?.data)}" after ${ms(performance.now() - t)} (2 flood hops)`)
+    check(heard.value?.revision === written.revision, 'the subscriber on relay 3 got the write')
+    const read = await new RegistryClient(connectTo(2)).get(alice.publicKey)
+    print(`    relay 2 has it too: revision ${read?.revision}, signature verified by the client`)
+    check(read?.revision === written.revision, 'relay 2 has the entry')
+    await updates.return(undefined)
+
+    print(`\n5. Cached answers: relay 0 computes, relay 2 serves it with relay 0's signature:`)
+    const asked = await connectTo(0).callSigned(fortune, 'is the cache warm')
+    const hash = toHex(requestHash(fortune.name, encode(stringCodec, 'is the cache warm')))
+    await new Promise((resolve) => setTimeout(resolve, 600)) // relay 0 announces what it holds every 200 ms
+    const fetched = await net.peers[2]!.request('fetchCached', { hash })
+    const before = (await net.peers[2]!.request('stats', {})).fortunesComputed
+    const served = await connectTo(2).callSigned(fortune, 'is the cache warm')
+    const computedByRelay2 = (await net.peers[2]!.request('stats', {})).fortunesComputed - before
+    print(`    relay 2 fetched the cached answer from ${fetched.signer === null ? 'nobody' : short(fetched.signer)} (announced over the flood) and served: ${served.value}`)
+    print(`    signed by ${short(toHex(served.answer.relayPublicKey))} = relay 0 (${short(toHex(asked.answer.relayPublicKey))}); relay 2 computed it ${computedByRelay2} times`)
+    check(toHex(served.answer.relayPublicKey) === toHex(asked.answer.relayPublicKey), 'relay 2 served relay 0\'s signed answer')
+    check(computedByRelay2 === 0, 'relay 2 did not recompute the cached answer')
+
+    print(`\n6. Verified content: 1 MiB with BLAKE3/Bao, streamed in random pieces:`)
+    const content = new Uint8Array(1 << 20).map((_, i) => (i * 2654435761) >>> 24)
+    const { hash: root, bytes } = baoEncode(content, { k: 4 })
+    const good = streamVerify(root, bytes)
+    print(`    root ${short(toHex(root))}: ${good.bytes} bytes verified, ok`)
+    check(good.error === null && good.bytes === content.length, 'clean content verifies')
+    const bad = Uint8Array.from(bytes)
+    bad[700_000]! ^= 1
+    const broken = streamVerify(root, bad)
+    print(`    one flipped byte: stopped with ${broken.error ?? 'no error'} after ${broken.bytes} verified bytes — nothing unverified came out`)
+    check(broken.error !== null, 'a flipped byte is caught')
+
+    print(`\n7. What the relays did:`)
+    for (const p of net.peers) {
+      const s = await p.request('stats', {})
+      print(`    relay ${p.index}: ${s.registryKeys} registry keys, ${s.cached} cached answers, ${s.fortunesComputed} fortunes computed, flood ${s.floodDelivered} delivered / ${s.floodSent} sent`)
+    }
+  } catch (err) {
+    failures++
+    print(`  ✗ ${(err as Error).message}`)
+  } finally {
+    print('\nStopping…')
+    for (const c of connections) c.destroy()
+    await pool.close()
+    await client.destroy()
+    await net.close()
+    print(failures === 0 ? 'Done: every check passed.' : `Done: ${failures} check(s) failed.`)
+  }
+  return failures
+}
+
+function streamVerify (root: Uint8Array, bytes: Uint8Array): { bytes: number, error: string | null } {
+  const decoder = new BaoDecoder(root, { k: 4 })
+  let verified = 0
+  let at = 0
+  let seed = 7
+  try {
+    while (at < bytes.length) {
+      seed = (seed * 1103515245 + 12345) >>> 0
+      const n = 1 + (seed % 50_000)
+      for (const part of decoder.push(bytes.subarray(at, at + n))) verified += part.byteLength
+      at += n
+      if (decoder.error !== null) throw decoder.error
+    }
+    decoder.finish()
+    return { bytes: verified, error: null }
+  } catch (err) {
+    const e = err as { code?: string, details?: { offset?: number } }
+    return { bytes: verified, error: `${e.code ?? 'ERROR'} at content offset ${e.details?.offset ?? '?'}` }
+  }
+}

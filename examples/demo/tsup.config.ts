@@ -1,0 +1,7 @@
+import { defineConfig } from 'tsup'
+import { libraryConfig } from '../../scripts/tsup.base.ts'
+
+export default defineConfig({
+  ...libraryConfig({ entry: { cli: 'src/cli.ts', demo: 'src/demo.ts', 'relay-peer': 'src/relay-peer.ts' } }),
+  dts: false
+})
