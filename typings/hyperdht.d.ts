@@ -74,6 +74,10 @@ declare module 'hyperdht' {
     lookup (topic: Uint8Array): QueryStream
     announce (topic: Uint8Array, keyPair: KeyPair, relayAddresses?: Address[]): QueryStream
     unannounce (topic: Uint8Array, keyPair: KeyPair): Promise<void>
+    /** Store `value` under `keyPair.publicKey`, signed, with sequence `seq` (higher replaces lower). */
+    mutablePut (keyPair: KeyPair, value: Uint8Array, options?: { seq?: number }): Promise<{ publicKey: Buffer, seq: number }>
+    /** The newest value stored under `publicKey`, verified by hyperdht, or null. */
+    mutableGet (publicKey: Uint8Array, options?: { seq?: number, latest?: boolean }): Promise<{ value: Buffer, seq: number } | null>
     destroy (options?: { force?: boolean }): Promise<void>
   }
 }

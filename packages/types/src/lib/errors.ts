@@ -56,7 +56,9 @@ export const ErrorCode = {
   /** Nothing is stored or known under that key. */
   NOT_FOUND: 'NOT_FOUND',
   /** A store is at its configured capacity and takes no new keys. */
-  STORE_FULL: 'STORE_FULL'
+  STORE_FULL: 'STORE_FULL',
+  /** A signed record is older than accepted (a replay of an old answer). */
+  EXPIRED: 'EXPIRED'
 } as const
 
 /** One of the stable codes in {@link ErrorCode}. */

@@ -1,0 +1,88 @@
+import c from 'compact-encoding'
+import { cappedArray, decode, encode, ErrorCode, LumeError, publicKeyCodec, sign, SigningContext, verify, type Codec, type KeyPair } from '@lume/types'
+
+/** Version byte first in every record. */
+export const RECORD_VERSION = 1
+/** Most addresses in one record. */
+export const MAX_ADDRESSES = 16
+
+/**
+ * Where a relay can be reached, signed by the relay: its key, addresses
+ * (`host:port`, `ws://…`, or `dht` for "connect by key over HyperDHT"), and when.
+ */
+export interface PeerRecord {
+  publicKey: Uint8Array
+  addresses: string[]
+  /** Milliseconds since the epoch when the relay signed it. */
+  timestamp: number
+}
+
+/** A record and its signature. */
+export interface SignedPeerRecord extends PeerRecord {
+  signature: Uint8Array
+}
+
+const bodyCodec: Codec<PeerRecord> = {
+  preencode (state, r) {
+    state.end++
+    publicKeyCodec.preencode(state, r.publicKey)
+    cappedArray(c.string, MAX_ADDRESSES).preencode(state, r.addresses)
+    c.uint.preencode(state, r.timestamp)
+  },
+  encode (state, r) {
+    c.uint8.encode(state, RECORD_VERSION)
+    publicKeyCodec.encode(state, r.publicKey)
+    cappedArray(c.string, MAX_ADDRESSES).encode(state, r.addresses)
+    c.uint.encode(state, r.timestamp)
+  },
+  decode (state) {
+    const version = c.uint8.decode(state)
+    if (version !== RECORD_VERSION) throw LumeError.badFrame(`unsupported record version ${version}`)
+    return { publicKey: publicKeyCodec.decode(state), addresses: cappedArray(c.string, MAX_ADDRESSES).decode(state), timestamp: c.uint.decode(state) }
+  }
+}
+
+/** `version ‖ publicKey ‖ addresses ‖ timestamp ‖ signature (64)`; the signature covers everything before it (context `lume/discovery/record/v1`). */
+export const recordCodec: Codec<SignedPeerRecord> = {
+  preencode (state, r) { bodyCodec.preencode(state, r); state.end += 64 },
+  encode (state, r) { bodyCodec.encode(state, r); c.fixed64.encode(state, r.signature) },
+  decode (state) { const body = bodyCodec.decode(state); return { ...body, signature: c.fixed64.decode(state) } }
+}
+
+/** Sign a record with the relay's key pair. */
+export function signRecord (keyPair: KeyPair, addresses: string[], timestamp = Date.now()): SignedPeerRecord {
+  return signRecordWith((m) => sign(SigningContext.PEER_RECORD, m, keyPair.secretKey), keyPair.publicKey, addresses, timestamp)
+}
+
+/** Sign a record with a signing function (a relay plugin's `api.sign`, bound to the record context). */
+export function signRecordWith (signer: (message: Uint8Array) => Uint8Array, publicKey: Uint8Array, addresses: string[], timestamp = Date.now()): SignedPeerRecord {
+  const body: PeerRecord = { publicKey, addresses, timestamp }
+  return { ...body, signature: signer(encode(bodyCodec, body)) }
+}
+
+/**
+ * Check a record from an untrusted source: it must be for `expectedKey`,
+ * signed by that key, and not older than `maxAgeMs` (nor from the future):
+ * an old answer cannot be replayed. Typed errors: BAD_SIGNATURE, EXPIRED.
+ */
+export function verifyRecord (record: SignedPeerRecord, expectedKey: Uint8Array, maxAgeMs: number, now = Date.now()): SignedPeerRecord {
+  if (!sameBytes(record.publicKey, expectedKey)) throw new LumeError(ErrorCode.BAD_SIGNATURE, 'record is for another key')
+  if (!verify(SigningContext.PEER_RECORD, encode(bodyCodec, record), record.signature, record.publicKey)) throw LumeError.badSignature('peer record')
+  if (now - record.timestamp > maxAgeMs) throw new LumeError(ErrorCode.EXPIRED, `record is ${Math.round((now - record.timestamp) / 1000)} s old (limit ${Math.round(maxAgeMs / 1000)} s)`)
+  if (record.timestamp - now > 5 * 60_000) throw new LumeError(ErrorCode.EXPIRED, 'record is dated in the future')
+  return record
+}
+
+/** A record as bytes. */
+export function encodeRecord (record: SignedPeerRecord): Uint8Array {
+  return encode(recordCodec, record)
+}
+
+/** A record from bytes (`BAD_FRAME` if malformed; verify it with {@link verifyRecord}). */
+export function decodeRecord (bytes: Uint8Array): SignedPeerRecord {
+  return decode(recordCodec, bytes)
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
+}
