@@ -7,11 +7,12 @@ import { CoreMethods, RpcConnection } from '@lume/rpc'
 import { generateKeyPair, keyPairFromSeed, toHex } from '@lume/types'
 import { DhtSource, PeerDiscovery, encodeRecord, signRecord, toBase64url } from '../src/index.js'
 import { discoveryPlugin, IrcSource } from '../src/node/index.js'
-import { freePort, startNgircd } from './helpers/ngircd.js'
+import { freePort, startInspircd, startNgircd } from './helpers/ngircd.js'
 
 describe('discovering a real relay (real ngircd, private HyperDHT)', () => {
   let testnet: Testnet
   let irc: { port: number, stop: () => Promise<void> }
+  let wsIrc: { port: number, stop: () => Promise<void> }
   let relay: Relay
   const keyPair = keyPairFromSeed(new Uint8Array(32).fill(42))
   let silent: Server
@@ -20,10 +21,11 @@ describe('discovering a real relay (real ngircd, private HyperDHT)', () => {
   beforeAll(async () => {
     testnet = await createTestnet()
     irc = await startNgircd()
+    wsIrc = await startInspircd()
     const dht = testnet.createNode()
     relay = await createRelay({
       keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
-      plugins: [discoveryPlugin({ addresses: ['dht'], dht: { store: dht, keyPair: { publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) } }, irc: { host: '127.0.0.1', port: irc.port } })]
+      plugins: [discoveryPlugin({ addresses: ['dht'], dht: { store: dht, keyPair: { publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) } }, irc: [{ host: '127.0.0.1', port: irc.port }, { host: '127.0.0.1', port: wsIrc.port, websocket: true }] })]
     })
     // An "IRC server" that accepts connections and never says a word.
     silentPort = await freePort()
@@ -32,6 +34,7 @@ describe('discovering a real relay (real ngircd, private HyperDHT)', () => {
   afterAll(async () => {
     await relay?.close()
     await irc?.stop()
+    await wsIrc?.stop()
     silent?.close()
     await testnet?.close()
   }, 30_000)
@@ -53,6 +56,19 @@ describe('discovering a real relay (real ngircd, private HyperDHT)', () => {
       await discovery.close()
     }
   }, 20_000)
+
+  it('over IRC on WebSocket (a real inspircd): discovered by key, then pinged', async () => {
+    const discovery = new PeerDiscovery({ sourceTimeoutMs: 15_000 })
+    discovery.register('irc-ws', new IrcSource({ host: '127.0.0.1', port: wsIrc.port, websocket: true }))
+    try {
+      const found = await discovery.discover(relay.publicKey)
+      expect(found.source).toBe('irc-ws')
+      expect(toHex(found.record.publicKey)).toBe(relay.publicKeyHex)
+      expect(await pingByKey()).toBeGreaterThan(0)
+    } finally {
+      await discovery.close()
+    }
+  }, 30_000)
 
   it('over the DHT: the relay\'s record is a mutable value under its key', async () => {
     const discovery = new PeerDiscovery()

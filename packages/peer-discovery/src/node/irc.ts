@@ -3,6 +3,7 @@ import { ErrorCode, fromHex, LumeError, toHex } from '@lume/types'
 import { fromBase64url, toBase64url } from '../lib/base64url.js'
 import type { DiscoverySource } from '../lib/discovery.js'
 import { decodeRecord, encodeRecord, verifyRecord, type SignedPeerRecord } from '../lib/record.js'
+import { ircWebSocketTransport } from './irc-websocket.js'
 
 /** Where the IRC rendezvous is. */
 export interface IrcOptions {
@@ -14,6 +15,8 @@ export interface IrcOptions {
   nick?: string
   /** Connect over WebSocket (e.g. inspircd's m_websocket) instead of TCP. @default false */
   websocket?: boolean
+  /** The Origin header sent on the WebSocket handshake (inspircd requires one). @default 'http://localhost' */
+  origin?: string
   /** Time to get connected and into the channel. @default 10000 (inspircd registers on a 1 s tick) */
   connectTimeoutMs?: number
   /** Answers with records older than this are ignored. @default 1 day */
@@ -48,15 +51,14 @@ async function join (options: IrcOptions): Promise<Client> {
       username: 'lume',
       gecos: 'Lume relay discovery',
       auto_reconnect: false,
-      ...(options.websocket === true ? { transport: websocketTransport() } : {})
+      ...(options.websocket === true ? { transport: websocketTransport(options.origin ?? 'http://localhost') } : {})
     })
   })
   return client
 }
 
-function websocketTransport (): unknown {
-  // irc-framework's WebSocket transport, with the Node WebSocket shim installed (see ws-shim.ts).
-  return (IRC as unknown as { transports?: { websocket?: unknown } }).transports?.websocket
+function websocketTransport (origin: string): unknown {
+  return ircWebSocketTransport(origin)
 }
 
 /**

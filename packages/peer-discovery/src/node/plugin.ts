@@ -9,8 +9,8 @@ export interface DiscoveryPluginOptions {
   addresses?: string[] | (() => string[])
   /** Put the record on this DHT (needs the relay's key pair: hyperdht signs mutable values itself). */
   dht?: { store: MutableStore, keyPair: KeyPair }
-  /** Answer for the relay in this IRC channel. */
-  irc?: IrcOptions
+  /** Answer for the relay in these IRC channels (servers may differ: TCP and WebSocket). */
+  irc?: IrcOptions | IrcOptions[]
   /** How often the record is re-signed and re-announced (addresses may change). @default 10 min */
   refreshMs?: number
 }
@@ -23,7 +23,7 @@ export interface DiscoveryPluginOptions {
  */
 export function discoveryPlugin (options: DiscoveryPluginOptions): Plugin {
   let record: SignedPeerRecord | null = null
-  let answerer: IrcAnswerer | null = null
+  const answerers: IrcAnswerer[] = []
   let timer: ReturnType<typeof setInterval> | null = null
   const addresses = (): string[] => typeof options.addresses === 'function' ? options.addresses() : (options.addresses ?? ['dht'])
   return {
@@ -37,16 +37,22 @@ export function discoveryPlugin (options: DiscoveryPluginOptions): Plugin {
         }
       }
       await refresh()
-      if (options.irc !== undefined) {
-        answerer = new IrcAnswerer(options.irc, api.relayPublicKey, () => record as SignedPeerRecord)
-        await answerer.start().catch((err: unknown) => { answerer = null; api.logger.warn({ err }, 'joining the IRC rendezvous failed') })
-      }
+      const ircs = options.irc === undefined ? [] : Array.isArray(options.irc) ? options.irc : [options.irc]
+      await Promise.all(ircs.map(async (irc) => {
+        const answerer = new IrcAnswerer(irc, api.relayPublicKey, () => record as SignedPeerRecord)
+        try {
+          await answerer.start()
+          answerers.push(answerer)
+        } catch (err) {
+          api.logger.warn({ err, host: irc.host, port: irc.port }, 'joining an IRC rendezvous failed')
+        }
+      }))
       timer = setInterval(() => { void refresh() }, options.refreshMs ?? 10 * 60_000)
       timer.unref?.()
     },
     async stop () {
       if (timer !== null) clearInterval(timer)
-      await answerer?.close()
+      await Promise.all(answerers.map(async (a) => await a.close()))
     }
   }
 }

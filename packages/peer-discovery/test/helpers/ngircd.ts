@@ -45,3 +45,32 @@ export async function startNgircd (): Promise<{ port: number, stop: () => Promis
   await waitForPort(port)
   return { port, stop: async () => { child.kill('SIGTERM'); await exited; await rm(dir, { recursive: true, force: true }) } }
 }
+
+/** A real inspircd (Debian package) with its WebSocket module, on a free loopback port. */
+export async function startInspircd (): Promise<{ port: number, stop: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'lume-inspircd-'))
+  await chmod(dir, 0o777)
+  const port = await freePort()
+  const conf = join(dir, 'inspircd.conf')
+  await writeFile(join(dir, 'motd.txt'), 'lume\n')
+  await writeFile(conf, [
+    '<config format="xml">',
+    '<server name="irc.lume.test" description="Lume test IRC" network="LumeTest">',
+    '<admin name="test" nick="test" email="test@localhost">',
+    `<bind address="127.0.0.1" port="${port}" type="clients" hook="websocket">`,
+    '<connect allow="*" maxclients="100" timeout="20" pingfreq="120" sendq="262144" recvq="8192" localmax="100" globalmax="100" useident="no" resolvehostnames="no">',
+    '<class name="Shutdown" commands="DIE RESTART REHASH">',
+    `<pid file="${join(dir, 'inspircd.pid')}">`,
+    '<performance nouserdns="yes">',
+    '<module name="sha1">',
+    '<module name="websocket">',
+    '<wsorigin allow="*">',
+    `<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="${join(dir, 'ircd.log')}">`,
+    `<files motd="${join(dir, 'motd.txt')}">`
+  ].join('\n'), { mode: 0o644 })
+  // As root (CI), inspircd wants to be told that is intended.
+  const child = spawn('inspircd', ['--nofork', `--config=${conf}`, ...(process.getuid?.() === 0 ? ['--runasroot'] : [])], { stdio: 'ignore' })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  await waitForPort(port)
+  return { port, stop: async () => { child.kill('SIGTERM'); await exited; await rm(dir, { recursive: true, force: true }) } }
+}
