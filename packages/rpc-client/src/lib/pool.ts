@@ -10,8 +10,12 @@ export interface Dialer {
 
 /** Options for {@link RelayPool}. */
 export interface RelayPoolInit {
-  /** Opens streams to relays. */
-  dialer: Dialer
+  /**
+   * Opens streams to relays. Several (e.g. a browser's relayed DHTs through
+   * different relays' WebSocket endpoints) are tried in turn, so losing the
+   * endpoint a client came in through does not cut it off.
+   */
+  dialer: Dialer | Dialer[]
   /** Relays to use (more can be added with {@link RelayPool.add}). */
   relays?: Uint8Array[]
   /** Fail a dial after this. @default 5000 */
@@ -58,13 +62,15 @@ export interface QuorumAnswer<Res> {
 export class RelayPool implements Closable {
   private readonly states = new Map<string, RelayState>()
   private readonly connections = new Map<string, Promise<RpcConnection>>()
-  private readonly init: Required<Omit<RelayPoolInit, 'relays' | 'limits' | 'logger'>> & Pick<RelayPoolInit, 'limits'>
+  private readonly init: Required<Omit<RelayPoolInit, 'relays' | 'limits' | 'logger' | 'dialer'>> & Pick<RelayPoolInit, 'limits'>
+  private readonly dialers: Dialer[]
   private readonly logger: Logger
   private closed = false
 
   constructor (init: RelayPoolInit) {
+    this.dialers = Array.isArray(init.dialer) ? [...init.dialer] : [init.dialer]
+    if (this.dialers.length === 0) throw LumeError.invalidArgument('a relay pool needs at least one dialer')
     this.init = {
-      dialer: init.dialer,
       connectTimeoutMs: init.connectTimeoutMs ?? 5000,
       callTimeoutMs: init.callTimeoutMs ?? 5000,
       backoff: init.backoff ?? { initialMs: 500, maxMs: 30_000 },
@@ -189,6 +195,39 @@ export class RelayPool implements Closable {
     })
   }
 
+  /**
+   * Follow a streaming method (a subscription) on one relay, and when that
+   * relay goes away, resume on another: `request(last)` builds the request
+   * from the last item received (null at first), e.g. a registry subscription
+   * `since` the last revision seen. Ends when the loop is left.
+   */
+  async * follow<Req, Res> (spec: MethodSpec<Req, Res>, request: (last: Res | null) => Req, options: { retryDelayMs?: number } = {}): AsyncGenerator<Res> {
+    let last: Res | null = null
+    for (;;) {
+      if (this.closed) return
+      const state = this.candidates(spec.name)[0]
+      if (state === undefined) {
+        await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 250))
+        continue
+      }
+      try {
+        const conn = await this.connection(state)
+        for await (const item of conn.callStream(spec, request(last), { prefetch: 1 })) {
+          last = item
+          yield item
+        }
+        return
+      } catch (err) {
+        const code = (err as { code?: string }).code
+        if (code !== ErrorCode.CONNECTION_FAILED && code !== ErrorCode.CLOSED && code !== ErrorCode.TIMEOUT) throw err
+        // The relay went away mid-stream: back off from it and resume elsewhere.
+        state.failed(this.init.backoff.initialMs, this.init.backoff.maxMs)
+        this.drop(state)
+        this.logger.debug({ relay: state.id.slice(0, 12) }, 'subscription lost its relay; resuming on another')
+      }
+    }
+  }
+
   /** Close every connection. */
   async close (): Promise<void> {
     this.closed = true
@@ -239,8 +278,26 @@ export class RelayPool implements Closable {
     return await dialing
   }
 
+  /** Dial through each dialer in turn until one gets through. */
   private async dial (state: RelayState): Promise<RpcConnection> {
-    const stream = this.init.dialer.connect(state.publicKey)
+    let lastError: unknown = null
+    for (const dialer of this.dialers) {
+      try {
+        return await this.dialWith(dialer, state)
+      } catch (err) {
+        lastError = err
+      }
+    }
+    throw lastError
+  }
+
+  private async dialWith (dialer: Dialer, state: RelayState): Promise<RpcConnection> {
+    let stream: ReturnType<Dialer['connect']>
+    try {
+      stream = dialer.connect(state.publicKey)
+    } catch (err) {
+      throw new LumeError(ErrorCode.CONNECTION_FAILED, 'dialer unavailable', { cause: err })
+    }
     const timeoutMs = this.init.connectTimeoutMs
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => { stream.destroy(); reject(LumeError.timeout('connect', timeoutMs)) }, timeoutMs)
