@@ -1,0 +1,132 @@
+import { createReadStream, existsSync } from 'node:fs'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import HyperDHT from 'hyperdht'
+import { chromium, type Browser } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { encode as baoEncode } from '@lume/bao-stream'
+import { createTestnet, type Testnet } from '@lume/testnet'
+import { createRelay, type Relay } from '@lume/relay'
+import { Flood, floodPlugin } from '@lume/dht-flood'
+import { MemoryStore, RegistryClient, registryPlugin } from '@lume/registry'
+import { RpcConnection } from '@lume/rpc'
+import { bytesCodec, generateKeyPair, PLUGIN_API_VERSION, stringCodec, toHex, uintCodec, type Plugin } from '@lume/types'
+
+const pageDir = fileURLToPath(new URL('../page', import.meta.url))
+const CHROMIUM = '/usr/bin/chromium'
+
+/** The relay-side plugins the page talks to: a fortune (quorum) and a blob store. */
+function demoPlugins (blob: { hash: Uint8Array, encoded: Uint8Array, size: number }): Plugin[] {
+  return [{
+    name: 'demo',
+    apiVersion: PLUGIN_API_VERSION,
+    start (api) {
+      api.registerMethod({ name: 'fortune', request: stringCodec, response: stringCodec, handler: (q: string) => `"${q}": the answer is ${q.length % 43}` })
+    }
+  }, {
+    name: 'blob',
+    apiVersion: PLUGIN_API_VERSION,
+    start (api) {
+      api.registerMethod({ name: 'size', request: bytesCodec, response: uintCodec, handler: () => blob.size })
+      api.registerMethod({
+        name: 'get',
+        request: bytesCodec,
+        response: bytesCodec,
+        stream: true,
+        handler: function * () {
+          for (let at = 0; at < blob.encoded.length; at += 65_536) yield blob.encoded.subarray(at, at + 65_536)
+        }
+      })
+    }
+  }]
+}
+
+describe('the browser example in headless Chromium', () => {
+  let testnet: Testnet
+  const relays: Relay[] = []
+  let http: Server
+  let outDir: string
+  let browser: Browser | null = null
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'lume-browser-'))
+    await build({ root: pageDir, configFile: join(pageDir, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } })
+    const content = new Uint8Array(600_000).map((_, i) => (i * 31) & 0xff)
+    const { hash, bytes } = baoEncode(content, { k: 4 })
+    const blob = { hash, encoded: bytes, size: content.length }
+    testnet = await createTestnet()
+    for (let i = 0; i < 3; i++) {
+      const keyPair = HyperDHT.keyPair()
+      const flood = new Flood({ keyPair })
+      relays.push(await createRelay({
+        keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+        plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), ...demoPlugins(blob)],
+        ...(i === 0 ? { websocket: { port: 0, host: '127.0.0.1' } } : {})
+      }))
+    }
+    await relays[0]!.connect(relays[1]!.publicKey)
+    await relays[1]!.connect(relays[2]!.publicKey)
+    http = createServer((req, res) => {
+      const path = join(outDir, new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'))
+      if (!path.startsWith(outDir) || !existsSync(path)) { res.writeHead(404).end(); return }
+      const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' }[extname(path)] ?? 'application/octet-stream'
+      res.writeHead(200, { 'content-type': type })
+      createReadStream(path).pipe(res)
+    })
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+    ;(globalThis as { blob?: unknown }).blob = blob
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    http?.close()
+    await Promise.all(relays.map(async (r) => await r.close()))
+    await testnet?.close()
+    await rm(outDir, { recursive: true, force: true })
+  }, 60_000)
+
+  it('queries a quorum, reads and follows a registry entry, and downloads a verified blob', async () => {
+    const blob = (globalThis as { blob?: { hash: Uint8Array, size: number } }).blob!
+    const alice = generateKeyPair()
+    const writer = new RegistryClient(RpcConnection.open(testnet.createNode().connect(relays[2]!.publicKey)))
+    await writer.set(alice, new TextEncoder().encode('hello browser'))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+    })
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(String(e)))
+    const params = new URLSearchParams({
+      ws: relays[0]!.websocketUrl!,
+      relays: relays.map((r) => r.publicKeyHex).join(','),
+      key: toHex(alice.publicKey),
+      blob: toHex(blob.hash)
+    })
+    await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/?${params.toString()}`)
+    // The page is now subscribed: an update written elsewhere must reach it.
+    await page.waitForFunction(() => document.getElementById('subscription')?.textContent?.startsWith('waiting') === true || document.getElementById('status')?.textContent?.startsWith('failed') === true, null, { timeout: 30_000 })
+    await writer.set(alice, new TextEncoder().encode('second post'))
+    await page.waitForFunction(() => ['done', 'failed'].some((s) => document.getElementById('status')?.textContent?.startsWith(s) === true), null, { timeout: 30_000 })
+
+    const text = async (id: string): Promise<string> => await page.locator(`#${id}`).innerText()
+    const shot = join(outDir, 'page.png')
+    await page.screenshot({ path: shot, fullPage: true })
+    expect(errors).toEqual([])
+    expect(await text('status')).toBe('done')
+    expect(await text('connection')).toMatch(/^through ws:\/\/127\.0\.0\.1:\d+ to 3 relays$/)
+    expect(await text('quorum')).toMatch(/"from a browser": the answer is \d+ — signed by [0-9a-f]{6}, [0-9a-f]{6}/)
+    expect(await text('registry')).toBe('revision 0: hello browser')
+    expect(await text('subscription')).toBe('update: revision 1: second post')
+    expect(await text('download')).toBe(`${blob.size} bytes verified against ${toHex(blob.hash).slice(0, 12)}…`)
+    expect((await stat(shot)).size).toBeGreaterThan(10_000)
+    if (process.env.LUME_KEEP_SCREENSHOT !== undefined) await import('node:fs/promises').then(async (fs) => await fs.copyFile(shot, process.env.LUME_KEEP_SCREENSHOT as string))
+  }, 120_000)
+})
