@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+import HyperDHT from 'hyperdht'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
+import { createRelay, type Relay } from '@lume/relay'
+import { Flood, floodPlugin } from '@lume/dht-flood'
+import { MemoryStore, registryPlugin } from '@lume/registry'
+import { blobPlugin } from '../src/index.js'
+
+const run = promisify(execFile)
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+
+describe('lume-microblog CLI', () => {
+  let testnet: Testnet
+  const relays: Relay[] = []
+  let dir: string
+  const blog = async (user: string, ...args: string[]): Promise<string> => {
+    const { stdout } = await run(process.execPath, ['--conditions=lume-source', '--import', tsx, cli, ...args, '--dir', join(dir, user)], { timeout: 30_000 })
+    return stdout
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lume-microblog-cli-'))
+    testnet = await createTestnet()
+    for (let i = 0; i < 2; i++) {
+      const keyPair = HyperDHT.keyPair()
+      const flood = new Flood({ keyPair })
+      relays.push(await createRelay({ keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), blobPlugin()] }))
+    }
+    await relays[0]!.connect(relays[1]!.publicKey)
+  }, 30_000)
+  afterAll(async () => {
+    await Promise.all(relays.map(async (r) => await r.close()))
+    await testnet?.close()
+    await rm(dir, { recursive: true, force: true })
+  }, 30_000)
+
+  it('init, post, follow, timeline — as two users in their own directories', async () => {
+    const net = ['--relays', relays.map((r) => r.publicKeyHex).join(','), '--bootstrap', formatAddresses(testnet.bootstrap).join(',')]
+    expect(await blog('alice', 'init', ...net)).toMatch(/you are [0-9a-f]{64}/)
+    expect((await stat(join(dir, 'alice', 'identity'))).mode & 0o777).toBe(0o600)
+    await blog('bob', 'init', ...net)
+    const alice = (await blog('alice', 'whoami')).trim()
+    expect(await blog('alice', 'post', 'hello', 'from', 'the', 'CLI')).toMatch(/posted [0-9a-f]{12}… to 2 relays/)
+    expect(await blog('bob', 'follow', alice)).toMatch(/now following 1/)
+    const timeline = await blog('bob', 'timeline')
+    expect(timeline).toContain(`${alice.slice(0, 8)}  hello from the CLI`)
+  }, 60_000)
+})
