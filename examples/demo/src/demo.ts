@@ -4,6 +4,7 @@ import { BaoDecoder, encode as baoEncode } from '@lume/bao-stream'
 import { RegistryClient } from '@lume/registry'
 import { requestHash, RpcConnection } from '@lume/rpc'
 import { RelayPool } from '@lume/rpc-client'
+import { DhtSource, PeerDiscovery } from '@lume/peer-discovery'
 import { createDHTNode, createProcessTestnet, formatAddresses } from '@lume/testnet'
 import { encode, fromHex, generateKeyPair, stringCodec, toHex } from '@lume/types'
 import type { RelayCommands } from './commands.js'
@@ -50,6 +51,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     connections.push(conn)
     return conn
   }
+  let t = performance.now()
   try {
     print(`  DHT on loopback (bootstrap ${formatAddresses(net.bootstrap).join(', ')}); ${count} relay processes up in ${ms(performance.now() - started)}`)
     for (const p of net.peers) print(`    relay ${p.index}  pid ${p.pid}  key ${short(p.publicKey)}  dir ${p.dir}`)
@@ -61,18 +63,32 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
       print(`    relay ${p.index} → relay ${next.index}  ${ms(took)}`)
     }
 
-    print(`\n2. An app joins with its own DHT node and learns what each relay serves:`)
+    print(`\n2. An app finds each relay from its key alone (signed records on the DHT):`)
+    const discovery = new PeerDiscovery()
+    discovery.register('dht', new DhtSource(client))
+    for (const p of net.peers) {
+      t = performance.now()
+      const found = await discovery.discover(fromHex(p.publicKey, 32))
+      print(`    ${short(p.publicKey)} → ${found.record.addresses.join(', ')} via ${found.source}, record signed ${ms(Date.now() - found.record.timestamp)} ago (${ms(performance.now() - t)})`)
+    }
+
+    print(`\n3. The app connects and learns what each relay serves:`)
     await pool.refresh()
     for (const r of pool.relays()) print(`    ${short(toHex(r.publicKey))}  ${r.methods?.size ?? 0} methods  rtt ${ms(r.latencyMs ?? 0)}`)
     check(pool.relays().every((r) => r.methods?.has('demo.fortune') === true), 'every relay serves demo.fortune')
 
-    print(`\n3. A quorum query: 3 of ${count} relays must sign the same answer:`)
-    let t = performance.now()
+    print(`\n4. A quorum query: 3 of ${count} relays must sign the same answer — and relay 1 lies:`)
+    await net.peers[1]!.request('lie', { on: true })
+    t = performance.now()
     const quorum = await pool.query(fortune, 'will it rain', { quorum: 3, of: count })
     print(`    ${quorum.value}`)
     print(`    agreed by ${quorum.agreeing.map((a) => short(toHex(a.relayPublicKey))).join(', ')} in ${ms(performance.now() - t)}, each answer signed over this request`)
+    const alone = await connectTo(1).call(fortune, 'will it rain')
+    print(`    asked alone, relay 1 says ${alone.split(': ')[1] ?? alone} — the quorum was not fooled`)
+    check(!quorum.value.includes('666') && alone.includes('666'), 'the liar was outvoted')
+    await net.peers[1]!.request('lie', { on: false })
 
-    print(`\n4. The registry: Alice writes her feed head through relay 0; a subscriber on relay 3 hears it:`)
+    print(`\n5. The registry: Alice writes her feed head through relay 0; a subscriber on relay 3 hears it:`)
     const alice = generateKeyPair()
     const onRelay3 = new RegistryClient(connectTo(3))
     const updates = onRelay3.subscribe(alice.publicKey)
@@ -88,7 +104,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     check(read?.revision === written.revision, 'relay 2 has the entry')
     await updates.return(undefined)
 
-    print(`\n5. Cached answers: relay 0 computes, relay 2 serves it with relay 0's signature:`)
+    print(`\n6. Cached answers: relay 0 computes, relay 2 serves it with relay 0's signature:`)
     const asked = await connectTo(0).callSigned(fortune, 'is the cache warm')
     const hash = toHex(requestHash(fortune.name, encode(stringCodec, 'is the cache warm')))
     await new Promise((resolve) => setTimeout(resolve, 600)) // relay 0 announces what it holds every 200 ms
@@ -101,7 +117,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     check(toHex(served.answer.relayPublicKey) === toHex(asked.answer.relayPublicKey), 'relay 2 served relay 0\'s signed answer')
     check(computedByRelay2 === 0, 'relay 2 did not recompute the cached answer')
 
-    print(`\n6. Verified content: 1 MiB with BLAKE3/Bao, streamed in random pieces:`)
+    print(`\n7. Verified content: 1 MiB with BLAKE3/Bao, streamed in random pieces:`)
     const content = new Uint8Array(1 << 20).map((_, i) => (i * 2654435761) >>> 24)
     const { hash: root, bytes } = baoEncode(content, { k: 4 })
     const good = streamVerify(root, bytes)
@@ -113,7 +129,15 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     print(`    one flipped byte: stopped with ${broken.error ?? 'no error'} after ${broken.bytes} verified bytes — nothing unverified came out`)
     check(broken.error !== null, 'a flipped byte is caught')
 
-    print(`\n7. What the relays did:`)
+    print(`\n8. Gossip: relay 0 broadcasts; it travels the ring hop by hop:`)
+    const gossipBefore = await Promise.all(net.peers.map(async (p) => (await p.request('stats', {})).gossipHeard))
+    await net.peers[0]!.request('gossip', { text: 'hello, every relay' })
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const gossipHeard = await Promise.all(net.peers.map(async (p, i) => (await p.request('stats', {})).gossipHeard - (gossipBefore[i] ?? 0)))
+    print(`    heard it: ${gossipHeard.map((n, i) => `relay ${i} ${i === 0 ? '(sender)' : n === 1 ? 'once' : `${n} times`}`).join(', ')}`)
+    check(gossipHeard.slice(1).every((n) => n === 1), 'every other relay heard the gossip exactly once')
+
+    print(`\n9. What the relays did:`)
     for (const p of net.peers) {
       const s = await p.request('stats', {})
       print(`    relay ${p.index}: ${s.registryKeys} registry keys, ${s.cached} cached answers, ${s.fortunesComputed} fortunes computed, flood ${s.floodDelivered} delivered / ${s.floodSent} sent`)

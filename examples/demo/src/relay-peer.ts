@@ -8,6 +8,7 @@ import { DhtCache } from '@lume/dht-cache'
 import { registryPlugin } from '@lume/registry'
 import { LmdbStore } from '@lume/registry/lmdb'
 import { runPeerProgram } from '@lume/testnet'
+import { putRecordOnDht, signRecord } from '@lume/peer-discovery'
 import { fromHex, keyPairFromSeed, PLUGIN_API_VERSION, stringCodec, toHex } from '@lume/types'
 import type { RelayCommands } from './commands.js'
 
@@ -17,6 +18,9 @@ await runPeerProgram(async ({ dir, bootstrap, seed }) => {
   const cache = new DhtCache({ flood, announceIntervalMs: 200 })
   const store = await LmdbStore.open(join(dir, 'registry'))
   let fortunesComputed = 0
+  let lying = false
+  let gossipHeard = 0
+  flood.on('message', ({ payload }) => { if (new TextDecoder().decode(payload).startsWith('demo/gossip:')) gossipHeard++ })
   const relay = await createRelay({
     keyPair,
     bootstrap,
@@ -37,13 +41,15 @@ await runPeerProgram(async ({ dir, bootstrap, seed }) => {
             cacheTtlMs: 60_000,
             handler: (question: string) => {
               fortunesComputed++
-              return `"${question}": the answer is ${question.length * 7 % 43}`
+              return `"${question}": the answer is ${lying ? 666 : question.length * 7 % 43}`
             }
           })
         }
       }
     ]
   })
+  // Discoverable by key: the relay's signed record, as a mutable value on the DHT.
+  await putRecordOnDht(relay.dht, { publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) }, signRecord(keyPair, ['dht']))
   const handlers: { [K in keyof RelayCommands]: (args: RelayCommands[K]['args']) => Promise<RelayCommands[K]['result']> } = {
     info: async () => ({ publicKey: relay.publicKeyHex, pid: process.pid }),
     connect: async ({ publicKey }) => {
@@ -55,7 +61,10 @@ await runPeerProgram(async ({ dir, bootstrap, seed }) => {
       const answer = await cache.fetch(fromHex(hash, 32))
       return { found: answer !== null, signer: answer === null ? null : toHex(answer.relayPublicKey) }
     },
+    lie: async ({ on }) => { lying = on; return {} },
+    gossip: async ({ text }) => ({ seq: flood.broadcast(new TextEncoder().encode(`demo/gossip:${text}`), { ttl: 8 }) }),
     stats: async () => ({
+      gossipHeard,
       registryKeys: await store.count(),
       cached: cache.cache.size,
       fortunesComputed,

@@ -10,5 +10,7 @@ describe('the demo', () => {
     expect(lines.join('\n')).toMatch(/agreed by .* each answer signed over this request/)
     expect(lines.join('\n')).toMatch(/relay 3's subscriber got "feed head: post #1"/)
     expect(lines.join('\n')).toMatch(/HASH_MISMATCH at content offset \d+/)
+    expect(lines.join('\n')).toMatch(/via dht, record signed/)
+    expect(lines.join('\n')).toMatch(/heard it: relay 0 \(sender\), relay 1 once, relay 2 once, relay 3 once/)
   }, 60_000)
 })
