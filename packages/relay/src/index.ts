@@ -21,4 +21,5 @@
  */
 export { createRelay, Relay, type RelayInit } from './lib/relay.js'
 export { RELAY_VERSION } from './lib/version.js'
+export { loadOrCreateIdentity, IDENTITY_FILE, type Identity } from './lib/identity.js'
 export { WebSocketGateway, type WebSocketOptions } from './lib/ws-gateway.js'

@@ -23,6 +23,7 @@
  */
 export { RpcConnection, nothing, type RpcConnectionInit, type CallOptions, type VerifiedAnswer, type FramedStream } from './lib/connection.js'
 export { MethodRegistry } from './lib/registry.js'
+export type { RequestObserver } from './lib/serve.js'
 export { defineMethod, assertMethodName, type MethodSpec, type UnaryMethod, type StreamMethod, type ServedMethod } from './lib/method.js'
 export { requestHash, answerMessage, answerLeaf, signRoot, verifyAnswer, VerifiedRoots, type SignedAnswer } from './lib/signed-answer.js'
 export { buildTree, rootFromProof, leafHash, nodeHash, MAX_TREE_LEAVES, type InclusionProof } from './lib/merkle.js'

@@ -27,6 +27,8 @@ export interface DhtCacheInit extends AnswerCacheOptions {
 export class DhtCache {
   readonly cache: AnswerCache
   readonly directory: CacheDirectory
+  /** Lookups answered from the cache, and not. */
+  readonly stats = { hits: 0, misses: 0 }
   /** The relay plugin (`cache`): installs the answer cache, serves `cache.get`, runs the announcements. */
   readonly plugin: Plugin
   private readonly flood: Flood
@@ -88,7 +90,12 @@ export class DhtCache {
   private start (api: PluginAPI): void {
     this.api = api
     api.useAnswerCache({
-      lookup: (_method, hash) => this.cache.get(hash),
+      lookup: (_method, hash) => {
+        const hit = this.cache.get(hash)
+        if (hit === null) this.stats.misses++
+        else this.stats.hits++
+        return hit
+      },
       store: (method, answer, ttlMs) => {
         if (this.cache.set(method, answer, ttlMs)) this.fresh.push({ hash: answer.requestHash, ttlMs })
       }

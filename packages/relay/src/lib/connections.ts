@@ -1,6 +1,6 @@
 import type HyperDHT from 'hyperdht'
 import type { KeyPair, NoiseSecretStream } from 'hyperdht'
-import { RpcConnection, type MethodRegistry, type RpcLimits } from '@lume/rpc'
+import { RpcConnection, type MethodRegistry, type RequestObserver, type RpcLimits } from '@lume/rpc'
 import Protomux from 'protomux'
 import { ErrorCode, LumeError, type AnswerCacheHook, type Logger, type MuxLike, type PeerConnection } from '@lume/types'
 
@@ -27,6 +27,7 @@ export class ConnectionTable {
     private readonly methods: MethodRegistry,
     private readonly limits: Partial<RpcLimits>,
     private readonly logger: Logger,
+    private readonly observe: RequestObserver | null,
     private readonly hooks: ConnectionHooks,
     private readonly answerCache: AnswerCacheHook
   ) {}
@@ -45,7 +46,7 @@ export class ConnectionTable {
 
   /** Serve RPC on a new socket (inbound or outbound). */
   adopt (socket: NoiseSecretStream): RpcConnection {
-    const rpc = RpcConnection.open(socket, { methods: this.methods, keyPair: this.keyPair, limits: this.limits, logger: this.logger, answerCache: this.answerCache })
+    const rpc = RpcConnection.open(socket, { methods: this.methods, keyPair: this.keyPair, limits: this.limits, logger: this.logger, answerCache: this.answerCache, ...(this.observe === null ? {} : { observe: this.observe }) })
     const key = hex(socket.remotePublicKey)
     const set = this.byKey.get(key) ?? new Set()
     set.add(rpc)

@@ -1,5 +1,5 @@
 import HyperDHT, { type Address, type KeyPair as DHTKeyPair, type Server } from 'hyperdht'
-import { MethodRegistry, rawBytesCodec, type RpcConnection, type RpcLimits } from '@lume/rpc'
+import { MethodRegistry, rawBytesCodec, type RequestObserver, type RpcConnection, type RpcLimits } from '@lume/rpc'
 import {
   ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, silentLogger, toHex,
   type AnswerCacheHook, type Closable, type KeyPair, type Logger, type PeerConnection, type Plugin, type RelayEvents
@@ -36,6 +36,8 @@ export interface RelayInit {
   limits?: Partial<RpcLimits>
   /** How long shutdown waits for requests in flight. @default 5000 */
   shutdownGraceMs?: number
+  /** Told about every RPC call served (method, outcome, ms), e.g. for metrics. */
+  observe?: RequestObserver
   /** UDP receive/send buffer size for the DHT sockets. @default 4 MiB */
   socketBufferBytes?: number
   /** Serve a WebSocket endpoint through which browsers reach the DHT (in a child process). @default none */
@@ -92,7 +94,7 @@ export class Relay implements Closable {
     this.logger = init.logger ?? silentLogger
     this.events.onListenerError = (err, type) => this.logger.error({ err, event: type }, 'event listener failed')
     this.dht = new HyperDHT({ bootstrap: init.bootstrap, host: init.host ?? '0.0.0.0', ...(init.port === undefined ? {} : { port: init.port }) })
-    this.connections = new ConnectionTable(this.dht, this.keyPair, this.methods, init.limits ?? {}, this.logger, {
+    this.connections = new ConnectionTable(this.dht, this.keyPair, this.methods, init.limits ?? {}, this.logger, init.observe ?? null, {
       onOpen: (peer) => {
         this.peers.add(peer)
         this.plugins.onConnection(peer)

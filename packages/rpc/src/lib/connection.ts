@@ -9,7 +9,7 @@ import { resolveLimits, type RpcLimits } from './limits.js'
 import { responseEnvelope, type ResponseEnvelope } from './messages.js'
 import type { MethodSpec } from './method.js'
 import { MethodRegistry } from './registry.js'
-import { abortCall, serveRequest, serveStreamCancel, serveStreamNext, type ServeContext } from './serve.js'
+import { abortCall, serveRequest, serveStreamCancel, serveStreamNext, type RequestObserver, type ServeContext } from './serve.js'
 import { encodeRequest } from './answer-encoding.js'
 import { BatchSigner } from './batch-signer.js'
 import { Deadlines, resolutionFor } from './deadlines.js'
@@ -36,6 +36,8 @@ export interface RpcConnectionInit {
   signer?: BatchSigner
   /** Answer signed calls to cacheable methods from this cache, and fill it. @default none */
   answerCache?: AnswerCacheHook
+  /** Told about every call served (method, outcome, ms), e.g. for metrics. @default none */
+  observe?: RequestObserver
   /** The peer's public key, if the stream does not carry `remotePublicKey`. */
   remotePublicKey?: Uint8Array
   limits?: Partial<RpcLimits>
@@ -98,7 +100,8 @@ export class RpcConnection {
       remotePublicKey: this.remotePublicKey,
       running: new Set(),
       deadlines: new Deadlines(resolutionFor(this.limits.handlerTimeoutMs)),
-      cache: init.answerCache ?? null
+      cache: init.answerCache ?? null,
+      observe: init.observe ?? null
     }
     this.callDeadlines = new Deadlines(resolutionFor(this.limits.callTimeoutMs))
     const ctx = this.serveContext

@@ -37,7 +37,12 @@ export interface ServeContext {
   deadlines: Deadlines
   /** Where signed answers of cacheable methods are looked up and stored. */
   cache: AnswerCacheHook | null
+  /** Told about every call served: method, outcome ('ok' or an error code), milliseconds. */
+  observe: RequestObserver | null
 }
+
+/** Told about every call a connection serves (for metrics). */
+export type RequestObserver = (method: string, outcome: string, ms: number) => void
 
 const END = /* @__PURE__ */ Uint8Array.of(RPC_VERSION, ResponseKind.END)
 
@@ -48,11 +53,33 @@ const END = /* @__PURE__ */ Uint8Array.of(RPC_VERSION, ResponseKind.END)
  * an error response.
  */
 export function serveRequest (ctx: ServeContext, name: string, raw: Uint8Array): Uint8Array | Promise<Uint8Array> {
+  const observe = ctx.observe
+  if (observe === null) return serveOrError(ctx, name, raw)
+  // Observed: time the call and report how it ended (an error response's code, or 'ok').
+  const started = performance.now()
+  const report = (bytes: Uint8Array): Uint8Array => {
+    observe(name, bytes[1] === ResponseKind.ERROR ? errorCodeOf(bytes) : 'ok', performance.now() - started)
+    return bytes
+  }
+  const result = serveOrError(ctx, name, raw)
+  return isPromise(result) ? result.then(report) : report(result)
+}
+
+function serveOrError (ctx: ServeContext, name: string, raw: Uint8Array): Uint8Array | Promise<Uint8Array> {
   try {
     const result = serveUnsafe(ctx, name, raw)
     return isPromise(result) ? result.catch((err: unknown) => errorResponse(ctx, name, err)) : result
   } catch (err) {
     return errorResponse(ctx, name, err)
+  }
+}
+
+function errorCodeOf (bytes: Uint8Array): string {
+  try {
+    const envelope = decode(responseEnvelope, bytes)
+    return envelope.kind === ResponseKind.ERROR ? envelope.error.code : 'ok'
+  } catch {
+    return 'REMOTE_ERROR'
   }
 }
 

@@ -1,0 +1,3 @@
+export { startRelayNode, nodeLogger, type RelayNode } from './node.js'
+export { nodeConfigSchema, type NodeConfig } from './config.js'
+export { RelayMetrics, type Sample } from './metrics.js'
