@@ -1,0 +1,82 @@
+import { createReadStream, existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import HyperDHT from 'hyperdht'
+import { chromium, type Browser } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestnet, type Testnet } from '@lume/testnet'
+import { createRelay, type Relay } from '@lume/relay'
+import { Flood, floodPlugin } from '@lume/dht-flood'
+import { MemoryStore, registryPlugin } from '@lume/registry'
+import { generateKeyPair } from '@lume/types'
+import { blobPlugin, Microblog } from '../src/index.js'
+
+const pageDir = fileURLToPath(new URL('../page', import.meta.url))
+
+describe('the microblog web UI in headless Chromium', () => {
+  let testnet: Testnet
+  const relays: Relay[] = []
+  let http: Server
+  let outDir: string
+  let browser: Browser | null = null
+  let alice: Microblog
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'lume-microblog-web-'))
+    await build({ root: pageDir, configFile: join(pageDir, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } })
+    testnet = await createTestnet()
+    for (let i = 0; i < 2; i++) {
+      const keyPair = HyperDHT.keyPair()
+      const flood = new Flood({ keyPair })
+      relays.push(await createRelay({
+        keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+        plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), blobPlugin()],
+        ...(i === 0 ? { websocket: { port: 0, host: '127.0.0.1' } } : {})
+      }))
+    }
+    await relays[0]!.connect(relays[1]!.publicKey)
+    alice = new Microblog({ keyPair: generateKeyPair(), dialer: testnet.createNode(), relays: relays.map((r) => r.publicKey) })
+    http = createServer((req, res) => {
+      const path = join(outDir, new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'))
+      if (!path.startsWith(outDir) || !existsSync(path)) { res.writeHead(404).end(); return }
+      res.writeHead(200, { 'content-type': { '.html': 'text/html', '.js': 'text/javascript' }[extname(path)] ?? 'application/octet-stream' })
+      createReadStream(path).pipe(res)
+    })
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    http?.close()
+    await alice?.close()
+    await Promise.all(relays.map(async (r) => await r.close()))
+    await testnet?.close()
+    await rm(outDir, { recursive: true, force: true })
+  }, 60_000)
+
+  it('shows a followed user’s posts, posts from the page, and the page’s post reaches a Node follower', async () => {
+    await alice.post('hello from node')
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] })
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(String(e)))
+    const params = new URLSearchParams({ ws: relays[0]!.websocketUrl!, relays: relays.map((r) => r.publicKeyHex).join(','), follow: alice.id })
+    await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/?${params.toString()}`)
+    await page.locator('#timeline li', { hasText: 'hello from node' }).waitFor({ timeout: 30_000 })
+
+    await page.fill('#text', 'hello from the page')
+    await page.click('#post')
+    await page.locator('#timeline li', { hasText: 'hello from the page' }).waitFor({ timeout: 30_000 })
+    expect(await page.locator('#timeline li').allInnerTexts()).toEqual([expect.stringMatching(/^you .*\nhello from the page$/), expect.stringMatching(/hello from node$/)])
+
+    const pageUser = await page.locator('#me').innerText()
+    alice.follow(pageUser)
+    expect((await alice.timeline()).map((p) => p.text)).toEqual(['hello from the page', 'hello from node'])
+    expect(errors).toEqual([])
+    if (process.env.LUME_KEEP_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.LUME_KEEP_SCREENSHOT })
+  }, 120_000)
+})
