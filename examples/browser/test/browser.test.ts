@@ -1,12 +1,9 @@
-import { createReadStream, existsSync } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { extname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import HyperDHT from 'hyperdht'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encode as baoEncode } from '@lume/bao-stream'
@@ -17,8 +14,9 @@ import { MemoryStore, RegistryClient, registryPlugin } from '@lume/registry'
 import { RpcConnection } from '@lume/rpc'
 import { bytesCodec, generateKeyPair, PLUGIN_API_VERSION, stringCodec, toHex, uintCodec, type Plugin } from '@lume/types'
 
+import { launchChromium, serveDirectory } from '../../../scripts/test-helpers/chromium.ts'
+
 const pageDir = fileURLToPath(new URL('../page', import.meta.url))
-const CHROMIUM = '/usr/bin/chromium'
 
 /** The relay-side plugins the page talks to: a fortune (quorum) and a blob store. */
 function demoPlugins (blob: { hash: Uint8Array, encoded: Uint8Array, size: number }): Plugin[] {
@@ -49,7 +47,7 @@ function demoPlugins (blob: { hash: Uint8Array, encoded: Uint8Array, size: numbe
 describe('the browser example in headless Chromium', () => {
   let testnet: Testnet
   const relays: Relay[] = []
-  let http: Server
+  let http: { url: string, close: () => void }
   let outDir: string
   let browser: Browser | null = null
 
@@ -71,14 +69,7 @@ describe('the browser example in headless Chromium', () => {
     }
     await relays[0]!.connect(relays[1]!.publicKey)
     await relays[1]!.connect(relays[2]!.publicKey)
-    http = createServer((req, res) => {
-      const path = join(outDir, new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'))
-      if (!path.startsWith(outDir) || !existsSync(path)) { res.writeHead(404).end(); return }
-      const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' }[extname(path)] ?? 'application/octet-stream'
-      res.writeHead(200, { 'content-type': type })
-      createReadStream(path).pipe(res)
-    })
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+    http = await serveDirectory(outDir)
     ;(globalThis as { blob?: unknown }).blob = blob
   }, 120_000)
 
@@ -97,10 +88,7 @@ describe('the browser example in headless Chromium', () => {
     await writer.set(alice, new TextEncoder().encode('hello browser'))
     await new Promise((resolve) => setTimeout(resolve, 300))
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
-    })
+    browser = await launchChromium()
     const page = await browser.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
@@ -110,7 +98,7 @@ describe('the browser example in headless Chromium', () => {
       key: toHex(alice.publicKey),
       blob: toHex(blob.hash)
     })
-    await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/?${params.toString()}`)
+    await page.goto(`${http.url}/?${params.toString()}`)
     // The page is now subscribed: an update written elsewhere must reach it.
     await page.waitForFunction(() => document.getElementById('subscription')?.textContent?.startsWith('waiting') === true || document.getElementById('status')?.textContent?.startsWith('failed') === true, null, { timeout: 30_000 })
     await writer.set(alice, new TextEncoder().encode('second post'))

@@ -1,12 +1,9 @@
-import { createReadStream, existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { extname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import HyperDHT from 'hyperdht'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
@@ -16,12 +13,14 @@ import { MemoryStore, registryPlugin } from '@lume/registry'
 import { generateKeyPair } from '@lume/types'
 import { blobPlugin, Microblog } from '../src/index.js'
 
+import { launchChromium, serveDirectory } from '../../../scripts/test-helpers/chromium.ts'
+
 const pageDir = fileURLToPath(new URL('../page', import.meta.url))
 
 describe('the microblog web UI in headless Chromium', () => {
   let testnet: Testnet
   const relays: Relay[] = []
-  let http: Server
+  let http: { url: string, close: () => void }
   let outDir: string
   let browser: Browser | null = null
   let alice: Microblog
@@ -41,13 +40,7 @@ describe('the microblog web UI in headless Chromium', () => {
     }
     await relays[0]!.connect(relays[1]!.publicKey)
     alice = new Microblog({ keyPair: generateKeyPair(), dialer: testnet.createNode(), relays: relays.map((r) => r.publicKey) })
-    http = createServer((req, res) => {
-      const path = join(outDir, new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'))
-      if (!path.startsWith(outDir) || !existsSync(path)) { res.writeHead(404).end(); return }
-      res.writeHead(200, { 'content-type': { '.html': 'text/html', '.js': 'text/javascript' }[extname(path)] ?? 'application/octet-stream' })
-      createReadStream(path).pipe(res)
-    })
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+    http = await serveDirectory(outDir)
   }, 120_000)
   afterAll(async () => {
     await browser?.close()
@@ -60,12 +53,12 @@ describe('the microblog web UI in headless Chromium', () => {
 
   it('shows a followed user’s posts, posts from the page, and the page’s post reaches a Node follower', async () => {
     await alice.post('hello from node')
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] })
+    browser = await launchChromium()
     const page = await browser.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
     const params = new URLSearchParams({ ws: relays[0]!.websocketUrl!, relays: relays.map((r) => r.publicKeyHex).join(','), follow: alice.id })
-    await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/?${params.toString()}`)
+    await page.goto(`${http.url}/?${params.toString()}`)
     await page.locator('#timeline li', { hasText: 'hello from node' }).waitFor({ timeout: 30_000 })
 
     await page.fill('#text', 'hello from the page')

@@ -2,13 +2,13 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '@lume/cfg'
 import { CoreMethods, RpcConnection } from '@lume/rpc'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
 import { generateKeyPair } from '@lume/types'
 import { nodeConfigSchema, startRelayNode, type RelayNode } from '../src/index.js'
+import { launchChromium } from '../../../scripts/test-helpers/chromium.ts'
 
 describe('relay node: metrics and status page', () => {
   let testnet: Testnet
@@ -47,7 +47,7 @@ describe('relay node: metrics and status page', () => {
 
   it('shows a live status page with a chart of requests (headless Chromium)', async () => {
     const conn = RpcConnection.open(testnet.createNode().connect(node.relay.publicKey))
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] })
+    const browser = await launchChromium()
     try {
       const page = await browser.newPage()
       await page.goto(`${node.httpUrl}/`)

@@ -30,18 +30,34 @@ function buildTree (content: Uint8Array, options: TreeOptions, withContent: bool
   const header = options.header ?? true
   const group = groupLen(k)
   const out = new Uint8Array(withContent ? encodedLen(content.byteLength, k, header) : outboardLen(content.byteLength, k, header))
+  const input = asWords(content)
+  const root = writeTree(out, content.byteLength, group, header, (start, len, root, pos) => {
+    if (withContent) out.set(content.subarray(start, start + len), pos)
+    return { cv: subtreeCV(input, start, len, start / CHUNK_LEN, root), written: withContent ? len : 0 }
+  })
+  return { hash: cvToBytes(root), bytes: out }
+}
+
+/** What a leaf contributes: its CV, and the bytes it wrote at the current position. */
+export type LeafWriter = (start: number, len: number, root: boolean, pos: number) => { cv: CV, written: number }
+
+/**
+ * Lay a tree out in pre-order into `out` (after the header, if any): each
+ * parent's 64 bytes are reserved first and filled once both children are
+ * hashed; leaves are whatever `leaf` writes (content, or nothing for an
+ * outboard). Returns the root CV. Encoders of every kind share it.
+ */
+export function writeTree (out: Uint8Array, contentLen: number, group: number, header: boolean, leaf: LeafWriter): CV {
   let pos = 0
   if (header) {
-    out.set(encodeHeader(content.byteLength))
+    out.set(encodeHeader(contentLen))
     pos = HEADER_LEN
   }
-  const input = asWords(content)
-  // Pre-order: a parent's 64 bytes are reserved first and filled once both children are hashed.
   const write = (start: number, len: number, root: boolean): CV => {
     if (len <= group) {
-      if (withContent) out.set(content.subarray(start, start + len), pos)
-      pos += withContent ? len : 0
-      return subtreeCV(input, start, len, start / CHUNK_LEN, root)
+      const { cv, written } = leaf(start, len, root, pos)
+      pos += written
+      return cv
     }
     const at = pos
     pos += PARENT_LEN
@@ -52,7 +68,5 @@ function buildTree (content: Uint8Array, options: TreeOptions, withContent: bool
     cvToBytes(r, out, at + 32)
     return parentCV(l, r, root)
   }
-  const root = write(0, content.byteLength, true)
-  return { hash: cvToBytes(root), bytes: out }
+  return write(0, contentLen, true)
 }
-

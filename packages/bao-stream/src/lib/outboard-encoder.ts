@@ -1,6 +1,6 @@
-import { CHUNK_LEN, asWords, cvToBytes, leftLen, parentCV, subtreeCV, type CV } from './blake3.js'
-import { encodeHeader, groupLen, HEADER_LEN, outboardLen, PARENT_LEN } from './geometry.js'
-import type { Encoded, TreeOptions } from './encode.js'
+import { CHUNK_LEN, asWords, cvToBytes, subtreeCV, type CV } from './blake3.js'
+import { groupLen, outboardLen } from './geometry.js'
+import { writeTree, type Encoded, type TreeOptions } from './encode.js'
 
 /**
  * Builds an outboard from content pushed in pieces, for data larger than
@@ -53,20 +53,8 @@ export class OutboardEncoder {
     const lastStart = this.cvs.length * this.group
     this.cvs.push(subtreeCV(asWords(this.buffer.subarray(0, this.filled)), 0, this.filled, lastStart / CHUNK_LEN, onlyGroup))
     const out = new Uint8Array(outboardLen(this.length, this.k, this.header))
-    let pos = 0
-    if (this.header) { out.set(encodeHeader(this.length)); pos = HEADER_LEN }
-    const write = (start: number, len: number, root: boolean): CV => {
-      if (len <= this.group) return this.cvs[start / this.group] as CV
-      const at = pos
-      pos += PARENT_LEN
-      const left = leftLen(len)
-      const l = write(start, left, false)
-      const r = write(start + left, len - left, false)
-      cvToBytes(l, out, at)
-      cvToBytes(r, out, at + 32)
-      return parentCV(l, r, root)
-    }
-    const root = onlyGroup ? this.cvs[0] as CV : write(0, this.length, true)
+    // The groups are hashed already: the tree only needs their CVs (the lone group's is the root).
+    const root = writeTree(out, this.length, this.group, this.header, (start) => ({ cv: this.cvs[start / this.group] as CV, written: 0 }))
     return { hash: cvToBytes(root), bytes: out }
   }
 
