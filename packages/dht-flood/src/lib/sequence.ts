@@ -7,10 +7,17 @@
 export class ClockSequence {
   private last = 0
 
-  next (nowMs = Date.now()): number {
+  next (nowMs = preciseNowMs()): number {
     this.last = Math.max(this.last + 1, Math.floor(nowMs * 1000))
     return this.last
   }
+}
+
+// Date.now() has whole-millisecond resolution, so a node restarted within the
+// same millisecond would reuse its last number; the high-resolution clock
+// gives real microseconds (works in Node and browsers).
+function preciseNowMs (): number {
+  return performance.timeOrigin + performance.now()
 }
 
 /** The wall-clock time (ms) a sequence number stands for. */
