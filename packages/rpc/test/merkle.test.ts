@@ -68,9 +68,23 @@ describe('batch signing', () => {
       expect(verifyAnswer({ ...answer, timestamp: 8 }, hash, cache)).toBe(false)
       expect(verifyAnswer({ ...answer, timestamp: 1.5 }, hash, cache)).toBe(false)
     }
-    // A different key cannot claim the batch.
+    // A different key cannot claim the batch, nor a changed signature, even once the root is trusted.
     const other = generateKeyPair()
     const s = signed[0]!
     expect(verifyAnswer({ relayPublicKey: other.publicKey, requestHash: hash, body: s.body, timestamp: 7, signature: s.signature, proof: s.proof }, hash)).toBe(false)
+    expect(verifyAnswer({ relayPublicKey: other.publicKey, requestHash: hash, body: s.body, timestamp: 7, signature: s.signature, proof: s.proof }, hash, cache)).toBe(false)
+    const bent = Uint8Array.from(s.signature)
+    bent[63] = (bent[63] as number) ^ 1
+    expect(verifyAnswer({ relayPublicKey: keys.publicKey, requestHash: hash, body: s.body, timestamp: 7, signature: bent, proof: s.proof }, hash, cache)).toBe(false)
+  })
+
+  it('remembers verified roots up to its capacity, oldest forgotten first', () => {
+    const cache = new VerifiedRoots(2)
+    const relay = new Uint8Array(32).fill(1)
+    const signature = new Uint8Array(64).fill(2)
+    const roots = [3, 4, 5].map((b) => new Uint8Array(32).fill(b))
+    for (const root of roots) cache.add(relay, root, signature)
+    expect(roots.map((root) => cache.has(relay, root, signature))).toEqual([false, true, true])
+    expect(cache.has(new Uint8Array(32), roots[2]!, signature)).toBe(false)
   })
 })

@@ -25,13 +25,16 @@ export function leafHash (data: Uint8Array): Uint8Array {
   return sha256(input)
 }
 
+// Hashing is synchronous and copies its result out, so one input buffer
+// serves every inner node (proof checks hash several per answer).
+const nodeInput = new Uint8Array(65)
+
 /** SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash (left: Uint8Array, right: Uint8Array): Uint8Array {
-  const input = new Uint8Array(65)
-  input[0] = 1
-  input.set(left, 1)
-  input.set(right, 33)
-  return sha256(input)
+  nodeInput[0] = 1
+  nodeInput.set(left, 1)
+  nodeInput.set(right, 33)
+  return sha256(nodeInput)
 }
 
 /** The root of `leaves` (already leaf-hashed) and every leaf's inclusion proof. */

@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { sha256, sign, verify, SigningContext, toHex, type KeyPair } from '@lume/types'
+import { sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
 import { leafHash, rootFromProof, type InclusionProof } from './merkle.js'
 
 /**
@@ -34,17 +34,31 @@ export interface SignedAnswer {
 
 /** The data of an answer's leaf: relay key ‖ request hash ‖ timestamp u64 LE ‖ body. */
 export function answerMessage (relayPublicKey: Uint8Array, hash: Uint8Array, timestamp: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(32 + 32 + 8 + body.byteLength)
-  out.set(relayPublicKey, 0)
-  out.set(hash, 32)
-  new DataView(out.buffer).setBigUint64(64, BigInt(timestamp), true)
-  out.set(body, 72)
-  return out
+  return writeAnswerMessage(new Uint8Array(72 + body.byteLength), 0, relayPublicKey, hash, timestamp, body)
 }
 
 /** The Merkle leaf of an answer: SHA-256(0x00 ‖ answerMessage). */
 export function answerLeaf (relayPublicKey: Uint8Array, hash: Uint8Array, timestamp: number, body: Uint8Array): Uint8Array {
-  return leafHash(answerMessage(relayPublicKey, hash, timestamp, body))
+  // Written straight after the 0x00 prefix: one buffer per answer, not two.
+  return sha256(writeAnswerMessage(new Uint8Array(73 + body.byteLength), 1, relayPublicKey, hash, timestamp, body))
+}
+
+function writeAnswerMessage (out: Uint8Array, at: number, relayPublicKey: Uint8Array, hash: Uint8Array, timestamp: number, body: Uint8Array): Uint8Array {
+  out.set(relayPublicKey, at)
+  out.set(hash, at + 32)
+  writeUint64LE(out, at + 64, timestamp)
+  out.set(body, at + 72)
+  return out
+}
+
+// Timestamps are safe integers, so two 32-bit halves hold them exactly (no BigInt on the hot path).
+function writeUint64LE (out: Uint8Array, at: number, value: number): void {
+  const low = value >>> 0
+  const high = Math.floor(value / 0x1_0000_0000)
+  for (let i = 0; i < 4; i++) {
+    out[at + i] = (low >>> (8 * i)) & 0xff
+    out[at + 4 + i] = (high >>> (8 * i)) & 0xff
+  }
 }
 
 /** Sign a batch root: ed25519 under `lume/rpc/response/v1` over relay key ‖ root. */
@@ -64,18 +78,33 @@ function rootMessage (relayPublicKey: Uint8Array, root: Uint8Array): Uint8Array 
  * cost a few hashes instead of an ed25519 verification each.
  */
 export class VerifiedRoots {
-  private readonly seen = new Map<string, true>()
+  // Keyed by 48 bits of the root (a hash, so well spread); the full
+  // relay key ‖ root ‖ signature is compared on a hit, so a clash only evicts.
+  private readonly seen = new Map<number, Uint8Array>()
 
   constructor (private readonly capacity = 4096) {}
 
-  has (key: string): boolean {
-    return this.seen.has(key)
+  /** Did `signature` by `relayPublicKey` over `root` verify before? */
+  has (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): boolean {
+    const entry = this.seen.get(rootKey(root))
+    if (relayPublicKey.byteLength !== 32 || root.byteLength !== 32 || signature.byteLength !== 64) return false
+    return entry !== undefined && equalAt(entry, 0, relayPublicKey) && equalAt(entry, 32, root) && equalAt(entry, 64, signature)
   }
 
-  add (key: string): void {
-    if (this.seen.size >= this.capacity) this.seen.delete(this.seen.keys().next().value as string)
-    this.seen.set(key, true)
+  /** Remember a signature that verified. */
+  add (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): void {
+    const key = rootKey(root)
+    if (!this.seen.has(key) && this.seen.size >= this.capacity) this.seen.delete(this.seen.keys().next().value as number)
+    const entry = new Uint8Array(128)
+    entry.set(relayPublicKey, 0)
+    entry.set(root, 32)
+    entry.set(signature, 64)
+    this.seen.set(key, entry)
   }
+}
+
+function rootKey (root: Uint8Array): number {
+  return ((root[0] as number) | ((root[1] as number) << 8) | ((root[2] as number) << 16)) + ((root[3] as number) | ((root[4] as number) << 8) | ((root[5] as number) << 16)) * 0x100_0000
 }
 
 /**
@@ -90,24 +119,19 @@ export function verifyAnswer (answer: SignedAnswer, expectedRequestHash: Uint8Ar
   const leaf = answerLeaf(answer.relayPublicKey, answer.requestHash, answer.timestamp, answer.body)
   const root = rootFromProof(leaf, answer.proof)
   if (root === null) return false
-  const message = rootMessage(answer.relayPublicKey, root)
-  const key = cache === undefined ? '' : toHex(concat(message, answer.signature))
-  if (cache?.has(key) === true) return true
-  const ok = verify(SigningContext.RPC_RESPONSE, message, answer.signature, answer.relayPublicKey)
-  if (ok) cache?.add(key)
+  if (cache?.has(answer.relayPublicKey, root, answer.signature) === true) return true
+  const ok = verify(SigningContext.RPC_RESPONSE, rootMessage(answer.relayPublicKey, root), answer.signature, answer.relayPublicKey)
+  if (ok) cache?.add(answer.relayPublicKey, root, answer.signature)
   return ok
 }
 
-function concat (a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength)
-  out.set(a, 0)
-  out.set(b, a.byteLength)
-  return out
+function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && equalAt(a, 0, b)
 }
 
-function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false
-  let diff = 0
-  for (let i = 0; i < a.byteLength; i++) diff |= (a[i] as number) ^ (b[i] as number)
-  return diff === 0
+// Does `entry` hold `bytes` at `offset`? (No subarray views on the hot path.)
+function equalAt (entry: Uint8Array, offset: number, bytes: Uint8Array): boolean {
+  if (offset + bytes.byteLength > entry.byteLength) return false
+  for (let i = 0; i < bytes.byteLength; i++) if (entry[offset + i] !== bytes[i]) return false
+  return true
 }
