@@ -86,5 +86,7 @@ describe('batch signing', () => {
     for (const root of roots) cache.add(relay, root, signature)
     expect(roots.map((root) => cache.has(relay, root, signature))).toEqual([false, true, true])
     expect(cache.has(new Uint8Array(32), roots[2]!, signature)).toBe(false)
+    expect(cache.has(relay.subarray(1), roots[2]!, signature)).toBe(false)
+    expect(() => cache.add(relay, roots[0]!, signature.subarray(1))).toThrow(RangeError)
   })
 })

@@ -45,5 +45,8 @@ describe('RPC envelopes', () => {
     expect(hex(requestHash('x.y', body))).toBe(createHash('sha256').update(Buffer.from(expected, 'hex')).digest('hex'))
     const leaf = answerMessage(new Uint8Array(32).fill(1), new Uint8Array(32).fill(2), 258, Uint8Array.of(7))
     expect(hex(leaf)).toBe('01'.repeat(32) + '02'.repeat(32) + '0201000000000000' + '07')
+    // A timestamp past 2^32 fills the high half too (little-endian u64).
+    const late = answerMessage(new Uint8Array(32), new Uint8Array(32), 2 ** 40 + 258, new Uint8Array(0))
+    expect(hex(late.subarray(64))).toBe('0201000000010000')
   })
 })

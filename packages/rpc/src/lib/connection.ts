@@ -1,6 +1,6 @@
 import ProtomuxRPC from 'protomux-rpc'
 import {
-  decode, encode, emptyCodec, ErrorCode, fromWireError, LumeError, silentLogger, uintCodec,
+  decode, encode, emptyCodec, fromWireError, LumeError, silentLogger, uintCodec,
   type AnswerCacheHook, type KeyPair, type Logger
 } from '@lume/types'
 import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'

@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
 import { sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
-import { leafHash, rootFromProof, type InclusionProof } from './merkle.js'
+import { rootFromProof, type InclusionProof } from './merkle.js'
 
 /**
  * The hash that binds an answer to its request: SHA-256(string method ‖ body).
@@ -86,13 +86,14 @@ export class VerifiedRoots {
 
   /** Did `signature` by `relayPublicKey` over `root` verify before? */
   has (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): boolean {
+    if (!wellFormed(relayPublicKey, root, signature)) return false
     const entry = this.seen.get(rootKey(root))
-    if (relayPublicKey.byteLength !== 32 || root.byteLength !== 32 || signature.byteLength !== 64) return false
     return entry !== undefined && equalAt(entry, 0, relayPublicKey) && equalAt(entry, 32, root) && equalAt(entry, 64, signature)
   }
 
   /** Remember a signature that verified. */
   add (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): void {
+    if (!wellFormed(relayPublicKey, root, signature)) throw new RangeError('VerifiedRoots: a key and a root are 32 bytes, a signature 64')
     const key = rootKey(root)
     if (!this.seen.has(key) && this.seen.size >= this.capacity) this.seen.delete(this.seen.keys().next().value as number)
     const entry = new Uint8Array(128)
@@ -101,6 +102,10 @@ export class VerifiedRoots {
     entry.set(signature, 64)
     this.seen.set(key, entry)
   }
+}
+
+function wellFormed (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): boolean {
+  return relayPublicKey.byteLength === 32 && root.byteLength === 32 && signature.byteLength === 64
 }
 
 function rootKey (root: Uint8Array): number {
@@ -129,9 +134,9 @@ function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && equalAt(a, 0, b)
 }
 
-// Does `entry` hold `bytes` at `offset`? (No subarray views on the hot path.)
+// Does `entry` hold `bytes` at `offset`? (No subarray views on the hot path;
+// callers make sure `bytes` fits.)
 function equalAt (entry: Uint8Array, offset: number, bytes: Uint8Array): boolean {
-  if (offset + bytes.byteLength > entry.byteLength) return false
   for (let i = 0; i < bytes.byteLength; i++) if (entry[offset + i] !== bytes[i]) return false
   return true
 }

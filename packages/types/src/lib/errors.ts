@@ -104,7 +104,7 @@ export class LumeError extends Error {
    * (two versions in one bundle), where `instanceof` would say false.
    */
   static isInstance (value: unknown): value is LumeError {
-    return typeof value === 'object' && value !== null && marker in value
+    return typeof value === 'object' && value !== null && (value as LumeError)[marker] === true
   }
 
   /** True when `value` is a LumeError with the given code. */
