@@ -53,6 +53,9 @@ function prepare () {
   ensurePnpm()
   step('installing dependencies', () => run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent']))
   step('building packages', () => run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']))
+  // pnpm links a package's programs (lume-relay, ...) only when their file
+  // exists; on a fresh clone that is after the build, so link once more.
+  step('linking programs', () => run('pnpm', ['install', '--frozen-lockfile', '--offline', '--reporter=silent']))
 }
 
 function ensurePnpm () {
@@ -103,19 +106,55 @@ function runStatus (cmd, args, runEnv = env) {
   return result.status ?? 1
 }
 
-/** One closing line over every package's vitest JSON report. */
+/**
+ * One closing line over every package's vitest JSON report. A suite that
+ * failed to load (no test ran in it) counts as one failed test, and so does a
+ * package with a test script that wrote no report at all (its runner crashed).
+ */
 function printSummary (reportDir) {
   const totals = { passed: 0, failed: 0, skipped: 0, packages: 0 }
-  const files = existsSync(reportDir) ? readdirSync(reportDir).filter((f) => f.endsWith('.json')) : []
-  for (const file of files) {
-    const report = JSON.parse(readFileSync(join(reportDir, file), 'utf8'))
+  const reports = new Map()
+  if (existsSync(reportDir)) {
+    for (const file of readdirSync(reportDir).filter((f) => f.endsWith('.json'))) {
+      reports.set(file.slice(0, -'.json'.length), JSON.parse(readFileSync(join(reportDir, file), 'utf8')))
+    }
+  }
+  for (const [name, report] of reports) {
     totals.passed += report.numPassedTests
     totals.failed += report.numFailedTests
     totals.skipped += report.numPendingTests + (report.numTodoTests ?? 0)
     totals.packages++
+    for (const suite of report.testResults ?? []) {
+      const ranNothing = suite.status === 'failed' && !(suite.assertionResults ?? []).some((a) => a.status === 'failed')
+      if (!ranNothing) continue
+      totals.failed++
+      console.log(`lume: ${name}: suite failed to load: ${suite.name}${suite.message ? `\n  ${suite.message.split('\n')[0]}` : ''}`)
+    }
+  }
+  for (const name of testedProjects()) {
+    if (reports.has(name)) continue
+    totals.failed++
+    console.log(`lume: ${name}: no test report (its test run did not finish)`)
   }
   console.log(`lume: ${totals.packages} packages tested`)
   console.log(`tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`)
+}
+
+/** Report names (vitest project names) of every workspace project with a test script. */
+function testedProjects () {
+  const names = []
+  for (const group of ['packages', 'examples', '.']) {
+    const dirs = group === '.' ? ['docs', 'bench'] : readdirSync(join(root, group)).map((d) => join(group, d))
+    for (const dir of dirs) {
+      const file = join(root, dir, 'vitest.config.ts')
+      if (!existsSync(file) || !existsSync(join(root, dir, 'package.json'))) continue
+      const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'))
+      if (manifest.scripts?.test === undefined) continue
+      const named = /projectConfig\(\s*['"]([^'"]+)['"]/.exec(readFileSync(file, 'utf8'))
+      if (named) names.push(named[1])
+    }
+  }
+  return names
 }
 
 function fail (message) {

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { decode, decodeOutboard, decodeSlice, encode, hash, outboard, slice } from '../src/index.js'
 
-// The official Bao test vectors (oconnor663/bao tests/test_vectors.json,
-// as shipped in shared/vectors/bao/bao-1k.json), used as they are.
+// The official Bao test vectors (oconnor663/bao tests/test_vectors.json),
+// vendored unchanged in fixtures/ (source and licence: fixtures/README.md).
 interface Vectors {
   hash: Array<{ input_len: number, bao_hash: string }>
   encode: Array<{ input_len: number, output_len: number, bao_hash: string, encoded_blake3: string, corruptions: number[] }>
@@ -12,9 +12,7 @@ interface Vectors {
   seek: Array<{ input_len: number, seek_offsets: number[] }>
   slice: Array<{ input_len: number, bao_hash: string, slices: Array<{ start: number, len: number, output_len: number, output_blake3: string, corruptions: number[] }> }>
 }
-// shared/ sits beside the repository (as in CI); LUME_SHARED_DIR points elsewhere.
-const sharedDir = process.env.LUME_SHARED_DIR ?? fileURLToPath(new URL('../../../../shared', import.meta.url))
-const vectors = JSON.parse(readFileSync(`${sharedDir}/vectors/bao/bao-1k.json`, 'utf8')) as Vectors
+const vectors = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/bao-vectors.json', import.meta.url)), 'utf8')) as Vectors
 
 /** The vectors' input: a 4-byte little-endian counter from 1, cut to length. */
 function input (len: number): Uint8Array {
