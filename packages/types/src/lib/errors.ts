@@ -33,6 +33,10 @@ export const ErrorCode = {
   TOO_LARGE: 'TOO_LARGE',
   /** A peer has too much work in flight or sends too fast. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The relay as a whole is at a limit (not this caller): try later or elsewhere. */
+  BUSY: 'BUSY',
+  /** The caller is not allowed to do this (an operator-only operation). */
+  FORBIDDEN: 'FORBIDDEN',
   /** A connection to a peer could not be made or was lost. */
   CONNECTION_FAILED: 'CONNECTION_FAILED',
   /** No method with that name is registered. */

@@ -1,6 +1,7 @@
 import type { Codec } from './codec.js'
 import type { Logger } from './logger.js'
 import type { TypedEventTarget } from './events.js'
+import type { BudgetLimits, PeerBudget, RateLimits } from './budget.js'
 
 /**
  * The version of the plugin interface. A relay refuses a plugin built for a
@@ -14,8 +15,12 @@ export interface CallContext {
   method: string
   /** The caller's public key (its Noise static key), 32 bytes. */
   remotePublicKey: Uint8Array
-  /** Aborted when the caller cancels, disconnects, or the request times out. */
+  /** The caller's IP address as the relay sees it ('' when unknown). */
+  remoteHost: string
+  /** Aborted when the caller cancels, disconnects, or the request (or stream) times out. */
   signal: AbortSignal
+  /** Charge state or work to the caller; released when its connection closes. */
+  budget: PeerBudget
 }
 
 /**
@@ -96,6 +101,19 @@ export interface MuxLike {
 export interface PeerConnection {
   /** The remote peer's public key, 32 bytes. */
   remotePublicKey: Uint8Array
+  /** The peer's IP address as the relay sees it ('' when unknown). */
+  remoteHost: string
+  /** True when this relay dialed the connection (it chose the peer, a relay it connected to). */
+  initiator: boolean
+  /**
+   * Resolves true once the peer is known to be a relay: this relay dialed it,
+   * the operator listed its key, or a dial-back to its key was answered by a
+   * server holding that key. Resolves false otherwise; never rejects.
+   * Only relays carry relay-to-relay traffic such as the flood.
+   */
+  isRelay (): Promise<boolean>
+  /** Charge state or work to this peer; released when the connection closes. */
+  budget: PeerBudget
   /** The connection's multiplexer: open channels here. */
   mux: MuxLike
   /** Close the connection (with an optional reason). */
@@ -165,6 +183,14 @@ export interface PluginAPI {
   useAnswerCache (hook: AnswerCacheHook): void
   /** An RPC channel to another relay by public key (an open connection is reused; never hangs). */
   connect (publicKey: Uint8Array, timeoutMs?: number): Promise<PeerRpc>
+  /**
+   * Declare a kind of state peers can hold (see {@link PeerBudget.hold}).
+   * The operator's config (`limits.budgets.<kind>`) overrides `defaults`.
+   * Throws `ALREADY_REGISTERED` if the kind is taken.
+   */
+  defineBudget (kind: string, defaults: BudgetLimits): void
+  /** Declare a rate peers spend (see {@link PeerBudget.spend}); config `limits.rates.<kind>` overrides. */
+  defineRate (kind: string, defaults: RateLimits): void
 }
 
 /** A relay plugin: a name, and what to do on start and stop. */
