@@ -9,6 +9,7 @@ declare module 'hyperdht' {
   export interface NoiseSecretStream extends Duplex {
     readonly remotePublicKey: Buffer
     readonly publicKey: Buffer
+    readonly isInitiator: boolean
     readonly rawStream: { remoteHost: string, remotePort: number }
     setKeepAlive (ms: number): void
     opened: Promise<boolean>
@@ -24,6 +25,7 @@ declare module 'hyperdht' {
     close (): Promise<void>
     address (): (Address & { publicKey: Buffer }) | null
     readonly publicKey: Buffer
+    readonly isInitiator: boolean
     on (event: 'connection', listener: (socket: NoiseSecretStream) => void): this
     on (event: 'close' | 'listening', listener: () => void): this
   }

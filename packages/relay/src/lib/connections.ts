@@ -51,8 +51,13 @@ export class ConnectionTable {
     const set = this.byKey.get(key) ?? new Set()
     set.add(rpc)
     this.byKey.set(key, set)
+    // INTERIM (replaced by the budget work): nobody is verified as a relay yet, nothing charged.
     const peer: PeerConnection = {
       remotePublicKey: socket.remotePublicKey,
+      remoteHost: '',
+      initiator: socket.isInitiator,
+      isRelay: async () => socket.isInitiator,
+      budget: { hold: () => () => {}, spend: () => {} },
       // The same multiplexer the RPC channel runs on (Protomux keeps one per stream).
       mux: Protomux.from(socket) as unknown as MuxLike,
       destroy: (err) => rpc.destroy(err)

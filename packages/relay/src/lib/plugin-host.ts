@@ -125,7 +125,10 @@ export class PluginHost {
       },
       sign: (context, message) => sign(context, message, ctx.keyPair.secretKey),
       useAnswerCache: (hook) => ctx.useAnswerCache(hook),
-      connect: async (publicKey, timeoutMs) => await ctx.connect(publicKey, timeoutMs)
+      connect: async (publicKey, timeoutMs) => await ctx.connect(publicKey, timeoutMs),
+      // INTERIM (replaced by the budget work).
+      defineBudget: () => {},
+      defineRate: () => {}
     }
   }
 

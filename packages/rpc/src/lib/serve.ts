@@ -148,10 +148,15 @@ export function abortCall (call: RunningCall, reason: unknown): void {
   call.controller?.abort(reason)
 }
 
+// INTERIM (replaced by the budget work): no address, nothing charged.
+const UNLIMITED: CallContext['budget'] = { hold: () => () => {}, spend: () => {} }
+
 function callContext (method: string, remotePublicKey: Uint8Array, call: RunningCall): CallContext {
   return {
     method,
     remotePublicKey,
+    remoteHost: '',
+    budget: UNLIMITED,
     get signal (): AbortSignal {
       if (call.controller === null) {
         call.controller = new AbortController()
