@@ -1,11 +1,12 @@
 import {
+  TokenBucket,
   decode, encode, LumeError, sign, SigningContext, silentLogger, toHex, TypedEventTarget, verify,
   type KeyPair, type Logger
 } from '@lume/types'
 import { packetCodec, packetMessage, type Packet } from './messages.js'
 import { SeenSet } from './seen.js'
 import { ClockSequence, sequenceTime } from './sequence.js'
-import { TokenBucket } from './token-bucket.js'
+
 
 /** Options for {@link Flood}; every limit has a default. */
 export interface FloodInit {
