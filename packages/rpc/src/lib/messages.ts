@@ -67,6 +67,14 @@ function checkVersion (state: EncodingState): void {
   if (version !== RPC_VERSION) throw LumeError.badFrame(`unsupported RPC version ${version}`)
 }
 
+// Flags are strict: a bit this version does not define is a BAD_FRAME (a new
+// flag comes with a new version), so no two byte strings decode alike.
+function decodeFlags (state: EncodingState, known: number, what: string): number {
+  const flags = c.uint8.decode(state)
+  if ((flags & ~known) !== 0) throw LumeError.badFrame(`unknown ${what} flags 0x${flags.toString(16)}`)
+  return flags
+}
+
 /** Codec of {@link RequestEnvelope}. */
 export const requestEnvelope: Codec<RequestEnvelope> = {
   preencode (state, m) {
@@ -80,7 +88,7 @@ export const requestEnvelope: Codec<RequestEnvelope> = {
   },
   decode (state) {
     checkVersion(state)
-    const flags = c.uint8.decode(state)
+    const flags = decodeFlags(state, RequestFlag.SIGN, 'request')
     return { sign: (flags & RequestFlag.SIGN) !== 0, body: c.raw.decode(state) }
   }
 }
@@ -121,7 +129,8 @@ export const responseEnvelope: Codec<ResponseEnvelope> = {
     const kind = c.uint8.decode(state)
     switch (kind) {
       case ResponseKind.OK: {
-        const flags = c.uint8.decode(state)
+        const flags = decodeFlags(state, AnswerFlag.SIGNED | AnswerFlag.SIGNER, 'answer')
+        if (flags === AnswerFlag.SIGNER) throw LumeError.badFrame('answer names a signer but carries no signature')
         const body = c.uint8array.decode(state)
         const signature = (flags & AnswerFlag.SIGNED) === 0 ? null : answerSignatureCodec.decode(state)
         if (signature !== null && (flags & AnswerFlag.SIGNER) !== 0) signature.signer = c.fixed32.decode(state)

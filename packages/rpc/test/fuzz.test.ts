@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { decode, encode, ErrorCode, LumeError, type Codec } from '@lume/types'
+import { answerSignatureCodec, proofCodec, requestEnvelope, responseEnvelope, verifyAnswer, type AnswerSignature, type ResponseEnvelope } from '../src/index.js'
+import { decoderProperty, fuzzParams, hostileBytes, unhex } from '../../../scripts/test-helpers/fuzz.ts'
+
+// Property: any bytes either decode to a value whose encoding decodes to an
+// equal value, or throw a LumeError. compact-encoding varints accept
+// non-minimal forms (0xfd 0x05 0x00 is 5), so these decoders are not
+// byte-canonical; everything else about them is strict.
+
+const varint = fc.oneof(fc.nat(0xfc), fc.integer({ min: 0xfd, max: 0xffff }), fc.integer({ min: 0x10000, max: 0xffffffff }), fc.maxSafeNat())
+const hash = fc.uint8Array({ minLength: 32, maxLength: 32 })
+const proof = fc.record({ index: varint, count: varint, siblings: fc.array(hash, { maxLength: 16 }) })
+const signature = fc.record({ timestamp: varint, signature: fc.uint8Array({ minLength: 64, maxLength: 64 }), proof }, { requiredKeys: ['timestamp', 'signature', 'proof'] })
+const signerOrNot = fc.tuple(signature, fc.option(hash, { nil: undefined })).map(([s, signer]): AnswerSignature => signer === undefined ? s : { ...s, signer })
+const body = fc.uint8Array({ maxLength: 48 })
+const response: fc.Arbitrary<ResponseEnvelope> = fc.oneof(
+  fc.record({ kind: fc.constant(0 as const), body, signature: fc.option(signerOrNot, { nil: null }) }),
+  fc.record({ kind: fc.constant(1 as const), error: fc.record({ code: fc.constantFrom(...Object.values(ErrorCode)), message: fc.string({ maxLength: 20 }) }) }),
+  fc.record({ kind: fc.constant(2 as const), streamId: varint }),
+  fc.constant({ kind: 3 as const })
+)
+
+function codecUnderTest<T> (codec: Codec<T>): { decode: (b: Uint8Array) => T, encode: (v: T) => Uint8Array, isTypedError: (e: unknown) => boolean, canonical: false } {
+  return { decode: (b) => decode(codec, b), encode: (v) => encode(codec, v), isTypedError: LumeError.isInstance, canonical: false }
+}
+
+const errorOf = (f: () => unknown): unknown => { try { f() } catch (err) { return err } return undefined }
+
+describe('fuzz: RPC envelopes', () => {
+  it('request envelopes', () => {
+    const valid = fc.record({ sign: fc.boolean(), body }).map((m) => encode(requestEnvelope, m))
+    fc.assert(decoderProperty(hostileBytes(valid), { ...codecUnderTest(requestEnvelope), canonical: true }), fuzzParams([unhex('0102')]))
+  })
+
+  it('response envelopes', () => {
+    const valid = response.map((m) => encode(responseEnvelope, m))
+    fc.assert(decoderProperty(hostileBytes(valid), codecUnderTest(responseEnvelope)), fuzzParams([unhex('010002' + '00'), unhex('010004' + '00')]))
+  })
+
+  it('inclusion proofs', () => {
+    fc.assert(decoderProperty(hostileBytes(proof.map((p) => encode(proofCodec, p))), codecUnderTest(proofCodec)), fuzzParams())
+  })
+
+  it('answer signatures', () => {
+    fc.assert(decoderProperty(hostileBytes(signature.map((s) => encode(answerSignatureCodec, s))), codecUnderTest(answerSignatureCodec)), fuzzParams())
+  })
+
+  it('verifyAnswer never throws on whatever a signed OK decodes to', () => {
+    const valid = fc.tuple(body, signerOrNot).map(([b, s]) => encode(responseEnvelope, { kind: 0, body: b, signature: s }))
+    fc.assert(fc.property(hostileBytes(valid), hash, (bytes, expected) => {
+      let m: ResponseEnvelope
+      try { m = decode(responseEnvelope, bytes) } catch (err) { expect(LumeError.isInstance(err)).toBe(true); return }
+      if (m.kind !== 0 || m.signature === null) return
+      const s = m.signature
+      expect(typeof verifyAnswer({ relayPublicKey: s.signer ?? expected, requestHash: expected, body: m.body, timestamp: s.timestamp, signature: s.signature, proof: s.proof }, expected)).toBe('boolean')
+    }), fuzzParams())
+  })
+})
+
+describe('fuzz regressions: RPC flags are strict', () => {
+  it('a request flag bit the version does not define is a BAD_FRAME', () => {
+    expect(LumeError.hasCode(errorOf(() => decode(requestEnvelope, unhex('0102'))), ErrorCode.BAD_FRAME)).toBe(true)
+  })
+
+  it('an OK answer flagged "signer" but not "signed" is a BAD_FRAME (it used to decode as unsigned, dropping the bit)', () => {
+    expect(LumeError.hasCode(errorOf(() => decode(responseEnvelope, unhex('010002' + '00'))), ErrorCode.BAD_FRAME)).toBe(true)
+    expect(LumeError.hasCode(errorOf(() => decode(responseEnvelope, unhex('010004' + '00'))), ErrorCode.BAD_FRAME)).toBe(true)
+  })
+})
