@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { decode, encode, ErrorCode, LumeError, type Codec } from '@lume/types'
-import { answerSignatureCodec, proofCodec, requestEnvelope, responseEnvelope, verifyAnswer, type AnswerSignature, type ResponseEnvelope } from '../src/index.js'
+import { answerLeaf, answerMessage, answerSignatureCodec, proofCodec, requestEnvelope, responseEnvelope, verifyAnswer, type AnswerSignature, type ResponseEnvelope } from '../src/index.js'
 import { decoderProperty, fuzzParams, hostileBytes, unhex } from '../../../scripts/test-helpers/fuzz.ts'
 
 // Property: any bytes either decode to a value whose encoding decodes to an
@@ -67,5 +67,26 @@ describe('fuzz regressions: RPC flags are strict', () => {
   it('an OK answer flagged "signer" but not "signed" is a BAD_FRAME (it used to decode as unsigned, dropping the bit)', () => {
     expect(LumeError.hasCode(errorOf(() => decode(responseEnvelope, unhex('010002' + '00'))), ErrorCode.BAD_FRAME)).toBe(true)
     expect(LumeError.hasCode(errorOf(() => decode(responseEnvelope, unhex('010004' + '00'))), ErrorCode.BAD_FRAME)).toBe(true)
+  })
+})
+
+describe('RPC encoders check their arguments', () => {
+  const invalid = (f: () => unknown): boolean => LumeError.hasCode(errorOf(f), ErrorCode.INVALID_ARGUMENT)
+  const sig = { timestamp: 1, signature: new Uint8Array(64), proof: { index: 0, count: 1, siblings: [] } }
+
+  it('envelopes refuse wrong-size signatures, keys and hashes, and non-integer numbers', () => {
+    expect(invalid(() => encode(answerSignatureCodec, { ...sig, signature: new Uint8Array(63) }))).toBe(true)
+    expect(invalid(() => encode(answerSignatureCodec, { ...sig, timestamp: -1 }))).toBe(true)
+    expect(invalid(() => encode(proofCodec, { index: 0.5, count: 1, siblings: [] }))).toBe(true)
+    expect(invalid(() => encode(proofCodec, { index: 0, count: 1, siblings: [new Uint8Array(31)] }))).toBe(true)
+    expect(invalid(() => encode(responseEnvelope, { kind: 0, body: new Uint8Array(0), signature: { ...sig, signer: new Uint8Array(33) } }))).toBe(true)
+    expect(invalid(() => encode(responseEnvelope, { kind: 2, streamId: 2 ** 53 }))).toBe(true)
+  })
+
+  it('answer leaves refuse a negative or fractional timestamp (−1 was written as 2^64 − 1) and short keys', () => {
+    const key = new Uint8Array(32)
+    expect(invalid(() => answerLeaf(key, key, -1, new Uint8Array(0)))).toBe(true)
+    expect(invalid(() => answerMessage(key, key, 1.5, new Uint8Array(0)))).toBe(true)
+    expect(invalid(() => answerLeaf(new Uint8Array(31), key, 1, new Uint8Array(0)))).toBe(true)
   })
 })

@@ -16,6 +16,7 @@
 export * from './lib/errors.js'
 export * from './lib/ed25519.js'
 export * from './lib/keys.js'
+export * from './lib/assert.js'
 export * from './lib/hex.js'
 export * from './lib/signing.js'
 export * from './lib/slip10.js'

@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { cappedArray, hashCodec, LumeError, wireErrorCodec, type Codec, type EncodingState, type WireError } from '@lume/types'
+import { cappedArray, hashCodec, LumeError, publicKeyCodec, signatureCodec, uintCodec, wireErrorCodec, type Codec, type EncodingState, type WireError } from '@lume/types'
 import type { InclusionProof } from './merkle.js'
 import { AnswerFlag, RequestFlag, ResponseKind, RPC_VERSION } from './constants.js'
 
@@ -29,8 +29,8 @@ export const proofCodec: Codec<InclusionProof> = {
     cappedArray(hashCodec, MAX_PROOF_DEPTH).preencode(state, p.siblings)
   },
   encode (state, p) {
-    c.uint.encode(state, p.index)
-    c.uint.encode(state, p.count)
+    uintCodec.encode(state, p.index)
+    uintCodec.encode(state, p.count)
     cappedArray(hashCodec, MAX_PROOF_DEPTH).encode(state, p.siblings)
   },
   decode (state) {
@@ -46,8 +46,8 @@ export const answerSignatureCodec: Codec<AnswerSignature> = {
     proofCodec.preencode(state, s.proof)
   },
   encode (state, s) {
-    c.uint.encode(state, s.timestamp)
-    c.fixed64.encode(state, s.signature)
+    uintCodec.encode(state, s.timestamp)
+    signatureCodec.encode(state, s.signature)
     proofCodec.encode(state, s.proof)
   },
   decode (state) {
@@ -117,10 +117,10 @@ export const responseEnvelope: Codec<ResponseEnvelope> = {
         c.uint8.encode(state, (m.signature === null ? 0 : AnswerFlag.SIGNED) | (m.signature?.signer === undefined ? 0 : AnswerFlag.SIGNER))
         c.uint8array.encode(state, m.body)
         if (m.signature !== null) answerSignatureCodec.encode(state, m.signature)
-        if (m.signature?.signer !== undefined) c.fixed32.encode(state, m.signature.signer)
+        if (m.signature?.signer !== undefined) publicKeyCodec.encode(state, m.signature.signer)
         break
       case ResponseKind.ERROR: wireErrorCodec.encode(state, m.error); break
-      case ResponseKind.STREAM: c.uint.encode(state, m.streamId); break
+      case ResponseKind.STREAM: uintCodec.encode(state, m.streamId); break
       case ResponseKind.END: break
     }
   },

@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
+import { assertLength, assertUint, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
 import { rootFromProof, type InclusionProof } from './merkle.js'
 
 /**
@@ -44,6 +44,10 @@ export function answerLeaf (relayPublicKey: Uint8Array, hash: Uint8Array, timest
 }
 
 function writeAnswerMessage (out: Uint8Array, at: number, relayPublicKey: Uint8Array, hash: Uint8Array, timestamp: number, body: Uint8Array): Uint8Array {
+  // A short key or hash would shift the fields; a negative or fractional time would wrap.
+  assertLength('relay public key', relayPublicKey, 32)
+  assertLength('request hash', hash, 32)
+  assertUint('timestamp', timestamp)
   out.set(relayPublicKey, at)
   out.set(hash, at + 32)
   writeUint64LE(out, at + 64, timestamp)

@@ -1,15 +1,27 @@
 import c from 'compact-encoding'
 import type { Codec, EncodingState } from './codec.js'
 import { ErrorCode, LumeError } from './errors.js'
+import { assertLength } from './keys.js'
+import { assertUint } from './assert.js'
+
+/** Fixed-size bytes whose encoder refuses any other size (INVALID_ARGUMENT). */
+function fixedBytes (name: string, size: 32 | 64): Codec<Uint8Array> {
+  const inner: Codec<Uint8Array> = size === 32 ? c.fixed32 : c.fixed64
+  return {
+    preencode (state) { state.end += size },
+    encode (state, value) { assertLength(name, value, size); inner.encode(state, value) },
+    decode: inner.decode
+  }
+}
 
 /** A 32-byte ed25519 public key. */
-export const publicKeyCodec: Codec<Uint8Array> = c.fixed32
+export const publicKeyCodec: Codec<Uint8Array> = fixedBytes('public key', 32)
 
 /** A 64-byte ed25519 signature. */
-export const signatureCodec: Codec<Uint8Array> = c.fixed64
+export const signatureCodec: Codec<Uint8Array> = fixedBytes('signature', 64)
 
 /** A 32-byte hash. */
-export const hashCodec: Codec<Uint8Array> = c.fixed32
+export const hashCodec: Codec<Uint8Array> = fixedBytes('hash', 32)
 
 /** Bytes with a varint length prefix. */
 export const bytesCodec: Codec<Uint8Array> = c.uint8array
@@ -17,8 +29,16 @@ export const bytesCodec: Codec<Uint8Array> = c.uint8array
 /** A UTF-8 string with a varint length prefix. */
 export const stringCodec: Codec<string> = c.string
 
-/** A non-negative integer (varint, up to 2^53 − 1). */
-export const uintCodec: Codec<number> = c.uint
+/**
+ * A non-negative integer (varint, up to 2^53 − 1). The encoder refuses
+ * fractions, negatives and unsafe integers (INVALID_ARGUMENT); the decoder
+ * accepts compact-encoding's non-minimal forms (so it is not byte-canonical).
+ */
+export const uintCodec: Codec<number> = {
+  preencode (state, n) { c.uint.preencode(state, n) },
+  encode (state, n) { assertUint('integer', n); c.uint.encode(state, n) },
+  decode (state) { return c.uint.decode(state) }
+}
 
 /** A remote error as sent over the wire: stable code and message, never a stack. */
 export interface WireError {
@@ -99,11 +119,20 @@ export const jsonCodec: Codec<JsonValue> = {
   decode (state) {
     const bytes = c.uint8array.decode(state)
     try {
-      return JSON.parse(textDecoder.decode(bytes)) as JsonValue
+      return JSON.parse(textDecoder.decode(bytes), finiteNumbers) as JsonValue
     } catch (err) {
       throw LumeError.badFrame('invalid JSON', err)
     }
   }
+}
+
+// JSON has no Infinity or −0: `1e400` parses to Infinity but re-encodes as
+// null, `-0` re-encodes as 0. Refuse the first, normalise the second, so a
+// decoded value always survives a round trip.
+function finiteNumbers (_key: string, value: unknown): unknown {
+  if (typeof value !== 'number') return value
+  if (!Number.isFinite(value)) throw new RangeError('number out of range')
+  return value === 0 ? 0 : value
 }
 
 /** No body at all (zero bytes on the wire). */
