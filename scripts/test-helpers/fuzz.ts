@@ -11,7 +11,9 @@ function runsFromEnv (text: string | undefined, fallback: number): number {
   return text !== undefined && Number.isSafeInteger(n) && n > 0 ? n : fallback
 }
 
-/** fast-check parameters for a fuzz property: the run count, and committed regressions tried first. */
+/** fast-check parameters for a fuzz property: the run count, and committed regressions (of a one-argument property) tried first. */
+export function fuzzParams (): { numRuns: number }
+export function fuzzParams<T> (examples: T[]): fc.Parameters<[T]>
 export function fuzzParams<T> (examples: T[] = []): fc.Parameters<[T]> {
   return { numRuns: FUZZ_RUNS, examples: examples.map((e) => [e] as [T]) }
 }
