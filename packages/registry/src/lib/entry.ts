@@ -1,4 +1,4 @@
-import { ED25519, ErrorCode, LumeError, signRaw, verifyRaw, type KeyPair } from '@lume/types'
+import { assertLength, assertUint, ED25519, ErrorCode, LumeError, signRaw, verifyRaw, type KeyPair } from '@lume/types'
 
 /** The record type byte of an S5 registry entry. */
 export const RECORD_TYPE = 0x07
@@ -8,6 +8,8 @@ export const KEY_TYPE_ED25519 = 0xed
 export const MAX_REVISION = 2 ** 48
 /** Default largest data length; S5 had 48 earlier. */
 export const DEFAULT_MAX_DATA = 64
+/** Most data bytes the format can carry: its length is one byte. */
+export const MAX_DATA_BYTES = 255
 /** Bytes of an entry besides its data: type, key, revision, length, signature. */
 export const ENTRY_OVERHEAD = 1 + 33 + 8 + 1 + 64
 
@@ -37,6 +39,9 @@ export function registryKey (publicKey: Uint8Array): Uint8Array {
 
 /** What the key signs: `0x07 ‖ revision u64 LE ‖ len u8 ‖ data` (S5's layout: no context prefix). */
 export function signedBytes (revision: number, data: Uint8Array): Uint8Array {
+  // Checked here, not only in signEntry: −1 would wrap to 2^64 − 1, 256 bytes of data to a length of 0.
+  assertUint('revision', revision, MAX_REVISION)
+  assertUint('data length', data.byteLength, MAX_DATA_BYTES)
   const out = new Uint8Array(10 + data.byteLength)
   out[0] = RECORD_TYPE
   new DataView(out.buffer).setBigUint64(1, BigInt(revision), true)
@@ -60,6 +65,10 @@ export function verifyEntry (entry: RegistryEntry): boolean {
 
 /** `0x07 ‖ pk (33) ‖ revision u64 LE ‖ len u8 ‖ data ‖ signature (64)`: 107 + len bytes. */
 export function serializeEntry (entry: RegistryEntry): Uint8Array {
+  if (entry.pk.byteLength !== 33 || entry.pk[0] !== KEY_TYPE_ED25519) throw LumeError.invalidArgument('registry entry pk must be 0xed ‖ 32-byte key')
+  assertLength('registry entry signature', entry.signature, 64)
+  assertUint('revision', entry.revision, MAX_REVISION)
+  assertUint('data length', entry.data.byteLength, MAX_DATA_BYTES)
   const out = new Uint8Array(ENTRY_OVERHEAD + entry.data.byteLength)
   out[0] = RECORD_TYPE
   out.set(entry.pk, 1)
@@ -79,11 +88,12 @@ export function parseEntry (bytes: Uint8Array, maxData = DEFAULT_MAX_DATA): Regi
   if (bytes.byteLength < ENTRY_OVERHEAD) throw LumeError.badFrame(`registry entry is ${bytes.byteLength} bytes, shorter than the ${ENTRY_OVERHEAD}-byte minimum`)
   if (bytes[0] !== RECORD_TYPE) throw LumeError.badFrame(`registry entry record type is 0x${(bytes[0] as number).toString(16)}, not 0x07`)
   if (bytes[1] !== KEY_TYPE_ED25519) throw LumeError.badFrame(`registry entry key type is 0x${(bytes[1] as number).toString(16)}, not 0xed (ed25519)`)
+  // The frame's shape first: a bad length is BAD_FRAME whatever else is wrong.
+  const len = bytes[42] as number
+  if (bytes.byteLength !== ENTRY_OVERHEAD + len) throw LumeError.badFrame(`registry entry says ${len} data bytes but is ${bytes.byteLength - ENTRY_OVERHEAD}`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const revision = view.getBigUint64(34, true)
   if (revision > BigInt(MAX_REVISION)) throw LumeError.invalidArgument(`revision ${revision} is over the bound 2^48`)
-  const len = bytes[42] as number
-  if (bytes.byteLength !== ENTRY_OVERHEAD + len) throw LumeError.badFrame(`registry entry says ${len} data bytes but is ${bytes.byteLength - ENTRY_OVERHEAD}`)
   if (len > maxData) throw LumeError.tooLarge('registry entry data', len, maxData)
   const entry: RegistryEntry = {
     pk: bytes.slice(1, 34),
@@ -126,5 +136,5 @@ export function compareEntries (a: RegistryEntry, b: RegistryEntry): number {
 
 function checkFields (revision: number, data: Uint8Array, maxData: number): void {
   if (!Number.isSafeInteger(revision) || revision < 0 || revision > MAX_REVISION) throw LumeError.invalidArgument(`revision must be 0..2^48, got ${revision}`)
-  if (data.byteLength > maxData) throw new LumeError(ErrorCode.TOO_LARGE, `registry data is ${data.byteLength} bytes, over the limit of ${maxData}`)
+  if (data.byteLength > Math.min(maxData, MAX_DATA_BYTES)) throw new LumeError(ErrorCode.TOO_LARGE, `registry data is ${data.byteLength} bytes, over the limit of ${Math.min(maxData, MAX_DATA_BYTES)}`)
 }
