@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
 import { answerSignatureCodec } from '@lume/rpc'
-import { cappedArray, decode, encode, hashCodec, LumeError, publicKeyCodec, type CachedAnswer, type Codec } from '@lume/types'
+import { cappedArray, decode, encode, hashCodec, LumeError, publicKeyCodec, uintCodec, type CachedAnswer, type Codec } from '@lume/types'
 
 /** The cache's topic inside flood payloads. */
 export const CACHE_TOPIC = 'cache/v1'
@@ -19,7 +19,7 @@ const announcementCodec: Codec<CacheAnnouncement> = {
   encode (state, m) {
     c.string.encode(state, CACHE_TOPIC)
     c.uint8.encode(state, m.type === 'have' ? 0 : 1)
-    if (m.type === 'have') { c.uint.encode(state, m.ttlMs); cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE).encode(state, m.hashes) }
+    if (m.type === 'have') { uintCodec.encode(state, m.ttlMs); cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE).encode(state, m.hashes) }
   },
   decode (state) {
     if (c.string.decode(state) !== CACHE_TOPIC) throw LumeError.badFrame('not a cache message')
@@ -68,7 +68,12 @@ export const cachedAnswerCodec: Codec<CachedAnswer> = {
 const maybeAnswer: Codec<CachedAnswer | null> = {
   preencode (state, a) { state.end++; if (a !== null) cachedAnswerCodec.preencode(state, a) },
   encode (state, a) { c.uint8.encode(state, a === null ? 0 : 1); if (a !== null) cachedAnswerCodec.encode(state, a) },
-  decode (state) { return c.uint8.decode(state) === 0 ? null : cachedAnswerCodec.decode(state) }
+  decode (state) {
+    // Strict: only 0 (none) and 1 (an answer follows), so no two encodings decode alike.
+    const present = c.uint8.decode(state)
+    if (present > 1) throw LumeError.badFrame(`cache.get answer flag is ${present}, not 0 or 1`)
+    return present === 0 ? null : cachedAnswerCodec.decode(state)
+  }
 }
 
 /** `cache.get`: the cached answer for a request hash, if this relay holds one. */

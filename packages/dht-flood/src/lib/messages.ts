@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { LumeError, type Codec } from '@lume/types'
+import { assertLength, assertUint, LumeError, publicKeyCodec, signatureCodec, uintCodec, type Codec } from '@lume/types'
 
 /** Version byte first in every flood packet. */
 export const FLOOD_VERSION = 1
@@ -24,11 +24,12 @@ export const packetCodec: Codec<Packet> = {
   },
   encode (state, p) {
     c.uint8.encode(state, FLOOD_VERSION)
-    c.fixed32.encode(state, p.origin)
-    c.uint.encode(state, p.seq)
+    publicKeyCodec.encode(state, p.origin)
+    uintCodec.encode(state, p.seq)
+    assertUint('ttl', p.ttl, 255) // a u8: 256 would wrap to 0
     c.uint8.encode(state, p.ttl)
     c.uint8array.encode(state, p.payload)
-    c.fixed64.encode(state, p.signature)
+    signatureCodec.encode(state, p.signature)
   },
   decode (state) {
     const version = c.uint8.decode(state)
@@ -45,6 +46,9 @@ export const packetCodec: Codec<Packet> = {
 
 /** What the origin signs (under `lume/flood/packet/v1`): origin ‖ seq u64 LE ‖ payload. The TTL is left out: relays lower it. */
 export function packetMessage (origin: Uint8Array, seq: number, payload: Uint8Array): Uint8Array {
+  // −1 would be signed as 2^64 − 1.
+  assertLength('origin', origin, 32)
+  assertUint('seq', seq)
   const out = new Uint8Array(40 + payload.byteLength)
   out.set(origin, 0)
   new DataView(out.buffer).setBigUint64(32, BigInt(seq), true)
