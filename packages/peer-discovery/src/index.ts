@@ -17,8 +17,8 @@
  * ```
  */
 export { PeerDiscovery, type DiscoverySource, type PeerDiscoveryInit, type Discovered } from './lib/discovery.js'
-export { signRecord, signRecordWith, verifyRecord, encodeRecord, decodeRecord, recordCodec, RECORD_VERSION, MAX_ADDRESSES, type PeerRecord, type SignedPeerRecord } from './lib/record.js'
+export { signRecord, signRecordWith, verifyRecord, encodeRecord, decodeRecord, recordCodec, RECORD_VERSION, MAX_ADDRESSES, MAX_ADDRESS_BYTES, type PeerRecord, type SignedPeerRecord } from './lib/record.js'
 export { StaticSource } from './lib/static-source.js'
 export { DhtSource, putRecordOnDht, type MutableStore } from './lib/dht-source.js'
-export { createInvite, createShortInvite, openInvite, MAX_INVITE_RECORDS, type OpenedInvite } from './lib/invite.js'
+export { createInvite, createShortInvite, openInvite, MAX_INVITE_RECORDS, MAX_INVITE_LINK_CHARS, type OpenedInvite } from './lib/invite.js'
 export { toBase64url, fromBase64url } from './lib/base64url.js'

@@ -19,6 +19,8 @@ export interface PeerDiscoveryInit {
   cacheMs?: number
   /** Each source's time limit. @default 5000 */
   sourceTimeoutMs?: number
+  /** Most records cached at once; the least recently used goes first. @default 1024 */
+  maxCacheEntries?: number
 }
 
 /** A discovered relay: its verified record, and which source answered. */
@@ -44,7 +46,14 @@ export class PeerDiscovery implements Closable {
   private readonly options: Required<PeerDiscoveryInit>
 
   constructor (options: PeerDiscoveryInit = {}) {
-    this.options = { maxRecordAgeMs: options.maxRecordAgeMs ?? 24 * 3600_000, cacheMs: options.cacheMs ?? 5 * 60_000, sourceTimeoutMs: options.sourceTimeoutMs ?? 5000 }
+    const maxCacheEntries = options.maxCacheEntries ?? 1024
+    if (!Number.isSafeInteger(maxCacheEntries) || maxCacheEntries < 1) throw LumeError.invalidArgument(`maxCacheEntries must be a positive integer, got ${maxCacheEntries}`)
+    this.options = { maxRecordAgeMs: options.maxRecordAgeMs ?? 24 * 3600_000, cacheMs: options.cacheMs ?? 5 * 60_000, sourceTimeoutMs: options.sourceTimeoutMs ?? 5000, maxCacheEntries }
+  }
+
+  /** How many records the cache holds now (at most `maxCacheEntries`). */
+  get cacheSize (): number {
+    return this.cache.size
   }
 
   /** Add a source under a name (replacing one of that name). */
@@ -70,7 +79,14 @@ export class PeerDiscovery implements Closable {
   async discover (publicKey: Uint8Array, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<Discovered> {
     const key = toHex(publicKey)
     const hit = this.cache.get(key)
-    if (hit !== undefined && hit.until > Date.now()) return { ...hit.found, cached: true }
+    if (hit !== undefined) {
+      // Re-inserted on a hit: Map order is then least recently used first.
+      this.cache.delete(key)
+      if (hit.until > Date.now()) {
+        this.cache.set(key, hit)
+        return { ...hit.found, cached: true }
+      }
+    }
     const entries = [...this.sources].filter(([, e]) => e.score > -3)
     const tried = entries.length > 0 ? entries : [...this.sources]
     if (tried.length === 0) throw new LumeError(ErrorCode.NOT_FOUND, 'no discovery sources registered')
@@ -103,7 +119,7 @@ export class PeerDiscovery implements Closable {
           })
         }
       })
-      this.cache.set(key, { found, until: Date.now() + this.options.cacheMs })
+      this.remember(key, found)
       return found
     } finally {
       outer?.removeEventListener('abort', onOuterAbort)
@@ -114,6 +130,18 @@ export class PeerDiscovery implements Closable {
   /** Close every source. */
   async close (): Promise<void> {
     await Promise.allSettled([...this.sources.values()].map(async (e) => await e.source.close?.()))
+  }
+
+  // Bounded: from the least recently used end, drop expired records and
+  // whatever is over the limit.
+  private remember (key: string, found: Discovered): void {
+    const now = Date.now()
+    this.cache.delete(key)
+    for (const [k, entry] of this.cache) {
+      if (this.cache.size < this.options.maxCacheEntries && entry.until > now) break
+      this.cache.delete(k)
+    }
+    this.cache.set(key, { found, until: now + this.options.cacheMs })
   }
 
   /** One source, with its own timeout; resolves only with a verified record. */

@@ -6,6 +6,12 @@ const FULL = 'lume:invite:'
 const SHORT = 'lume:relay:'
 /** Most records one invite carries (the inviter and the peers it vouches for). */
 export const MAX_INVITE_RECORDS = 8
+/**
+ * Longest invite link accepted, in characters: above the largest valid
+ * invite (8 records of 16 addresses of 255 bytes, about 45 000 characters),
+ * so a huge paste is refused before it is decoded.
+ */
+export const MAX_INVITE_LINK_CHARS = 48 * 1024
 
 const inviteCodec: Codec<SignedPeerRecord[]> = cappedArray(recordCodec, MAX_INVITE_RECORDS)
 
@@ -36,6 +42,7 @@ export interface OpenedInvite {
  * BAD_SIGNATURE or EXPIRED.
  */
 export function openInvite (link: string, maxRecordAgeMs = 30 * 24 * 3600_000): OpenedInvite {
+  if (link.length > MAX_INVITE_LINK_CHARS) throw LumeError.tooLarge('invite link', link.length, MAX_INVITE_LINK_CHARS)
   const text = link.trim()
   if (text.startsWith(SHORT)) {
     const [keyHex = '', query = ''] = text.slice(SHORT.length).split('?')

@@ -1,10 +1,42 @@
 import c from 'compact-encoding'
-import { cappedArray, decode, encode, ErrorCode, LumeError, publicKeyCodec, sign, SigningContext, verify, type Codec, type KeyPair } from '@lume/types'
+import { assertUint, cappedArray, decode, encode, ErrorCode, LumeError, publicKeyCodec, sign, signatureCodec, SigningContext, uintCodec, verify, type Codec, type KeyPair } from '@lume/types'
 
 /** Version byte first in every record. */
 export const RECORD_VERSION = 1
 /** Most addresses in one record. */
 export const MAX_ADDRESSES = 16
+/** Most UTF-8 bytes in one address. */
+export const MAX_ADDRESS_BYTES = 255
+
+const utf8 = new TextEncoder()
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * An address: UTF-8 with a varint length of at most {@link MAX_ADDRESS_BYTES}.
+ * Invalid UTF-8 is a BAD_FRAME rather than U+FFFD, so a decoded address
+ * re-encodes to the bytes it came from.
+ */
+const addressCodec: Codec<string> = {
+  preencode (state, a) { c.uint8array.preencode(state, utf8.encode(a)) },
+  encode (state, a) {
+    const bytes = utf8.encode(a)
+    assertUint('address length', bytes.byteLength, MAX_ADDRESS_BYTES)
+    c.uint8array.encode(state, bytes)
+  },
+  decode (state) {
+    const length = c.uint.decode(state)
+    if (length > MAX_ADDRESS_BYTES) throw LumeError.tooLarge('address', length, MAX_ADDRESS_BYTES)
+    if (state.end - state.start < length) throw LumeError.badFrame('address is truncated')
+    const bytes = (state.buffer as Uint8Array).subarray(state.start, state.start + length)
+    state.start += length
+    try {
+      return strictUtf8.decode(bytes)
+    } catch (err) {
+      throw LumeError.badFrame('address is not valid UTF-8', err)
+    }
+  }
+}
+const addressesCodec = cappedArray(addressCodec, MAX_ADDRESSES)
 
 /**
  * Where a relay can be reached, signed by the relay: its key, addresses
@@ -26,27 +58,27 @@ const bodyCodec: Codec<PeerRecord> = {
   preencode (state, r) {
     state.end++
     publicKeyCodec.preencode(state, r.publicKey)
-    cappedArray(c.string, MAX_ADDRESSES).preencode(state, r.addresses)
-    c.uint.preencode(state, r.timestamp)
+    addressesCodec.preencode(state, r.addresses)
+    uintCodec.preencode(state, r.timestamp)
   },
   encode (state, r) {
     c.uint8.encode(state, RECORD_VERSION)
     publicKeyCodec.encode(state, r.publicKey)
-    cappedArray(c.string, MAX_ADDRESSES).encode(state, r.addresses)
-    c.uint.encode(state, r.timestamp)
+    addressesCodec.encode(state, r.addresses)
+    uintCodec.encode(state, r.timestamp)
   },
   decode (state) {
     const version = c.uint8.decode(state)
     if (version !== RECORD_VERSION) throw LumeError.badFrame(`unsupported record version ${version}`)
-    return { publicKey: publicKeyCodec.decode(state), addresses: cappedArray(c.string, MAX_ADDRESSES).decode(state), timestamp: c.uint.decode(state) }
+    return { publicKey: publicKeyCodec.decode(state), addresses: addressesCodec.decode(state), timestamp: uintCodec.decode(state) }
   }
 }
 
 /** `version ‖ publicKey ‖ addresses ‖ timestamp ‖ signature (64)`; the signature covers everything before it (context `lume/discovery/record/v1`). */
 export const recordCodec: Codec<SignedPeerRecord> = {
   preencode (state, r) { bodyCodec.preencode(state, r); state.end += 64 },
-  encode (state, r) { bodyCodec.encode(state, r); c.fixed64.encode(state, r.signature) },
-  decode (state) { const body = bodyCodec.decode(state); return { ...body, signature: c.fixed64.decode(state) } }
+  encode (state, r) { bodyCodec.encode(state, r); signatureCodec.encode(state, r.signature) },
+  decode (state) { const body = bodyCodec.decode(state); return { ...body, signature: signatureCodec.decode(state) } }
 }
 
 /** Sign a record with the relay's key pair. */
