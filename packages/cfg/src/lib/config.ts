@@ -164,7 +164,7 @@ export class Config<T extends object> {
   }
 
   private canonical (path: string): string[] {
-    return resolvePath(this.schema, path.split('.')).path
+    return resolvePath(this.schema, path.split('.'), undefined, `path "${path}"`).path
   }
 
   private evaluate (): { value: T, origins: Map<string, string> } {

@@ -5,7 +5,7 @@ import type { z } from 'zod'
 import { ErrorCode, LumeError } from '@lume/types'
 import { childOf, leafKind } from './schema-walk.js'
 import { parseText } from './parse-text.js'
-import { isPlainObject, setIn, type Tree } from './tree.js'
+import { isForbiddenKey, isPlainObject, nestedDeeperThan, setIn, type Tree } from './tree.js'
 
 /** One source of configuration and the keys it set, each with where it came from. */
 export interface Layer {
@@ -14,16 +14,28 @@ export interface Layer {
   origins: Map<string, string>
 }
 
+/** Deepest nesting of keys a config layer may have (deeper would only exhaust the stack). */
+export const MAX_CONFIG_DEPTH = 32
+
 /** The file extensions read from a config directory, in the order they are tried. */
 export const CONFIG_EXTENSIONS = ['.json', '.yaml', '.yml'] as const
 
-/** Canonicalise a path (schema spelling, any case) and return it with the leaf schema. */
-export function resolvePath (schema: z.ZodType, path: readonly string[], spell: (key: string) => string = (k) => k): { path: string[], schema: z.ZodType | undefined } {
+/**
+ * Canonicalise a path (schema spelling, any case) and return it with the leaf
+ * schema. A `__proto__`, `constructor` or `prototype` segment is refused with
+ * `CONFIG_INVALID` naming `source`: it would reach `Object.prototype`.
+ */
+export function resolvePath (schema: z.ZodType, path: readonly string[], spell: (key: string) => string = (k) => k, source = 'a key path'): { path: string[], schema: z.ZodType | undefined } {
+  if (path.length > MAX_CONFIG_DEPTH) throw new LumeError(ErrorCode.CONFIG_INVALID, `${source} nests keys deeper than ${MAX_CONFIG_DEPTH} levels`, { details: { source } })
   let current: z.ZodType | undefined = schema
   const out: string[] = []
   for (const raw of path) {
     const child = childOf(current, raw)
-    out.push(child.named ? child.key : spell(raw))
+    const key = child.named ? child.key : spell(raw)
+    if (isForbiddenKey(raw) || isForbiddenKey(key)) {
+      throw new LumeError(ErrorCode.CONFIG_INVALID, `key "${raw}" in ${source} is not allowed (it would reach Object.prototype)`, { details: { key: raw, source } })
+    }
+    out.push(key)
     current = child.schema
   }
   return { path: out, schema: current }
@@ -34,11 +46,13 @@ export function layerFromObject (value: unknown, schema: z.ZodType, origin: stri
   const layer: Layer = { tree: {}, origins: new Map() }
   const walk = (node: unknown, rawPath: string[]): void => {
     if (isPlainObject(node) && Object.keys(node).length > 0) {
+      if (rawPath.length >= MAX_CONFIG_DEPTH) throw new LumeError(ErrorCode.CONFIG_INVALID, `${origin} nests keys deeper than ${MAX_CONFIG_DEPTH} levels`, { details: { source: origin } })
       for (const [key, child] of Object.entries(node)) walk(child, [...rawPath, key])
       return
     }
     if (rawPath.length === 0) return
-    const { path } = resolvePath(schema, rawPath)
+    if (nestedDeeperThan(node, MAX_CONFIG_DEPTH - rawPath.length)) throw new LumeError(ErrorCode.CONFIG_INVALID, `${origin} nests values deeper than ${MAX_CONFIG_DEPTH} levels`, { details: { source: origin } })
+    const { path } = resolvePath(schema, rawPath, undefined, origin)
     setIn(layer.tree, path, node)
     layer.origins.set(path.join('.'), origin)
   }
@@ -73,6 +87,11 @@ export async function readConfigFile (file: string): Promise<Tree> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {}
     throw new LumeError(ErrorCode.CONFIG_UNREADABLE, `cannot read config file ${file}`, { cause: err })
   }
+  return parseConfigText(text, file)
+}
+
+/** Parse the text of a config file (JSON for `.json`, YAML otherwise) into a plain object; `CONFIG_UNREADABLE` naming `file` if it is not one. */
+export function parseConfigText (text: string, file: string): Tree {
   let parsed: unknown
   try {
     parsed = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text)
@@ -98,8 +117,8 @@ export function layerFromEnv (env: Record<string, string | undefined>, prefix: s
     if (text === undefined || !name.toUpperCase().startsWith(upperPrefix)) continue
     const raw = name.slice(prefix.length).split('__').filter((p) => p !== '')
     if (raw.length === 0) continue
-    const resolved = resolvePath(schema, raw, camelCase)
-    setIn(layer.tree, resolved.path, parseText(text, resolved.schema))
+    const resolved = resolvePath(schema, raw, camelCase, `env ${name}`)
+    setIn(layer.tree, resolved.path, parsedValue(text, resolved, `env ${name}`))
     layer.origins.set(resolved.path.join('.'), `env ${name}`)
   }
   return layer
@@ -119,19 +138,26 @@ export function layerFromArgv (argv: readonly string[], schema: z.ZodType): Laye
     const eq = arg.indexOf('=')
     let key = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
     let text: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1)
-    let resolved = resolvePath(schema, key.split('.'))
+    let resolved = resolvePath(schema, key.split('.'), undefined, `flag --${key}`)
     if (text === undefined && key.startsWith('no-') && leafKind(resolved.schema) !== 'boolean') {
-      const negated = resolvePath(schema, key.slice(3).split('.'))
+      const negated = resolvePath(schema, key.slice(3).split('.'), undefined, `flag --${key}`)
       if (leafKind(negated.schema) === 'boolean') { key = key.slice(3); resolved = negated; text = 'false' }
     }
     if (text === undefined) {
       const next = argv[i + 1]
       if (leafKind(resolved.schema) !== 'boolean' && next !== undefined && !next.startsWith('--')) { text = next; i++ } else text = 'true'
     }
-    setIn(layer.tree, resolved.path, parseText(text, resolved.schema))
+    setIn(layer.tree, resolved.path, parsedValue(text, resolved, `flag --${key}`))
     layer.origins.set(resolved.path.join('.'), `flag --${key}`)
   }
   return layer
+}
+
+// Text parsed as JSON can nest without limit; merging layers recurses, so cap it.
+function parsedValue (text: string, at: { path: string[], schema: z.ZodType | undefined }, source: string): unknown {
+  const value = parseText(text, at.schema)
+  if (nestedDeeperThan(value, MAX_CONFIG_DEPTH - at.path.length)) throw new LumeError(ErrorCode.CONFIG_INVALID, `${source} nests values deeper than ${MAX_CONFIG_DEPTH} levels`, { details: { source } })
+  return value
 }
 
 /** `MAX_DATA_BYTES` → `maxDataBytes`, for environment keys the schema does not spell for us. */

@@ -8,6 +8,28 @@ export function isPlainObject (value: unknown): value is Tree {
   return proto === Object.prototype || proto === null
 }
 
+/**
+ * Key names that reach `Object.prototype` when used as a path (`__proto__`,
+ * `constructor`, `prototype`), compared without case, `_` or `-` as config
+ * keys are. A config never uses them: {@link setIn} and every layer refuse them.
+ */
+export function isForbiddenKey (key: string): boolean {
+  const normal = key.toLowerCase().replace(/[_-]/g, '')
+  return normal === 'proto' || normal === 'constructor' || normal === 'prototype'
+}
+
+/** True when objects and arrays in `value` nest deeper than `max` levels (checked without recursion). */
+export function nestedDeeperThan (value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number]
+    if (typeof node !== 'object' || node === null) continue
+    if (depth >= max) return true
+    for (const child of Object.values(node)) stack.push([child, depth + 1])
+  }
+  return false
+}
+
 /** The value at `path`, or undefined. */
 export function getIn (tree: unknown, path: readonly string[]): unknown {
   let current = tree
@@ -20,6 +42,8 @@ export function getIn (tree: unknown, path: readonly string[]): unknown {
 
 /** Set `value` at `path`, creating objects on the way (replacing non-objects). */
 export function setIn (tree: Tree, path: readonly string[], value: unknown): void {
+  // A last line of defence: callers refuse these keys with the source named.
+  if (path.some(isForbiddenKey)) throw new TypeError(`setIn: forbidden key in path ${path.join('.')}`)
   let current = tree
   for (const key of path.slice(0, -1)) {
     const next = current[key]
@@ -39,6 +63,7 @@ export function setIn (tree: Tree, path: readonly string[], value: unknown): voi
 export function deepMerge (base: Tree, over: Tree): Tree {
   const out: Tree = { ...base }
   for (const [key, value] of Object.entries(over)) {
+    if (isForbiddenKey(key)) continue
     const existing = out[key]
     out[key] = isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value
   }
