@@ -35,7 +35,16 @@ const tasks = {
     run('pnpm', ['--filter', '@lume/bench', 'run', 'bench', ...rest()])
   },
   /** Only install and build. */
-  bootstrap: () => prepare()
+  bootstrap: () => prepare(),
+  /**
+   * Every package's fuzz file with a long run (LUME_FUZZ_RUNS, default 100 000
+   * per property) against the sources: no build needed. Extra args go to vitest.
+   */
+  fuzz: () => {
+    const runs = process.env.LUME_FUZZ_RUNS ?? '100000'
+    console.log(`lume: fuzzing with ${runs} runs per property`)
+    run('pnpm', ['exec', 'vitest', 'run', '--testTimeout=3600000', ...rest(), 'fuzz.test'], { ...env, LUME_FUZZ_RUNS: runs })
+  }
 }
 
 const task = tasks[process.argv[2]]
