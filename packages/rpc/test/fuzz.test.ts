@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { decode, encode, ErrorCode, LumeError, type Codec } from '@lume/types'
-import { answerLeaf, answerMessage, answerSignatureCodec, proofCodec, requestEnvelope, responseEnvelope, verifyAnswer, type AnswerSignature, type ResponseEnvelope } from '../src/index.js'
+import { answerLeaf, answerMessage, answerSignatureCodec, CoreMethods, proofCodec, requestEnvelope, responseEnvelope, verifyAnswer, type AnswerSignature, type ResponseEnvelope } from '../src/index.js'
 import { decoderProperty, fuzzParams, hostileBytes, unhex } from '../../../scripts/test-helpers/fuzz.ts'
 
 // Property: any bytes either decode to a value whose encoding decodes to an
@@ -45,6 +45,19 @@ describe('fuzz: RPC envelopes', () => {
 
   it('answer signatures', () => {
     fc.assert(decoderProperty(hostileBytes(signature.map((s) => encode(answerSignatureCodec, s))), codecUnderTest(answerSignatureCodec)), fuzzParams())
+  })
+
+  it('core methods: rpc.broadcast requests and answers, core.ping', () => {
+    const relays = fc.array(hash, { maxLength: 3 })
+    const request = fc.record({ relays, method: fc.string({ maxLength: 20 }), body, timeoutMs: varint })
+    const entry = fc.oneof(
+      fc.record({ relay: hash, ok: fc.constant(true as const), body, signature }),
+      fc.record({ relay: hash, ok: fc.constant(false as const), error: fc.record({ code: fc.constantFrom(...Object.values(ErrorCode)), message: fc.string({ maxLength: 10 }) }) })
+    )
+    const { broadcast, ping } = CoreMethods
+    fc.assert(decoderProperty(hostileBytes(request.map((r) => encode(broadcast.request, r))), codecUnderTest(broadcast.request)), fuzzParams())
+    fc.assert(decoderProperty(hostileBytes(fc.array(entry, { maxLength: 3 }).map((e) => encode(broadcast.response, e)), 400), codecUnderTest(broadcast.response)), fuzzParams())
+    fc.assert(decoderProperty(hostileBytes(varint.map((n) => encode(ping.response, n))), codecUnderTest(ping.response)), fuzzParams())
   })
 
   it('verifyAnswer never throws on whatever a signed OK decodes to', () => {
