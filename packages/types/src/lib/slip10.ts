@@ -36,16 +36,22 @@ export function slip10Derive (seed: Uint8Array, path: string): Slip10Node {
   return parsePath(path).reduce(slip10Child, slip10Master(seed))
 }
 
+/** Most steps in a derivation path (BIP32 keeps depth in one byte). */
+const MAX_PATH_DEPTH = 255
+
 /** The child indexes of `m/a'/b'/…` (hardened bit removed). */
 export function parsePath (path: string): number[] {
   const parts = path.split('/')
-  if (parts[0] !== 'm') throw new LumeError(ErrorCode.INVALID_DERIVATION_PATH, `path must start with "m", got "${path}"`)
+  if (parts[0] !== 'm') throw new LumeError(ErrorCode.INVALID_DERIVATION_PATH, `path must start with "m", got "${path.slice(0, 40)}"`)
+  // BIP32 records depth in one byte; a longer path would only burn CPU.
+  if (parts.length - 1 > MAX_PATH_DEPTH) throw new LumeError(ErrorCode.INVALID_DERIVATION_PATH, `path is ${parts.length - 1} steps deep, over ${MAX_PATH_DEPTH}`)
   return parts.slice(1).map((part) => {
     const match = /^(\d+)['hH]$/.exec(part)
-    if (match === null) {
-      throw new LumeError(ErrorCode.INVALID_DERIVATION_PATH, `"${part}" in "${path}" is not a hardened index (ed25519 supports only hardened derivation, e.g. 0')`)
+    const index = match === null ? Number.NaN : Number(match[1])
+    if (!(index < HARDENED)) {
+      throw new LumeError(ErrorCode.INVALID_DERIVATION_PATH, `"${part.slice(0, 20)}" in the path is not a hardened index 0'..2147483647' (ed25519 supports only hardened derivation, e.g. 0')`)
     }
-    return Number(match[1])
+    return index
   })
 }
 
