@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { decode, encode, LumeError, type Codec } from '../../packages/types/src/index.ts'
 
 /**
  * Runs per property: `LUME_FUZZ_RUNS` (`pnpm fuzz` sets 100 000), else a
@@ -30,8 +31,8 @@ function concat (...parts: Uint8Array[]): Uint8Array {
 
 /**
  * Damaged forms of valid encodings: bit flips, truncation, extension,
- * insertions, deletions, and bytes (length fields included) overwritten with
- * varint prefixes and edge values.
+ * insertions, deletions, a byte re-spelled as a long varint, and bytes
+ * (length fields included) overwritten with varint prefixes and edge values.
  */
 export function mutated (valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
   const some = fc.uint8Array({ minLength: 1, maxLength: 16 })
@@ -51,6 +52,15 @@ export function mutated (valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Arr
       const at = i % (b.byteLength + 1)
       return concat(b.subarray(0, at), b.subarray(at + n))
     }),
+    fc.tuple(valid, fc.nat(), fc.constantFrom(0xfd, 0xfe, 0xff)).map(([b, i, prefix]) => {
+      // A one-byte varint spelled long: `5` as `fd 05 00`, `fe 05 00 00 00`, `ff 05 00 …`.
+      if (b.byteLength === 0) return b
+      const at = i % b.byteLength
+      const long = new Uint8Array(prefix === 0xfd ? 3 : prefix === 0xfe ? 5 : 9)
+      long[0] = prefix
+      long[1] = b[at] as number
+      return concat(b.subarray(0, at), long, b.subarray(at + 1))
+    }),
     fc.tuple(valid, fc.nat(), fc.constantFrom(...INTERESTING), fc.uint8Array({ minLength: 0, maxLength: 8 })).map(([b, i, prefix, after]) => {
       // A varint prefix planted at a field boundary, followed by what it claims.
       const at = i % (b.byteLength + 1)
@@ -68,7 +78,7 @@ export function hostileBytes (valid: fc.Arbitrary<Uint8Array>, maxLength = 256):
 export interface DecoderUnderTest<T> {
   decode: (bytes: Uint8Array) => T
   encode: (value: T) => Uint8Array
-  /** True for the one error type a decoder may throw (the repo's LumeError). */
+  /** True for the one error type a decoder may throw (LumeError). */
   isTypedError: (err: unknown) => boolean
   /**
    * True when every accepted input is the one encoding of its value, so a
@@ -77,6 +87,15 @@ export interface DecoderUnderTest<T> {
    * re-encoding must decode to an equal value.
    */
   canonical: boolean
+}
+
+/**
+ * A wire codec as a {@link DecoderUnderTest}: `decode` of `@lume/types`
+ * (whole input, typed errors) and `encode`; canonical only when no varint
+ * or string can be spelled two ways.
+ */
+export function codecUnderTest<T> (codec: Codec<T>, canonical = false): DecoderUnderTest<T> {
+  return { decode: (b) => decode(codec, b), encode: (v) => encode(codec, v), isTypedError: LumeError.isInstance, canonical }
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { decode, encode, ErrorCode, LumeError } from '@lume/types'
 import { packetCodec, packetMessage, type Packet } from '../src/index.js'
-import { decoderProperty, fuzzParams, hostileBytes, unhex } from '../../../scripts/test-helpers/fuzz.ts'
+import { codecUnderTest, decoderProperty, fuzzParams, hostileBytes, unhex } from '../../../scripts/test-helpers/fuzz.ts'
 
 // A flood packet is fixed fields plus two varints (seq, payload length);
 // compact-encoding accepts non-minimal varints, so the property is that a
@@ -21,9 +21,7 @@ const errorOf = (f: () => unknown): unknown => { try { f() } catch (err) { retur
 describe('fuzz: flood packets', () => {
   it('decode returns a packet that round-trips, or throws a LumeError', () => {
     const minimal = '01' + '00'.repeat(32) + '00' + '00' + '00' + '00'.repeat(64)
-    fc.assert(decoderProperty(hostileBytes(packet.map((p) => encode(packetCodec, p)), 200), {
-      decode: (b) => decode(packetCodec, b), encode: (p) => encode(packetCodec, p), isTypedError: LumeError.isInstance, canonical: false
-    }), fuzzParams([unhex(minimal), unhex(minimal.replace(/^01/, '02'))]))
+    fc.assert(decoderProperty(hostileBytes(packet.map((p) => encode(packetCodec, p)), 200), codecUnderTest(packetCodec)), fuzzParams([unhex(minimal), unhex(minimal.replace(/^01/, '02'))]))
   })
 
   it('the signed message of any decoded packet is computed without throwing', () => {
