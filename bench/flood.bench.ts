@@ -10,7 +10,7 @@ const N = 100
 const DEGREE = 6
 const MESSAGES = 200
 
-const nodes = Array.from({ length: N }, () => new Flood({ keyPair: generateKeyPair(), rate: { perSecond: 1e9, burst: 1e9 }, ttl: 32 }))
+const nodes = Array.from({ length: N }, () => new Flood({ keyPair: generateKeyPair(), rate: { perSecond: 1e9, burst: 1e9 }, ttl: 32, maxTtl: 32 }))
 let inFlight = 0
 const link = (a: Flood, b: Flood): void => {
   a.addPeer(b.publicKey, { packet: (bytes) => { inFlight++; queueMicrotask(() => { inFlight--; b.receivePacket(a.publicKey, bytes) }) }, direct: () => {} })
