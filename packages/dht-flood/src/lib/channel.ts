@@ -13,7 +13,8 @@ export interface AttachFloodOptions {
 
 /**
  * Run a {@link Flood} on one peer connection: a Protomux channel
- * `lume/flood/v1` with packets (0), direct messages (1) and `ready` (2).
+ * `lume/flood/v1` with packets (0), direct messages (1), `ready` (2) and
+ * `have` (3, sent only by a flood with `collectMs`).
  * The channel opens at once on both sides (so either may open first), but
  * each side sends `ready` only once `connection.isRelay()` resolved true, and
  * a peer becomes a flood neighbour only when both are ready: nothing is sent
@@ -45,6 +46,7 @@ export function attachFlood (flood: Flood, connection: PeerConnection, options: 
     remove = flood.addPeer(key, {
       packet: (bytes) => channel?.messages[0]?.send(bytes),
       direct: (bytes) => channel?.messages[1]?.send(bytes),
+      have: (bytes) => channel?.messages[3]?.send(bytes),
       ...(admit === undefined ? {} : { admit })
     })
   }
@@ -59,7 +61,8 @@ export function attachFlood (flood: Flood, connection: PeerConnection, options: 
     messages: [
       { encoding: c.raw as never, onmessage: hear((from, bytes) => flood.receivePacket(from, bytes)) },
       { encoding: c.raw as never, onmessage: hear((from, bytes) => flood.receiveDirect(from, bytes)) },
-      { encoding: c.raw as never, onmessage: () => { remoteReady = true; neighbour() } }
+      { encoding: c.raw as never, onmessage: () => { remoteReady = true; neighbour() } },
+      { encoding: c.raw as never, onmessage: hear((from, bytes) => flood.receiveHave(from, bytes)) }
     ],
     onopen: () => { opened = true; ready() },
     onclose: () => { remove?.(); remove = null },

@@ -3,7 +3,8 @@ import {
   decode, encode, LumeError, sign, SigningContext, silentLogger, toHex, TypedEventTarget, verify,
   type KeyPair, type Logger
 } from '@lume/types'
-import { packetCodec, packetMessage, type Packet } from './messages.js'
+import { Collector } from './collector.js'
+import { haveCodec, packetCodec, packetMessage, type Packet } from './messages.js'
 import { SeenSet } from './seen.js'
 import { ClockSequence, sequenceTime } from './sequence.js'
 
@@ -33,6 +34,15 @@ export interface FloodInit {
    * @default 100,000
    */
   seenCapacity?: number
+  /**
+   * Hold each forward back this long, telling neighbours at once that this
+   * node has the packet (`have`), and then send it only to neighbours that
+   * have not said so: fewer duplicate sends, this much more latency per hop.
+   * 0 forwards at once. @default 0
+   */
+  collectMs?: number
+  /** Most forwards held back at once (more go out at once), and most early `have`s remembered. @default 10,000 */
+  maxPending?: number
   logger?: Logger
 }
 
@@ -45,6 +55,8 @@ export interface PeerTransport {
   packet (bytes: Uint8Array): boolean | void
   /** Send a direct message; false when backed up, as for `packet`. */
   direct (bytes: Uint8Array): boolean | void
+  /** Send a `have` (only used with `collectMs`). */
+  have? (bytes: Uint8Array): boolean | void
   /** Charge one incoming message to limits the transport keeps (e.g. the peer's address); false drops it. */
   admit? (): boolean
 }
@@ -97,6 +109,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   private readonly peers = new Map<string, Peer>()
   private readonly seen: SeenSet
   private readonly sequence = new ClockSequence()
+  private readonly collector: Collector
   private readonly options: Required<Omit<FloodInit, 'keyPair' | 'logger'>>
   private readonly logger: Logger
   private closed = false
@@ -113,8 +126,11 @@ export class Flood extends TypedEventTarget<FloodEvents> {
       maxAgeMs: init.maxAgeMs ?? 5 * 60_000,
       maxSkewMs: init.maxSkewMs ?? 60_000,
       rate: init.rate ?? { perSecond: 500, burst: 1000 },
-      seenCapacity: init.seenCapacity ?? 100_000
+      seenCapacity: init.seenCapacity ?? 100_000,
+      collectMs: init.collectMs ?? 0,
+      maxPending: init.maxPending ?? 10_000
     }
+    this.collector = new Collector(this.options.collectMs, this.options.maxPending)
     const { ttl, maxTtl } = this.options
     if (!Number.isInteger(maxTtl) || maxTtl < 1 || maxTtl > 255) throw new RangeError(`maxTtl must be 1..255, got ${maxTtl}`)
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > maxTtl) throw new RangeError(`ttl must be 1..maxTtl (${maxTtl}), got ${ttl}`)
@@ -129,6 +145,11 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   /** This node's public key (the origin of its broadcasts). */
   get publicKey (): Uint8Array {
     return this.keyPair.publicKey
+  }
+
+  /** Forwards held back now (see `collectMs`). */
+  get pending (): number {
+    return this.collector.size
   }
 
   /** Keys of the neighbours connected now. */
@@ -146,7 +167,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     const origin = this.keyPair.publicKey
     const signature = sign(SigningContext.FLOOD_PACKET, packetMessage(origin, seq, payload), this.keyPair.secretKey)
     this.seen.add(seenKey(origin, seq), seq)
-    this.forward({ origin, seq, ttl, payload, signature }, null)
+    this.forward({ origin, seq, ttl, payload, signature }, null, null)
     return seq
   }
 
@@ -192,8 +213,13 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     }
     if (packet.payload.byteLength > this.options.maxPayloadBytes) { this.stats.tooLarge++; return }
     const key = seenKey(packet.origin, packet.seq)
+    const fromId = toHex(from)
     // Seen before verifying: duplicates cost no signature check.
-    if (this.seen.has(key)) { this.stats.duplicate++; return }
+    if (this.seen.has(key)) {
+      this.stats.duplicate++
+      this.collector.has(key, fromId)
+      return
+    }
     const age = Date.now() - sequenceTime(packet.seq)
     if (age > this.options.maxAgeMs || age < -this.options.maxSkewMs) { this.stats.stale++; return }
     // Older than what the seen-set still covers: it may have been seen and evicted.
@@ -208,7 +234,23 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     // The TTL is not signed: anyone could raise it, so every relay caps it.
     const ttl = Math.min(packet.ttl, this.options.maxTtl)
     this.emit('message', { origin: packet.origin, seq: packet.seq, payload: packet.payload, from, ttl })
-    if (ttl > 1) this.forward({ ...packet, ttl: ttl - 1 }, toHex(from))
+    if (ttl <= 1) return
+    const next = { ...packet, ttl: ttl - 1 }
+    if (this.collector.hold(key, fromId, (except) => { if (!this.closed) this.forward(next, fromId, except) })) this.announce(packet, fromId)
+    else this.forward(next, fromId, null)
+  }
+
+  /** Handle a `have` from neighbour `from`: it has that packet, so a held forward skips it. */
+  receiveHave (from: Uint8Array, bytes: Uint8Array): void {
+    if (this.closed || !this.admit(from)) return
+    let id
+    try {
+      id = decode(haveCodec, bytes)
+    } catch {
+      this.stats.malformed++
+      return
+    }
+    this.collector.has(seenKey(id.origin, id.seq), toHex(from))
   }
 
   /** Handle a direct message from neighbour `from`. */
@@ -222,6 +264,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   /** Stop sending and receiving. */
   close (): void {
     this.closed = true
+    this.collector.close()
     this.peers.clear()
   }
 
@@ -233,9 +276,17 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     return true
   }
 
-  private forward (packet: Packet, except: string | null): void {
+  /** Tell every neighbour but `except` that this node has the packet. */
+  private announce (packet: Packet, except: string): void {
+    const bytes = encode(haveCodec, packet)
+    for (const [id, peer] of this.peers) {
+      if (id !== except && !peer.backedUp && peer.transport.have?.(bytes) === false) peer.backedUp = true
+    }
+  }
+
+  private forward (packet: Packet, from: string | null, skip: Set<string> | null): void {
     const bytes = encode(packetCodec, packet)
-    let targets = [...this.peers.entries()].filter(([id]) => id !== except).map(([, p]) => p)
+    let targets = [...this.peers.entries()].filter(([id]) => id !== from && skip?.has(id) !== true).map(([, p]) => p)
     if (targets.length > this.options.maxFanout) targets = sample(targets, this.options.maxFanout)
     for (const target of targets) {
       // A backed-up link is skipped, never queued for: its backlog stays bounded by the stream's buffer.
@@ -247,7 +298,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
         this.logger.warn({ err, peer: toHex(target.key).slice(0, 12) }, 'flood send failed')
       }
     }
-    if (except !== null) this.stats.forwarded++
+    if (from !== null) this.stats.forwarded++
   }
 }
 
