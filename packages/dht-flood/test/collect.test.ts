@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { generateKeyPair } from '@lume/types'
-import { Flood } from '../src/index.js'
+import { decode, encode, generateKeyPair, toHex } from '@lume/types'
+import { Flood, haveCodec } from '../src/index.js'
 import { Collector } from '../src/lib/collector.js'
 import { counter, mesh } from './mesh.js'
 
@@ -59,5 +59,17 @@ describe('collecting before forwarding (collectMs)', () => {
     // Only the newest early haves were kept: id0's was forgotten, id99's counts.
     expect(await flushed('id0')).toEqual(['from'])
     expect(await flushed('id99')).toEqual(['from', 'peer'])
+  })
+
+  it('encodes a have as origin ‖ seq (golden bytes), and a malformed one is counted, not thrown', () => {
+    const id = { origin: new Uint8Array(32).fill(0xab), seq: 0x1234 }
+    const bytes = encode(haveCodec, id)
+    expect(toHex(bytes)).toBe('ab'.repeat(32) + 'fd3412')
+    const back = decode(haveCodec, bytes)
+    expect([toHex(back.origin), back.seq]).toEqual([toHex(id.origin), id.seq])
+    const m = mesh(2, { collectMs: 5 })
+    m.link(0, 1)
+    m.nodes[1]!.receiveHave(m.nodes[0]!.publicKey, Uint8Array.of(1, 2, 3))
+    expect(m.nodes[1]!.stats.malformed).toBe(1)
   })
 })
