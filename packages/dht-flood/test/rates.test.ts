@@ -50,4 +50,18 @@ describe('a neighbour relay over its flood rate', () => {
     expect(directs).toBe(2)
     expect(a.stats.rateLimited).toBe(4)
   })
+
+  it('skips a neighbour whose link is backed up instead of queueing for it, and resumes when it drains', async () => {
+    let got = 0
+    b.on('message', () => { got++ })
+    const big = new Uint8Array(60 * 1024)
+    // Written in one tick, these fill the stream's buffer: the first send already reports it full.
+    for (let i = 0; i < 50; i++) a.broadcast(big)
+    expect(a.stats.sent).toBe(1)
+    expect(a.stats.backedUp).toBe(49)
+    await waitFor(() => got === 1)
+    // Protomux's drain event resumed the neighbour.
+    await waitFor(() => { a.broadcast(new Uint8Array(1)); return a.stats.sent === 2 })
+    await waitFor(() => got === 2)
+  })
 })
