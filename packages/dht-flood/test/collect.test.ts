@@ -54,7 +54,7 @@ describe('collecting before forwarding (collectMs)', () => {
 
   it('remembers haves heard before their packet for at most maxPending ids', async () => {
     const collector = new Collector(1, 3)
-    for (let i = 0; i < 100; i++) collector.has(`id${i}`, 'peer')
+    for (let i = 0; i < 100; i++) collector.has(`id${i}`, 'peer', false)
     const flushed = (id: string): Promise<string[]> => new Promise((resolve) => { collector.hold(id, 'from', (except) => resolve([...except].sort())) })
     // Only the newest early haves were kept: id0's was forgotten, id99's counts.
     expect(await flushed('id0')).toEqual(['from'])

@@ -27,11 +27,12 @@ export class Collector {
     return this.held.size
   }
 
-  /** Neighbour `peer` has packet `key`: do not send it there. */
-  has (key: string, peer: string): void {
+  /** Neighbour `peer` has packet `key`: do not send it there. `seen`: this node has it too (nothing to remember unless held). */
+  has (key: string, peer: string, seen: boolean): void {
     if (!this.enabled) return
     const held = this.held.get(key)
     if (held !== undefined) { held.except.add(peer); return }
+    if (seen) return
     let set = this.early.get(key)
     if (set === undefined) {
       if (this.early.size >= this.maxPending) this.early.delete(this.early.keys().next().value as string)

@@ -5,7 +5,7 @@ import {
 } from '@lume/types'
 import type { FloodEvents, FloodInit, FloodStats, PeerTransport } from './options.js'
 import { Collector } from './collector.js'
-import { haveCodec, packetCodec, packetMessage, type Packet } from './messages.js'
+import { haveCodec, packetCodec, packetMessage, type Packet, type PacketId } from './messages.js'
 import { SeenSet } from './seen.js'
 import { ClockSequence, sequenceTime } from './sequence.js'
 
@@ -138,7 +138,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     // Seen before verifying: duplicates cost no signature check.
     if (this.seen.has(key)) {
       this.stats.duplicate++
-      this.collector.has(key, fromId)
+      this.collector.has(key, fromId, true)
       return
     }
     const age = Date.now() - sequenceTime(packet.seq)
@@ -163,15 +163,16 @@ export class Flood extends TypedEventTarget<FloodEvents> {
 
   /** Handle a `have` from neighbour `from`: it has that packet, so a held forward skips it. */
   receiveHave (from: Uint8Array, bytes: Uint8Array): void {
-    if (this.closed || !this.admit(from)) return
-    let id
+    if (this.closed || !this.admit(from) || !this.collector.enabled) return
+    let id: PacketId
     try {
       id = decode(haveCodec, bytes)
     } catch {
       this.stats.malformed++
       return
     }
-    this.collector.has(seenKey(id.origin, id.seq), toHex(from))
+    const key = seenKey(id.origin, id.seq)
+    this.collector.has(key, toHex(from), this.seen.has(key))
   }
 
   /** Handle a direct message from neighbour `from`. */
