@@ -1,5 +1,5 @@
 import HyperDHT from 'hyperdht'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
 import { Flood, floodPlugin } from '@lume/dht-flood'
@@ -40,7 +40,7 @@ describe('cached answers across relays', () => {
     await nodes[0]!.relay.connect(nodes[1]!.relay.publicKey)
     await nodes[1]!.relay.connect(nodes[2]!.relay.publicKey)
     // The flood carries nothing until each side has verified the other is a relay (dial-back).
-    await expect.poll(() => nodes.map((n) => n.flood.neighbours.length), { timeout: 10_000 }).toEqual([1, 2, 1])
+    await vi.waitFor(() => { expect(nodes.map((n) => n.flood.neighbours.length)).toEqual([1, 2, 1]) }, { timeout: 10_000 })
     client = testnet.createNode()
   }, 30_000)
   afterAll(async () => {
