@@ -52,10 +52,23 @@ describe('collecting before forwarding (collectMs)', () => {
     expect(b.pending).toBe(0)
   })
 
+  it('holds at most maxPendingBytes of packets', async () => {
+    // Packets with a 200-byte payload are 310 bytes: two fit in 700.
+    const m = mesh(2, { collectMs: 60_000, maxPendingBytes: 700 })
+    m.link(0, 1)
+    const [a, b] = m.nodes as [Flood, Flood]
+    b.addPeer(generateKeyPair().publicKey, { packet: () => {}, direct: () => {} })
+    for (let i = 0; i < 5; i++) a.broadcast(new Uint8Array(200))
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(b.pending).toBe(2)
+    expect(b.stats.sent).toBe(3)
+    b.close()
+  })
+
   it('remembers haves heard before their packet for at most maxPending ids', async () => {
-    const collector = new Collector(1, 3)
+    const collector = new Collector(1, 3, 1 << 20)
     for (let i = 0; i < 100; i++) collector.has(`id${i}`, 'peer', false)
-    const flushed = (id: string): Promise<string[]> => new Promise((resolve) => { collector.hold(id, 'from', (except) => resolve([...except].sort())) })
+    const flushed = (id: string): Promise<string[]> => new Promise((resolve) => { collector.hold(id, 'from', 100, (except) => resolve([...except].sort())) })
     // Only the newest early haves were kept: id0's was forgotten, id99's counts.
     expect(await flushed('id0')).toEqual(['from'])
     expect(await flushed('id99')).toEqual(['from', 'peer'])

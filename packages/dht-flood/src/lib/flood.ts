@@ -49,9 +49,10 @@ export class Flood extends TypedEventTarget<FloodEvents> {
       rate: init.rate ?? { perSecond: 500, burst: 1000 },
       seenCapacity: init.seenCapacity ?? 100_000,
       collectMs: init.collectMs ?? 0,
-      maxPending: init.maxPending ?? 10_000
+      maxPending: init.maxPending ?? 10_000,
+      maxPendingBytes: init.maxPendingBytes ?? 16 * 1024 * 1024
     }
-    this.collector = new Collector(this.options.collectMs, this.options.maxPending)
+    this.collector = new Collector(this.options.collectMs, this.options.maxPending, this.options.maxPendingBytes)
     const { ttl, maxTtl } = this.options
     if (!Number.isInteger(maxTtl) || maxTtl < 1 || maxTtl > 255) throw new RangeError(`maxTtl must be 1..255, got ${maxTtl}`)
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > maxTtl) throw new RangeError(`ttl must be 1..maxTtl (${maxTtl}), got ${ttl}`)
@@ -157,7 +158,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     this.emit('message', { origin: packet.origin, seq: packet.seq, payload: packet.payload, from, ttl })
     if (ttl <= 1) return
     const next = { ...packet, ttl: ttl - 1 }
-    if (this.collector.hold(key, fromId, (except) => { if (!this.closed) this.forward(next, fromId, except) })) this.announce(packet, fromId)
+    if (this.collector.hold(key, fromId, bytes.byteLength, (except) => { if (!this.closed) this.forward(next, fromId, except) })) this.announce(packet, fromId)
     else this.forward(next, fromId, null)
   }
 

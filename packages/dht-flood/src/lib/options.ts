@@ -34,6 +34,8 @@ export interface FloodInit {
   collectMs?: number
   /** Most forwards held back at once (more go out at once), and most early `have`s remembered. @default 10,000 */
   maxPending?: number
+  /** Most packet bytes held back at once (more go out at once). @default 16 MiB */
+  maxPendingBytes?: number
   logger?: Logger
 }
 
