@@ -2,17 +2,17 @@ import { verifyAnswer } from '@lume/rpc'
 import type { Flood } from '@lume/dht-flood'
 import { decode, encode, LumeError, PLUGIN_API_VERSION, toHex, type CachedAnswer, type Plugin, type PluginAPI } from '@lume/types'
 import { AnswerCache, type AnswerCacheOptions } from './answer-cache.js'
-import { CacheDirectory } from './directory.js'
+import { CacheDirectory, type CacheDirectoryOptions } from './directory.js'
 import { CacheMethods, decodeAnnouncement, encodeAnnouncement, MAX_HASHES_PER_ANNOUNCE } from './messages.js'
 
 /** Options for {@link DhtCache}. */
-export interface DhtCacheInit extends AnswerCacheOptions {
+export interface DhtCacheInit extends AnswerCacheOptions, CacheDirectoryOptions {
   /** The relay's flood: announcements go out and come in here. */
   flood: Flood
   /** How often new holdings (or, if none, an online heartbeat) are announced. @default 5000 */
   announceIntervalMs?: number
-  /** Relays count as online this long after they were last heard. @default 60000 */
-  onlineForMs?: number
+  /** How often expired holders and relays not heard from are forgotten. @default 30000 */
+  sweepIntervalMs?: number
   /** Hops an announcement travels. @default 6 */
   announceTtl?: number
 }
@@ -32,15 +32,17 @@ export class DhtCache {
   /** The relay plugin (`cache`): installs the answer cache, serves `cache.get`, runs the announcements. */
   readonly plugin: Plugin
   private readonly flood: Flood
-  private readonly fresh: Array<{ hash: Uint8Array, ttlMs: number }> = []
+  // Cached since the last announcement, by hash: never more than the cache itself can hold.
+  private readonly fresh = new Map<string, { hash: Uint8Array, ttlMs: number }>()
   private api: PluginAPI | null = null
   private timer: ReturnType<typeof setInterval> | null = null
+  private sweeper: ReturnType<typeof setInterval> | null = null
   private stopListening: (() => void) | null = null
 
   constructor (private readonly init: DhtCacheInit) {
     this.flood = init.flood
     this.cache = new AnswerCache(init)
-    this.directory = new CacheDirectory(init.onlineForMs ?? 60_000)
+    this.directory = new CacheDirectory(init)
     this.plugin = {
       name: 'cache',
       apiVersion: PLUGIN_API_VERSION,
@@ -97,7 +99,9 @@ export class DhtCache {
         return hit
       },
       store: (method, answer, ttlMs) => {
-        if (this.cache.set(method, answer, ttlMs)) this.fresh.push({ hash: answer.requestHash, ttlMs })
+        if (!this.cache.set(method, answer, ttlMs)) return
+        const key = toHex(answer.requestHash)
+        if (this.fresh.has(key) || this.fresh.size < (this.init.maxEntries ?? 10_000)) this.fresh.set(key, { hash: answer.requestHash, ttlMs })
       }
     })
     api.registerMethod({ ...CacheMethods.get, name: 'get', handler: (hash) => this.cache.get(hash) })
@@ -110,19 +114,27 @@ export class DhtCache {
     this.stopListening = offMessage
     this.timer = setInterval(() => this.announce(), this.init.announceIntervalMs ?? 5000)
     this.timer.unref?.()
+    // Announcements from anyone land in the directory: forget them when they expire, not only when looked up.
+    this.sweeper = setInterval(() => this.directory.sweep(), this.init.sweepIntervalMs ?? 30_000)
+    this.sweeper.unref?.()
   }
 
   /** Announce what was cached since the last time, in digests; or say "online" when there is nothing new. */
   private announce (): void {
     const ttl = this.init.announceTtl ?? 6
-    if (this.fresh.length === 0) {
+    if (this.fresh.size === 0) {
       this.safeBroadcast(encodeAnnouncement({ type: 'online' }), ttl)
       return
     }
-    const batch = this.fresh.splice(0)
+    const batch = [...this.fresh.values()]
+    this.fresh.clear()
     // One digest per TTL, up to the size cap each: holders learn how long to believe the announcement.
     const byTtl = new Map<number, Uint8Array[]>()
-    for (const { hash, ttlMs } of batch) byTtl.set(ttlMs, [...(byTtl.get(ttlMs) ?? []), hash])
+    for (const { hash, ttlMs } of batch) {
+      const list = byTtl.get(ttlMs)
+      if (list === undefined) byTtl.set(ttlMs, [hash])
+      else list.push(hash)
+    }
     for (const [ttlMs, hashes] of byTtl) {
       for (let i = 0; i < hashes.length; i += MAX_HASHES_PER_ANNOUNCE) {
         this.safeBroadcast(encodeAnnouncement({ type: 'have', ttlMs, hashes: hashes.slice(i, i + MAX_HASHES_PER_ANNOUNCE) }), ttl)
@@ -145,6 +157,8 @@ export class DhtCache {
 
   private stop (): void {
     if (this.timer !== null) clearInterval(this.timer)
+    if (this.sweeper !== null) clearInterval(this.sweeper)
+    this.timer = this.sweeper = null
     this.stopListening?.()
     this.api = null
   }
