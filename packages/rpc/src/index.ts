@@ -23,6 +23,8 @@
  */
 export { RpcConnection, nothing, type RpcConnectionInit, type CallOptions, type VerifiedAnswer, type FramedStream } from './lib/connection.js'
 export { MethodRegistry } from './lib/registry.js'
+export { WebSocketStream, type WebSocketLike, type MessageLike } from './lib/websocket-stream.js'
+export { connectWebSocket, acceptWebSocket, type NoiseStream } from './lib/websocket-noise.js'
 export type { RequestObserver } from './lib/serve.js'
 export { defineMethod, assertMethodName, type MethodSpec, type UnaryMethod, type StreamMethod, type ServedMethod } from './lib/method.js'
 export { requestHash, answerMessage, answerLeaf, signRoot, verifyAnswer, VerifiedRoots, type SignedAnswer } from './lib/signed-answer.js'

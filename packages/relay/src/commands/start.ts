@@ -30,12 +30,14 @@ export async function start (argv: readonly string[]): Promise<number> {
     announce: config.announce,
     limits: config.rpc,
     shutdownGraceMs: config.shutdownGraceMs,
-    ...(config.websocket.port === undefined ? {} : { websocket: { port: config.websocket.port, host: config.websocket.host, maxConnections: config.websocket.maxConnections } }),
+    ...(config.websocket.port === undefined ? {} : { websocket: { ...config.websocket, port: config.websocket.port } }),
+    ...(config.dhtRelayGateway.port === undefined ? {} : { dhtRelayGateway: { ...config.dhtRelayGateway, port: config.dhtRelayGateway.port } }),
     logger
   })
   const bootstrapText = bootstrap.map((a) => `${a.host}:${a.port}`).join(',')
   console.log(`lume-relay: listening as ${relay.publicKeyHex} (dir ${dir}, plugins: ${relay.pluginNames.join(', ') || 'none'})`)
-  if (relay.websocketUrl !== null) console.log(`lume-relay: browsers reach the DHT at ${relay.websocketUrl}`)
+  if (relay.websocketUrl !== null) console.log(`lume-relay: clients and browsers reach this relay at ${relay.websocketUrl}`)
+  if (relay.gatewayUrl !== null) console.log(`lume-relay: custodial dht-relay gateway at ${relay.gatewayUrl} (pages hand it their DHT key)`)
   console.log(`lume-relay: ping it with: lume-relay ping ${relay.publicKeyHex}${bootstrapText === '' ? '' : ` --dht.bootstrap=${bootstrapText}`}`)
 
   await new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import HyperDHT, { type Address, type KeyPair as DHTKeyPair, type Server } from 'hyperdht'
+import HyperDHT, { type Address, type KeyPair as DHTKeyPair, type NoiseSecretStream, type Server } from 'hyperdht'
 import { MethodRegistry, rawBytesCodec, type RequestObserver, type RpcConnection, type RpcLimits } from '@lume/rpc'
 import {
   ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, silentLogger, toHex,
@@ -10,6 +10,7 @@ import { PluginHost } from './plugin-host.js'
 import { RELAY_VERSION } from './version.js'
 import { DEFAULT_SOCKET_BUFFER_BYTES, setSocketBuffers } from './socket-buffers.js'
 import { WebSocketGateway, type WebSocketOptions } from './ws-gateway.js'
+import { WebSocketEndpoint, type WebSocketEndpointOptions } from './ws-endpoint.js'
 
 /** Options for {@link createRelay}. */
 export interface RelayInit {
@@ -40,8 +41,20 @@ export interface RelayInit {
   observe?: RequestObserver
   /** UDP receive/send buffer size for the DHT sockets. @default 4 MiB */
   socketBufferBytes?: number
-  /** Serve a WebSocket endpoint through which browsers reach the DHT (in a child process). @default none */
-  websocket?: WebSocketOptions
+  /**
+   * Serve Lume over WebSocket: clients (browsers too) run the Noise handshake
+   * in which this relay proves its key, then RPC as over HyperDHT.
+   * @default none
+   */
+  websocket?: WebSocketEndpointOptions
+  /**
+   * The older, custodial path: a `@hyperswarm/dht-relay` gateway (in a child
+   * process) through which a page reaches the whole DHT. The page hands its
+   * DHT secret key to this relay, so it is off by default and bound to
+   * 127.0.0.1 unless `host` says otherwise. Prefer `websocket`.
+   * @default none
+   */
+  dhtRelayGateway?: WebSocketOptions
   /** @default a silent logger */
   logger?: Logger
 }
@@ -85,6 +98,7 @@ export class Relay implements Closable {
   private announceTimer: ReturnType<typeof setInterval> | null = null
   private answerCache: AnswerCacheHook | null = null
   private gateway: WebSocketGateway | null = null
+  private endpoint: WebSocketEndpoint | null = null
   private closing: Promise<void> | null = null
 
   /** @internal Use {@link createRelay}. */
@@ -158,13 +172,23 @@ export class Relay implements Closable {
     return this.plugins.names
   }
 
-  /** `ws://…` of the WebSocket endpoint, if it runs. */
+  /** `ws://…` (or `wss://…`) of the relay's WebSocket endpoint, if it runs. */
   get websocketUrl (): string | null {
+    return this.endpoint?.url ?? null
+  }
+
+  /** The WebSocket endpoint, if it runs (its connection count and refusal stats). */
+  get websocket (): WebSocketEndpoint | null {
+    return this.endpoint
+  }
+
+  /** `ws://…` of the custodial dht-relay gateway, if it runs. */
+  get gatewayUrl (): string | null {
     return this.gateway?.url ?? null
   }
 
-  /** The WebSocket endpoint's supervisor, if it runs. */
-  get websocket (): WebSocketGateway | null {
+  /** The dht-relay gateway's supervisor, if it runs. */
+  get dhtRelayGateway (): WebSocketGateway | null {
     return this.gateway
   }
 
@@ -181,7 +205,15 @@ export class Relay implements Closable {
     this.logger.info({ publicKey: this.publicKeyHex, port: this.dht.address().port }, 'relay listening')
     await this.plugins.startAll(this.init.plugins ?? [])
     if (this.init.websocket !== undefined) {
-      this.gateway = new WebSocketGateway(this.init.websocket, this.init.bootstrap, this.init.host ?? '0.0.0.0', this.logger)
+      this.endpoint = await WebSocketEndpoint.listen(this.init.websocket, this.init.keyPair, (stream) => {
+        if (this.closing !== null) { stream.destroy(); return }
+        // The same connection handling as a HyperDHT socket: a secret stream is a secret stream.
+        this.connections.adopt(stream as unknown as NoiseSecretStream)
+      }, this.logger)
+      this.logger.info({ url: this.endpoint.url }, 'websocket endpoint listening')
+    }
+    if (this.init.dhtRelayGateway !== undefined) {
+      this.gateway = new WebSocketGateway(this.init.dhtRelayGateway, this.init.bootstrap, this.init.host ?? '0.0.0.0', this.logger)
       await this.gateway.start()
     }
     if (this.init.announce !== false) {
@@ -214,6 +246,7 @@ export class Relay implements Closable {
     this.logger.info({ reason }, 'relay shutting down')
     if (this.announceTimer !== null) clearInterval(this.announceTimer)
     this.events.emit('relay:shutdown', { reason })
+    await this.endpoint?.close()
     await this.gateway?.close()
     await this.server.close().catch(() => {})
     await this.connections.closeAll(this.init.shutdownGraceMs ?? 5000)

@@ -108,7 +108,7 @@ export class WebSocketGateway {
     const args = [
       '--bootstrap', this.bootstrap.map((a) => `${a.host}:${a.port}`).join(','),
       '--dht-host', this.dhtHost,
-      '--host', this.options.host ?? '0.0.0.0',
+      '--host', this.options.host ?? '127.0.0.1',
       '--port', String(this.port),
       '--max-connections', String(this.options.maxConnections ?? 256)
     ]

@@ -302,7 +302,11 @@ export class RelayPool implements Closable {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => { stream.destroy(); reject(LumeError.timeout('connect', timeoutMs)) }, timeoutMs)
       stream.once('open', () => { clearTimeout(timer); resolve() })
-      stream.once('error', (err: unknown) => { clearTimeout(timer); reject(new LumeError(ErrorCode.CONNECTION_FAILED, `relay ${state.id.slice(0, 12)} unreachable`, { cause: err })) })
+      stream.once('error', (err: unknown) => {
+        clearTimeout(timer)
+        // A relay that failed to prove its key is an impostor, not an outage: say so.
+        reject(LumeError.hasCode(err, ErrorCode.HANDSHAKE_FAILED) ? err : new LumeError(ErrorCode.CONNECTION_FAILED, `relay ${state.id.slice(0, 12)} unreachable`, { cause: err }))
+      })
       stream.once('close', () => { clearTimeout(timer); reject(new LumeError(ErrorCode.CONNECTION_FAILED, `relay ${state.id.slice(0, 12)} closed the connection`)) })
     })
     const conn = RpcConnection.open(stream, { limits: this.init.limits ?? {}, logger: this.logger })

@@ -20,12 +20,12 @@ async function viaWebSocket (url: string, relayKey: Uint8Array): Promise<{ conn:
   return { conn, close: async () => { conn.destroy(); await dht.destroy().catch(() => {}); ws.terminate() } }
 }
 
-describe('WebSocket endpoint', () => {
+describe('dht-relay gateway (custodial, optional)', () => {
   let testnet: Testnet
   let relay: Relay
   beforeAll(async () => {
     testnet = await createTestnet()
-    relay = await createRelay({ keyPair: HyperDHT.keyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', websocket: { port: 0, host: '127.0.0.1' } })
+    relay = await createRelay({ keyPair: HyperDHT.keyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', dhtRelayGateway: { port: 0 } })
   })
   afterAll(async () => {
     await relay?.close()
@@ -33,8 +33,8 @@ describe('WebSocket endpoint', () => {
   })
 
   it('lets a browser-style client call the relay through the DHT over WebSocket', async () => {
-    expect(relay.websocketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/)
-    const client = await viaWebSocket(relay.websocketUrl!, relay.publicKey)
+    expect(relay.gatewayUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/)
+    const client = await viaWebSocket(relay.gatewayUrl!, relay.publicKey)
     try {
       expect(Math.abs(await client.conn.call(CoreMethods.ping, null) - Date.now())).toBeLessThan(60_000)
       expect((await client.conn.call(CoreMethods.info, null)).publicKey).toBe(relay.publicKeyHex)
@@ -44,10 +44,10 @@ describe('WebSocket endpoint', () => {
   })
 
   it('survives relayed connections that fail (unknown key, abrupt close)', async () => {
-    const nobody = await viaWebSocket(relay.websocketUrl!, new Uint8Array(32).fill(3))
+    const nobody = await viaWebSocket(relay.gatewayUrl!, new Uint8Array(32).fill(3))
     await expect(nobody.conn.call(CoreMethods.ping, null, { timeoutMs: 5000 })).rejects.toMatchObject({ code: expect.any(String) })
     await nobody.close()
-    const abrupt = await viaWebSocket(relay.websocketUrl!, relay.publicKey)
+    const abrupt = await viaWebSocket(relay.gatewayUrl!, relay.publicKey)
     await abrupt.conn.call(CoreMethods.ping, null)
     abrupt.conn.destroy(new Error('gone'))
     await abrupt.close()
@@ -56,17 +56,17 @@ describe('WebSocket endpoint', () => {
     expect(await direct.call(CoreMethods.ping, null)).toBeGreaterThan(0)
     direct.destroy()
     await expect.poll(async () => {
-      const again = await viaWebSocket(relay.websocketUrl!, relay.publicKey)
+      const again = await viaWebSocket(relay.gatewayUrl!, relay.publicKey)
       try { return await again.conn.call(CoreMethods.ping, null, { timeoutMs: 3000 }) > 0 } catch { return false } finally { await again.close() }
     }, { timeout: 15_000, interval: 500 }).toBe(true)
   }, 30_000)
 
   it('restarts the gateway when its process dies, on the same URL; the relay never goes down', async () => {
-    const url = relay.websocketUrl!
-    const pid = relay.websocket!.pid!
+    const url = relay.gatewayUrl!
+    const pid = relay.dhtRelayGateway!.pid!
     process.kill(pid, 'SIGKILL')
-    await expect.poll(() => relay.websocket!.restartCount, { timeout: 5000 }).toBeGreaterThan(0)
-    await expect.poll(() => relay.websocket!.pid !== pid && relay.websocketUrl === url, { timeout: 10_000 }).toBe(true)
+    await expect.poll(() => relay.dhtRelayGateway!.restartCount, { timeout: 5000 }).toBeGreaterThan(0)
+    await expect.poll(() => relay.dhtRelayGateway!.pid !== pid && relay.gatewayUrl === url, { timeout: 10_000 }).toBe(true)
     await expect.poll(async () => {
       const client = await viaWebSocket(url, relay.publicKey)
       try { return await client.conn.call(CoreMethods.ping, null, { timeoutMs: 3000 }) > 0 } catch { return false } finally { await client.close() }
