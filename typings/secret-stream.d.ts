@@ -8,6 +8,17 @@ declare module '@hyperswarm/secret-stream' {
     /** Noise pattern: 'XX' (default) or 'IK'. */
     pattern?: 'XX' | 'IK'
     keepAlive?: number
+    /** Don't start until `start()` (e.g. after a handshake made elsewhere). */
+    autoStart?: boolean
+  }
+
+  /** A Noise handshake completed elsewhere, handed to the secret stream. */
+  interface CompletedHandshake {
+    tx: Uint8Array
+    rx: Uint8Array
+    hash: Uint8Array
+    publicKey: Uint8Array
+    remotePublicKey: Uint8Array
   }
 
   /** A Noise-encrypted, length-framed duplex over any raw duplex stream. */
@@ -21,6 +32,8 @@ declare module '@hyperswarm/secret-stream' {
     publicKey: Uint8Array | null
     remotePublicKey: Uint8Array | null
     readonly opened: Promise<boolean>
+    /** Start on `rawStream` (after `autoStart: false`), with a completed handshake and bytes already read. */
+    start (rawStream: unknown, options?: { handshake?: CompletedHandshake, data?: Uint8Array }): void
     setKeepAlive (ms: number): void
     setTimeout (ms: number): void
   }

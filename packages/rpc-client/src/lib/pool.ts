@@ -95,6 +95,18 @@ export class RelayPool implements Closable {
     return [...this.states.values()]
   }
 
+  /**
+   * The pool's connection to one relay (added to the pool if new), dialed if
+   * needed — for methods the pool has no helper for, such as a registry
+   * subscription on a chosen relay. Fails with `CONNECTION_FAILED`,
+   * `HANDSHAKE_FAILED` or `TIMEOUT`.
+   */
+  async connect (publicKey: Uint8Array): Promise<RpcConnection> {
+    if (this.closed) throw LumeError.closed('relay pool')
+    this.add(publicKey)
+    return await this.connection(this.states.get(toHex(publicKey)) as RelayState)
+  }
+
   /** Connect to every relay and learn its methods; resolves when all have answered or failed. */
   async refresh (): Promise<void> {
     await Promise.allSettled([...this.states.values()].map(async (state) => await this.connection(state)))

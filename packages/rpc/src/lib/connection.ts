@@ -17,6 +17,8 @@ import { requestHash, verifyAnswer, VerifiedRoots, type SignedAnswer } from './s
 import { StreamTable } from './stream-table.js'
 import { ThrottledLog } from './throttled-log.js'
 
+const EMPTY = new Uint8Array(0)
+
 /** A framed duplex stream, such as HyperDHT's NoiseSecretStream. */
 export interface FramedStream {
   remotePublicKey?: Uint8Array | null
@@ -69,8 +71,6 @@ export interface VerifiedAnswer<Res> {
  * ```
  */
 export class RpcConnection {
-  /** The peer's public key (32 bytes, or empty when unknown). */
-  readonly remotePublicKey: Uint8Array
   readonly limits: RpcLimits
   private readonly rpc: ProtomuxRPC
   private readonly stream: FramedStream
@@ -82,11 +82,14 @@ export class RpcConnection {
   private readonly verifiedRoots = new VerifiedRoots()
   private readonly stopListening: () => void
   private closing: Promise<void> | null = null
+  private readonly fixedRemoteKey: Uint8Array | null
 
   private constructor (stream: FramedStream, init: RpcConnectionInit) {
     this.stream = stream
     this.limits = resolveLimits(init.limits)
-    this.remotePublicKey = init.remotePublicKey ?? stream.remotePublicKey ?? new Uint8Array(0)
+    this.fixedRemoteKey = init.remotePublicKey ?? null
+    // The serve context reads the key lazily: over a WebSocket it is known only after the handshake.
+    const self = this
     this.rpc = new ProtomuxRPC(stream, { protocol: RPC_PROTOCOL, valueEncoding: null })
     const methods = init.methods ?? new MethodRegistry()
     const logger = init.logger ?? silentLogger
@@ -97,7 +100,7 @@ export class RpcConnection {
       logger,
       peerFaults: new ThrottledLog(logger),
       streams: new StreamTable(this.limits.maxStreams, this.limits.streamIdleMs),
-      remotePublicKey: this.remotePublicKey,
+      get remotePublicKey (): Uint8Array { return self.remotePublicKey },
       running: new Set(),
       deadlines: new Deadlines(resolutionFor(this.limits.handlerTimeoutMs)),
       cache: init.answerCache ?? null,
@@ -125,6 +128,14 @@ export class RpcConnection {
 
   get [Symbol.toStringTag] (): string {
     return 'RpcConnection'
+  }
+
+  /**
+   * The peer's public key (32 bytes, or empty while unknown). Read from the
+   * stream, so a connection opened before its handshake finished learns it.
+   */
+  get remotePublicKey (): Uint8Array {
+    return this.fixedRemoteKey ?? this.stream.remotePublicKey ?? EMPTY
   }
 
   /** True once the channel or its stream has closed. */
