@@ -15,6 +15,7 @@ import { RpcConnection } from '@lume/rpc'
 import { bytesCodec, generateKeyPair, PLUGIN_API_VERSION, stringCodec, toHex, uintCodec, type Plugin } from '@lume/types'
 
 import { launchChromium, serveDirectory } from '../../../scripts/test-helpers/chromium.ts'
+import { webSocketProxy } from '../../../scripts/test-helpers/ws-proxy.ts'
 
 const pageDir = fileURLToPath(new URL('../page', import.meta.url))
 
@@ -127,4 +128,35 @@ describe('the browser example in headless Chromium', () => {
     expect((await stat(shot)).size).toBeGreaterThan(10_000)
     if (process.env.LUME_KEEP_SCREENSHOT !== undefined) await import('node:fs/promises').then(async (fs) => await fs.copyFile(shot, process.env.LUME_KEEP_SCREENSHOT as string))
   }, 120_000)
+
+  it('an impostor endpoint fails the handshake; a proxy in the middle sees only ciphertext', async () => {
+    browser ??= await launchChromium()
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(String(e)))
+    // Relay 1 is reached through a man in the middle; relay 2's key is paired with relay 0's endpoint.
+    const proxy = await webSocketProxy(relays[1]!.websocketUrl!)
+    try {
+      const params = new URLSearchParams({
+        relays: [`${relays[1]!.publicKeyHex}@${proxy.url}`, `${relays[2]!.publicKeyHex}@${relays[0]!.websocketUrl!}`].join(','),
+        quorum: '1'
+      })
+      await page.goto(`${http.url}/?${params.toString()}`)
+      await page.waitForFunction(() => ['done', 'failed'].some((s) => document.getElementById('status')?.textContent?.startsWith(s) === true), null, { timeout: 30_000 })
+      const text = async (id: string): Promise<string> => await page.locator(`#${id}`).innerText()
+      expect(errors).toEqual([])
+      expect(await text('connection')).toMatch(new RegExp(`^1 of 2 relays reached over WebSocket, each proving its key; unreachable: ${relays[2]!.publicKeyHex.slice(0, 6)} \\(HANDSHAKE_FAILED: the endpoint did not prove key`))
+      expect(await text('quorum')).toMatch(/^"from a browser": the answer is \d+ — signed by [0-9a-f]{6}$/)
+      expect(await text('status')).toBe('done')
+      // The proxy carried the whole exchange, and could read none of it.
+      const wire = Buffer.concat(proxy.seen)
+      expect(wire.byteLength).toBeGreaterThan(100)
+      expect(wire.includes(Buffer.from('from a browser'))).toBe(false)
+      expect(wire.includes(Buffer.from('demo.fortune'))).toBe(false)
+      expect(wire.includes(Buffer.from('the answer is'))).toBe(false)
+    } finally {
+      await page.close()
+      await proxy.close()
+    }
+  }, 60_000)
 })

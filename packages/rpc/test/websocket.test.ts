@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
+import { webSocketProxy } from '../../../scripts/test-helpers/ws-proxy.ts'
 import { ErrorCode, generateKeyPair, jsonCodec, LumeError, type KeyPair } from '@lume/types'
 import { acceptWebSocket, connectWebSocket, defineMethod, MethodRegistry, RpcConnection, type NoiseStream, type WebSocketLike } from '../src/index.js'
 
@@ -72,28 +73,13 @@ describe('RPC over a WebSocket with a Noise handshake', () => {
     const relay = generateKeyPair()
     const client = generateKeyPair()
     const { url } = await server(relay)
-    // A man in the middle that forwards every frame both ways and keeps a copy.
-    const seen: Buffer[] = []
-    const proxy = new WebSocketServer({ host: '127.0.0.1', port: 0 })
-    await once(proxy, 'listening')
-    proxy.on('connection', (inbound) => {
-      const outbound = new WebSocket(url)
-      const queued: Buffer[] = []
-      outbound.on('open', () => { for (const q of queued.splice(0)) outbound.send(q) })
-      inbound.on('message', (data: Buffer) => { seen.push(data); if (outbound.readyState === WebSocket.OPEN) outbound.send(data); else queued.push(data) })
-      outbound.on('message', (data: Buffer) => { seen.push(data); inbound.send(data) })
-      inbound.on('close', () => outbound.close())
-      outbound.on('close', () => inbound.close())
-    })
-    closers.push(async () => {
-      for (const c of proxy.clients) c.terminate()
-      await new Promise((resolve) => proxy.close(resolve))
-    })
+    const proxy = await webSocketProxy(url)
+    closers.push(proxy.close)
     const secret = 'the-request-body-a-proxy-must-not-read'
-    const conn = RpcConnection.open(dial(`ws://127.0.0.1:${(proxy.address() as AddressInfo).port}`, relay.publicKey, client))
+    const conn = RpcConnection.open(dial(proxy.url, relay.publicKey, client))
     closers.push(() => conn.destroy())
     expect(await conn.call(echo, { secret })).toEqual({ secret })
-    const wire = Buffer.concat(seen)
+    const wire = Buffer.concat(proxy.seen)
     expect(wire.byteLength).toBeGreaterThan(0)
     expect(wire.includes(Buffer.from(secret))).toBe(false)
     expect(wire.includes(Buffer.from(client.secretKey.subarray(0, 32)))).toBe(false)

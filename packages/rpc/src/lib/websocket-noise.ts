@@ -47,7 +47,8 @@ export function connectWebSocket (socket: WebSocketLike, remotePublicKey: Uint8A
   const handshake = new Noise('IK', true, keyPair, { curve: ed25519NoiseCurve })
   const failed = (why: string): void => {
     noise.destroy(new LumeError(ErrorCode.HANDSHAKE_FAILED, `the endpoint did not prove key ${toHex(remotePublicKey).slice(0, 16)}…: ${why}`))
-    socket.close(1002)
+    // Browsers let a client close only with 1000 or 3000-4999: 4001 is ours for "handshake failed".
+    socket.close(4001, 'handshake failed')
   }
   let state: 'connecting' | 'handshaking' | 'done' = 'connecting'
   let received: Uint8Array = new Uint8Array(0)
