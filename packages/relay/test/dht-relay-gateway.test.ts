@@ -1,3 +1,4 @@
+import { once } from 'node:events'
 import HyperDHT from 'hyperdht'
 import { WebSocket } from 'ws'
 import RelayedDHT from '@hyperswarm/dht-relay'
@@ -72,4 +73,53 @@ describe('dht-relay gateway (custodial, optional)', () => {
       try { return await client.conn.call(CoreMethods.ping, null, { timeoutMs: 3000 }) > 0 } catch { return false } finally { await client.close() }
     }, { timeout: 15_000, interval: 500 }).toBe(true)
   }, 40_000)
+})
+
+describe('dht-relay gateway under abuse', () => {
+  let testnet: Testnet
+  let relay: Relay
+  beforeAll(async () => {
+    testnet = await createTestnet()
+    relay = await createRelay({ keyPair: HyperDHT.keyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', dhtRelayGateway: { port: 0, maxPerAddress: 4, idleTimeoutMs: 1500 } })
+  })
+  afterAll(async () => {
+    await relay?.close()
+    await testnet?.close()
+  })
+
+  it('a client listening twice on one key pair is dropped; the gateway keeps serving everyone else', async () => {
+    const pid = relay.dhtRelayGateway!.pid
+    const bystander = await viaWebSocket(relay.gatewayUrl!, relay.publicKey)
+    expect(await bystander.conn.call(CoreMethods.ping, null)).toBeGreaterThan(0)
+    // The attacker: dht-relay 0.4.3 leaves KEYPAIR_ALREADY_USED unhandled, which used to end the gateway.
+    const ws = new WebSocket(relay.gatewayUrl!)
+    ws.on('error', () => {})
+    const wsClosed = once(ws, 'close')
+    const stream = new Stream(true, ws) as unknown as { on: (e: string, f: () => void) => void }
+    stream.on('error', () => {})
+    const attacker = new RelayedDHT(stream, { keyPair: HyperDHT.keyPair() })
+    await attacker.ready()
+    const keyPair = HyperDHT.keyPair()
+    const first = attacker.createServer()
+    const second = attacker.createServer()
+    first.on('error', () => {})
+    second.on('error', () => {})
+    void first.listen(keyPair).catch(() => {})
+    void second.listen(keyPair).catch(() => {})
+    await expect.poll(() => relay.dhtRelayGateway!.clientErrorCount, { timeout: 10_000 }).toBeGreaterThan(0)
+    await wsClosed
+    expect(relay.dhtRelayGateway!.pid).toBe(pid)
+    expect(relay.dhtRelayGateway!.restartCount).toBe(0)
+    expect(await bystander.conn.call(CoreMethods.ping, null)).toBeGreaterThan(0)
+    await bystander.close()
+    await attacker.destroy().catch(() => {})
+  }, 30_000)
+
+  it('caps sockets per address and closes idle ones', async () => {
+    const sockets = Array.from({ length: 6 }, () => { const ws = new WebSocket(relay.gatewayUrl!); ws.on('error', () => {}); return ws })
+    const codes = await Promise.all(sockets.map(async (ws) => { const [code] = await once(ws, 'close') as [number]; return code }))
+    // Four were let in and closed for being idle (1000); the rest were refused for their address (1008).
+    expect(codes.filter((c) => c === 1008).length).toBeGreaterThanOrEqual(2)
+    expect(codes.filter((c) => c === 1000).length).toBeLessThanOrEqual(4)
+  }, 30_000)
 })

@@ -43,7 +43,9 @@ export const relayConfigSchema = z.object({
   dhtRelayGateway: z.object({
     port: z.number().int().min(0).max(65535).optional(),
     host: z.string().default('127.0.0.1'),
-    maxConnections: z.number().int().positive().default(256)
+    maxConnections: z.number().int().positive().default(256),
+    maxPerAddress: z.number().int().positive().default(16),
+    idleTimeoutMs: z.number().int().positive().default(60_000)
   }).prefault({}),
   log: z.object({ level: level.default('info') }).prefault({}),
   /** How long shutdown waits for requests in flight, ms. */
