@@ -74,7 +74,8 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
   try {
     await relay.start()
   } catch (err) {
-    await relay.close()
+    // Everything start() opened (DHT sockets, server, plugins, gateway) is released before the error goes up.
+    await relay.close(`start failed: ${err instanceof Error ? err.message : String(err)}`)
     throw err
   }
   return relay
@@ -101,6 +102,7 @@ export class Relay implements Closable {
   private answerCache: AnswerCacheHook | null = null
   private gateway: WebSocketGateway | null = null
   private closing: Promise<void> | null = null
+  private started = false
 
   /** @internal Use {@link createRelay}. */
   constructor (init: RelayInit) {
@@ -231,6 +233,7 @@ export class Relay implements Closable {
       this.announceTimer = setInterval(() => { void this.announce() }, this.init.announceIntervalMs ?? 5 * 60_000)
       this.announceTimer.unref?.()
     }
+    this.started = true
   }
 
   /**
@@ -262,7 +265,8 @@ export class Relay implements Closable {
     await this.plugins.stopAll()
     this.verifier.close()
     await this.dht.destroy()
-    this.logger.info('relay stopped')
+    if (this.started) this.logger.info('relay stopped')
+    else this.logger.error({ reason }, 'relay did not start; everything it opened is closed')
   }
 
   private async announce (): Promise<void> {

@@ -200,16 +200,18 @@ export class RpcConnection {
    * with up to `prefetch` pulls ahead (backpressure: a slow consumer slows the
    * server down, nothing piles up). Breaking out of the loop cancels the stream.
    * `timeoutMs` bounds the opening call only: a pull waits as long as the
-   * server has nothing new (an idle subscription is not an error); a dead
-   * peer is noticed by the connection's keep-alive and idle timeout.
+   * server has nothing new (an idle subscription is not an error) unless
+   * `pullTimeoutMs` is set; a dead peer is noticed by the connection's
+   * keep-alive and idle timeout, and `signal` cancels at any time.
    */
-  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number } = {}): AsyncGenerator<Res> {
+  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number, pullTimeoutMs?: number } = {}): AsyncGenerator<Res> {
     const first = await this.request(spec.name, encodeRequest(spec.request, value, false), options)
     if (first.kind !== ResponseKind.STREAM) throw LumeError.badFrame(`${spec.name}: expected a stream`)
     const id = encode(uintCodec, first.streamId)
     const pulls: Array<Promise<ResponseEnvelope>> = []
     const prefetch = Math.max(1, options.prefetch ?? 4)
-    const pullOptions: CallOptions = options.signal === undefined ? { timeoutMs: Infinity } : { timeoutMs: Infinity, signal: options.signal }
+    const pullTimeoutMs = options.pullTimeoutMs ?? Infinity
+    const pullOptions: CallOptions = options.signal === undefined ? { timeoutMs: pullTimeoutMs } : { timeoutMs: pullTimeoutMs, signal: options.signal }
     let done = false
     try {
       while (true) {
