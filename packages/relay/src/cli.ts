@@ -34,5 +34,10 @@ if (run === undefined || argv.includes('--help') || argv.includes('-h')) {
   }
   // Whatever a failed start left behind must not keep the process (and its sockets) alive:
   // systemd's Restart=on-failure needs the exit.
-  if (process.exitCode !== 0) setTimeout(() => process.exit(), 2000).unref()
+  if (process.exitCode !== 0) {
+    setTimeout(() => {
+      console.error(`lume-relay ${command}: something still held the process after the failure; exiting`)
+      process.exit()
+    }, 5000).unref()
+  }
 }
