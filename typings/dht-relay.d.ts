@@ -1,7 +1,7 @@
 // Typed declarations for the parts of @hyperswarm/dht-relay Lume uses (the package ships none).
 declare module '@hyperswarm/dht-relay' {
   import type HyperDHT from 'hyperdht'
-  import type { KeyPair, NoiseSecretStream } from 'hyperdht'
+  import type { KeyPair, NoiseSecretStream, Server } from 'hyperdht'
 
   /** Relay one client's DHT traffic over `stream` through `dht`. */
   export function relay (dht: HyperDHT, stream: unknown): void
@@ -12,6 +12,7 @@ declare module '@hyperswarm/dht-relay' {
     readonly defaultKeyPair: KeyPair
     ready (): Promise<void>
     connect (remotePublicKey: Uint8Array, options?: { keyPair?: KeyPair }): NoiseSecretStream
+    createServer (): Server
     destroy (): Promise<void>
   }
 }

@@ -8,6 +8,8 @@ declare module 'sodium-native' {
     randombytes_buf (buffer: Uint8Array): void
     crypto_generichash (out: Uint8Array, input: Uint8Array, key?: Uint8Array): void
     crypto_hash_sha256 (out: Uint8Array, input: Uint8Array): void
+    crypto_hash_sha512 (out: Uint8Array, input: Uint8Array): void
+    crypto_scalarmult_ed25519_noclamp (out: Uint8Array, scalar: Uint8Array, point: Uint8Array): void
   }
   export default sodium
 }

@@ -15,16 +15,23 @@ import { RpcConnection } from '@lume/rpc'
 import { bytesCodec, generateKeyPair, PLUGIN_API_VERSION, stringCodec, toHex, uintCodec, type Plugin } from '@lume/types'
 
 import { launchChromium, serveDirectory } from '../../../scripts/test-helpers/chromium.ts'
+import { webSocketProxy } from '../../../scripts/test-helpers/ws-proxy.ts'
 
 const pageDir = fileURLToPath(new URL('../page', import.meta.url))
 
-/** The relay-side plugins the page talks to: a fortune (quorum) and a blob store. */
-function demoPlugins (blob: { hash: Uint8Array, encoded: Uint8Array, size: number }): Plugin[] {
+/**
+ * The relay-side plugins the page talks to: a fortune (quorum) and a blob
+ * store. A lying relay answers the fortune wrongly; a corrupt one flips a
+ * byte in the middle of the blob it serves.
+ */
+function demoPlugins (blob: { hash: Uint8Array, encoded: Uint8Array, size: number }, role: 'honest' | 'liar' | 'corrupt'): Plugin[] {
+  const served = role === 'corrupt' ? blob.encoded.slice() : blob.encoded
+  if (role === 'corrupt') served[Math.floor(served.length / 2)]! ^= 1
   return [{
     name: 'demo',
     apiVersion: PLUGIN_API_VERSION,
     start (api) {
-      api.registerMethod({ name: 'fortune', request: stringCodec, response: stringCodec, handler: (q: string) => `"${q}": the answer is ${q.length % 43}` })
+      api.registerMethod({ name: 'fortune', request: stringCodec, response: stringCodec, handler: (q: string) => role === 'liar' ? 'buy my coin' : `"${q}": the answer is ${q.length % 43}` })
     }
   }, {
     name: 'blob',
@@ -37,7 +44,7 @@ function demoPlugins (blob: { hash: Uint8Array, encoded: Uint8Array, size: numbe
         response: bytesCodec,
         stream: true,
         handler: function * () {
-          for (let at = 0; at < blob.encoded.length; at += 65_536) yield blob.encoded.subarray(at, at + 65_536)
+          for (let at = 0; at < served.length; at += 65_536) yield served.subarray(at, at + 65_536)
         }
       })
     }
@@ -63,8 +70,8 @@ describe('the browser example in headless Chromium', () => {
       const flood = new Flood({ keyPair })
       relays.push(await createRelay({
         keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
-        plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), ...demoPlugins(blob)],
-        ...(i === 0 ? { websocket: { port: 0, host: '127.0.0.1' } } : {})
+        plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), ...demoPlugins(blob, (['corrupt', 'honest', 'liar'] as const)[i]!)],
+        websocket: { port: 0, host: '127.0.0.1' }
       }))
     }
     await relays[0]!.connect(relays[1]!.publicKey)
@@ -81,7 +88,7 @@ describe('the browser example in headless Chromium', () => {
     await rm(outDir, { recursive: true, force: true })
   }, 60_000)
 
-  it('queries a quorum, reads and follows a registry entry, and downloads a verified blob', async () => {
+  it('over WebSocket + Noise: outvotes a lying relay, reads and follows a registry entry, catches a corrupt download', async () => {
     const blob = (globalThis as { blob?: { hash: Uint8Array, size: number } }).blob!
     const alice = generateKeyPair()
     const writer = new RegistryClient(RpcConnection.open(testnet.createNode().connect(relays[2]!.publicKey)))
@@ -93,8 +100,7 @@ describe('the browser example in headless Chromium', () => {
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
     const params = new URLSearchParams({
-      ws: relays[0]!.websocketUrl!,
-      relays: relays.map((r) => r.publicKeyHex).join(','),
+      relays: relays.map((r) => `${r.publicKeyHex}@${r.websocketUrl!}`).join(','),
       key: toHex(alice.publicKey),
       blob: toHex(blob.hash)
     })
@@ -109,12 +115,48 @@ describe('the browser example in headless Chromium', () => {
     await page.screenshot({ path: shot, fullPage: true })
     expect(errors).toEqual([])
     expect(await text('status')).toBe('done')
-    expect(await text('connection')).toMatch(/^through ws:\/\/127\.0\.0\.1:\d+ to 3 relays$/)
-    expect(await text('quorum')).toMatch(/"from a browser": the answer is \d+ — signed by [0-9a-f]{6}, [0-9a-f]{6}/)
+    const short = (r: Relay): string => r.publicKeyHex.slice(0, 6)
+    expect(await text('connection')).toBe('3 of 3 relays reached over WebSocket, each proving its key')
+    expect(await text('quorum-title')).toBe('Quorum query (2 of 3 relays must agree)')
+    // The liar (relay 2) is outvoted: the answer is signed by the two honest relays.
+    expect(await text('quorum')).toMatch(/^"from a browser": the answer is \d+ — signed by [0-9a-f]{6}, [0-9a-f]{6}$/)
+    expect((await text('quorum')).split('signed by ')[1]!.split(', ').sort()).toEqual([short(relays[0]!), short(relays[1]!)].sort())
     expect(await text('registry')).toBe('revision 0: hello browser')
     expect(await text('subscription')).toBe('update: revision 1: second post')
-    expect(await text('download')).toBe(`${blob.size} bytes verified against ${toHex(blob.hash).slice(0, 12)}…`)
+    // Relay 0 flipped a byte: caught before a single unverified byte was counted, then relay 1 served it.
+    expect(await text('download')).toMatch(new RegExp(`^relay ${short(relays[0]!)}: corruption caught after \\d+ verified bytes \\(HASH_MISMATCH\\); relay ${short(relays[1]!)}: ${blob.size} bytes verified against ${toHex(blob.hash).slice(0, 12)}…$`))
     expect((await stat(shot)).size).toBeGreaterThan(10_000)
     if (process.env.LUME_KEEP_SCREENSHOT !== undefined) await import('node:fs/promises').then(async (fs) => await fs.copyFile(shot, process.env.LUME_KEEP_SCREENSHOT as string))
   }, 120_000)
+
+  it('an impostor endpoint fails the handshake; a proxy in the middle sees only ciphertext', async () => {
+    browser ??= await launchChromium()
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(String(e)))
+    // Relay 1 is reached through a man in the middle; relay 2's key is paired with relay 0's endpoint.
+    const proxy = await webSocketProxy(relays[1]!.websocketUrl!)
+    try {
+      const params = new URLSearchParams({
+        relays: [`${relays[1]!.publicKeyHex}@${proxy.url}`, `${relays[2]!.publicKeyHex}@${relays[0]!.websocketUrl!}`].join(','),
+        quorum: '1'
+      })
+      await page.goto(`${http.url}/?${params.toString()}`)
+      await page.waitForFunction(() => ['done', 'failed'].some((s) => document.getElementById('status')?.textContent?.startsWith(s) === true), null, { timeout: 30_000 })
+      const text = async (id: string): Promise<string> => await page.locator(`#${id}`).innerText()
+      expect(errors).toEqual([])
+      expect(await text('connection')).toMatch(new RegExp(`^1 of 2 relays reached over WebSocket, each proving its key; unreachable: ${relays[2]!.publicKeyHex.slice(0, 6)} \\(HANDSHAKE_FAILED: the endpoint did not prove key`))
+      expect(await text('quorum')).toMatch(/^"from a browser": the answer is \d+ — signed by [0-9a-f]{6}$/)
+      expect(await text('status')).toBe('done')
+      // The proxy carried the whole exchange, and could read none of it.
+      const wire = Buffer.concat(proxy.seen)
+      expect(wire.byteLength).toBeGreaterThan(100)
+      expect(wire.includes(Buffer.from('from a browser'))).toBe(false)
+      expect(wire.includes(Buffer.from('demo.fortune'))).toBe(false)
+      expect(wire.includes(Buffer.from('the answer is'))).toBe(false)
+    } finally {
+      await page.close()
+      await proxy.close()
+    }
+  }, 60_000)
 })

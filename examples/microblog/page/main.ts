@@ -1,10 +1,10 @@
 // The microblog in a page: your key stays in this browser (localStorage);
-// relays are reached through one relay's WebSocket endpoint; every post and
-// feed head shown was verified here.
-import RelayedDHT from '@hyperswarm/dht-relay'
-import Stream from '@hyperswarm/dht-relay/ws'
-import { fromHex, generateKeyPair, generateMnemonic, keyPairFromMnemonic, toHex } from '@lume/types'
-import { Microblog, type Dialer } from '../src/index.js'
+// relays are reached straight over WebSocket, each proving its key in a Noise
+// handshake; every post and feed head shown was verified here.
+// URL parameters: relays=<relay key hex>@<ws URL>,…  follow=<user key hex>,…
+import { webSocketDialer } from '@lume/rpc-client'
+import { fromHex, generateMnemonic, keyPairFromMnemonic, toHex } from '@lume/types'
+import { Microblog } from '../src/index.js'
 
 const params = new URLSearchParams(location.search)
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
@@ -15,9 +15,12 @@ localStorage.setItem('lume-microblog-mnemonic', mnemonic)
 const me = keyPairFromMnemonic(mnemonic)
 $('me').textContent = toHex(me.publicKey)
 
-const dht = new RelayedDHT(new Stream(true, new WebSocket(params.get('ws') as string)), { keyPair: generateKeyPair() as never })
-const relays = (params.get('relays') ?? '').split(',').filter(Boolean).map((k) => fromHex(k, 32))
-const blog = new Microblog({ keyPair: me, dialer: dht as unknown as Dialer, relays })
+const relayList = (params.get('relays') ?? '').split(',').filter(Boolean).map((item) => {
+  const at = item.indexOf('@')
+  return { key: item.slice(0, at), url: item.slice(at + 1) }
+})
+const dialer = webSocketDialer({ endpoints: Object.fromEntries(relayList.map((r) => [r.key, r.url])) })
+const blog = new Microblog({ keyPair: me, dialer, relays: relayList.map((r) => fromHex(r.key, 32)) })
 for (const key of (params.get('follow') ?? '').split(',').filter(Boolean)) blog.follow(key)
 
 async function refresh (): Promise<void> {
@@ -52,7 +55,10 @@ $('follow-form').addEventListener('submit', (event) => {
   }
 })
 
-dht.ready().then(async () => {
-  await refresh()
-  setInterval(() => { void refresh().catch(() => {}) }, 3000)
-}, (err: Error) => status(`cannot reach the relay: ${err.message}`))
+if (relayList.length === 0 || relayList.some((r) => r.url === '' || !/^[0-9a-f]{64}$/i.test(r.key))) {
+  status('no relays: open this page with ?relays=<relay key hex>@ws://host:port,… (see README.md)')
+} else {
+  refresh().then(() => {
+    setInterval(() => { void refresh().catch((err: Error) => status(`refresh failed: ${err.message}`)) }, 3000)
+  }, (err: Error & { code?: string }) => status(`cannot reach the relays: ${err.code ?? ''} ${err.message}`))
+}

@@ -35,7 +35,7 @@ describe('the microblog web UI in headless Chromium', () => {
       relays.push(await createRelay({
         keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
         plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), blobPlugin()],
-        ...(i === 0 ? { websocket: { port: 0, host: '127.0.0.1' } } : {})
+        websocket: { port: 0, host: '127.0.0.1' }
       }))
     }
     await relays[0]!.connect(relays[1]!.publicKey)
@@ -57,7 +57,7 @@ describe('the microblog web UI in headless Chromium', () => {
     const page = await browser.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
-    const params = new URLSearchParams({ ws: relays[0]!.websocketUrl!, relays: relays.map((r) => r.publicKeyHex).join(','), follow: alice.id })
+    const params = new URLSearchParams({ relays: relays.map((r) => `${r.publicKeyHex}@${r.websocketUrl!}`).join(','), follow: alice.id })
     await page.goto(`${http.url}/?${params.toString()}`)
     await page.locator('#timeline li', { hasText: 'hello from node' }).waitFor({ timeout: 30_000 })
 

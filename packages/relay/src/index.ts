@@ -24,3 +24,4 @@ export { RelayBudget, DEFAULT_RELAY_BUDGETS, DEFAULT_MAX_HEAP_FRACTION, type Rel
 export { RELAY_VERSION } from './lib/version.js'
 export { loadOrCreateIdentity, IDENTITY_FILE, type Identity } from './lib/identity.js'
 export { WebSocketGateway, type WebSocketOptions } from './lib/ws-gateway.js'
+export { WebSocketEndpoint, resolveEndpointOptions, type WebSocketEndpointOptions, type ResolvedEndpointOptions, type EndpointStats } from './lib/ws-endpoint.js'

@@ -15,5 +15,6 @@
  * ```
  */
 export { RelayPool, type RelayPoolInit, type QueryOptions, type QuorumAnswer, type Dialer } from './lib/pool.js'
+export { webSocketDialer, type WebSocketDialer, type WebSocketDialerInit, type WebSocketConstructor } from './lib/websocket-dialer.js'
 export { QuorumTally, type Vote } from './lib/quorum.js'
 export { RelayState } from './lib/relay-state.js'

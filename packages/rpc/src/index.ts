@@ -23,6 +23,8 @@
  */
 export { RpcConnection, nothing, type RpcConnectionInit, type CallOptions, type VerifiedAnswer, type FramedStream } from './lib/connection.js'
 export { MethodRegistry } from './lib/registry.js'
+export { WebSocketStream, type WebSocketLike, type MessageLike } from './lib/websocket-stream.js'
+export { connectWebSocket, acceptWebSocket, type NoiseStream } from './lib/websocket-noise.js'
 export { ThrottledLog } from './lib/throttled-log.js'
 export { BudgetBook, type BudgetBookInit } from './lib/budget-book.js'
 export { ConnectionBudget } from './lib/connection-budget.js'

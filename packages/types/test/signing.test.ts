@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { backend as sodium } from '../src/lib/ed25519-sodium.js'
 import { backend as noble } from '../src/lib/ed25519-noble.js'
-import { ed25519BackendName, generateKeyPair, sign, signedBytes, SigningContext, verify, randomBytes } from '../src/index.js'
+import { ed25519BackendName, generateKeyPair, noiseDh, sign, signedBytes, SigningContext, verify, randomBytes } from '../src/index.js'
 
 describe('ed25519 backends', () => {
   it('uses libsodium in Node', () => {
@@ -35,6 +35,32 @@ describe('ed25519 backends', () => {
       expect(b.verify(sig.subarray(0, 63), message, keys.publicKey), b.name).toBe(false)
       expect(b.verify(sig, message, keys.publicKey.subarray(1)), b.name).toBe(false)
       expect(b.verify(sig, message, new Uint8Array(32).fill(0xff)), b.name).toBe(false)
+    }
+  })
+})
+
+describe('Noise Diffie-Hellman over ed25519 keys', () => {
+  it('both backends agree, and both sides of a pair get the same secret', () => {
+    for (let i = 0; i < 30; i++) {
+      const a = generateKeyPair()
+      const b = generateKeyPair()
+      const viaSodium = sodium.dh(b.publicKey, a.secretKey)
+      expect(Buffer.from(noble.dh(b.publicKey, a.secretKey))).toEqual(Buffer.from(viaSodium))
+      expect(Buffer.from(sodium.dh(a.publicKey, b.secretKey))).toEqual(Buffer.from(viaSodium))
+      expect(Buffer.from(noiseDh(a.publicKey, b.secretKey))).toEqual(Buffer.from(viaSodium))
+    }
+  })
+
+  it('both backends refuse small-order and non-canonical points', () => {
+    const keys = generateKeyPair()
+    const identity = new Uint8Array(32)
+    identity[0] = 1
+    const nonCanonical = new Uint8Array(32).fill(0xff)
+    nonCanonical[31] = 0x7f
+    for (const bad of [identity, new Uint8Array(32), nonCanonical]) {
+      expect(() => sodium.dh(bad, keys.secretKey)).toThrow()
+      expect(() => noble.dh(bad, keys.secretKey)).toThrow()
+      expect(() => noiseDh(bad, keys.secretKey)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
     }
   })
 })

@@ -11,21 +11,32 @@ export async function start (argv: readonly string[]): Promise<number> {
   const dir = relayDir(argv)
   const cfg = await relayConfig(argv)
   const config = cfg.value
-  const logger = pino({ level: config.log.level, base: { relay: undefined } }, pino.destination(2))
+  const logger = pino({ level: config.log.level, base: { relay: undefined } }, pino.destination({ fd: 2, sync: true }))
+  // A crash leaves a line in the log (and one on stderr) before the non-zero exit, not silence.
+  const fatal = (what: string) => (err: unknown): void => {
+    logger.fatal({ err }, `${what}; exiting`)
+    console.error(`lume-relay: ${what}: ${err instanceof Error ? err.message : String(err)}`)
+    process.exit(70)
+  }
+  process.on('uncaughtException', fatal('uncaught exception'))
+  process.on('unhandledRejection', fatal('unhandled rejection'))
   const identity = await loadOrCreateIdentity(dir, (m) => logger.warn(m))
   if (identity.created) console.log(`lume-relay: created a new identity in ${identity.file} (back it up: it is the relay's key)`)
 
+  // Plugins first: a bad one fails start-up before any socket is open.
+  const plugins = await loadPlugins(config.plugins, dir, logger, true)
   const backbone = argv.includes('--testnet') ? await startLocalBackbone() : null
   const bootstrap: Address[] = backbone?.bootstrap ?? parseBootstrap(config.dht.bootstrap)
   const host = config.dht.host ?? defaultHost(bootstrap)
   if (bootstrap.length === 0) console.log('lume-relay: no dht.bootstrap given: joining the public HyperDHT')
 
+  // createRelay releases what it opened when it fails; the backbone is ours to close.
   const relay = await createRelay({
     keyPair: identity.keyPair,
     bootstrap,
     host,
     port: config.dht.port,
-    plugins: await loadPlugins(config.plugins, dir, logger),
+    plugins,
     pluginConfig: config.plugin,
     announce: config.announce,
     limits: { ...config.rpc, ...config.limits },
@@ -33,12 +44,17 @@ export async function start (argv: readonly string[]): Promise<number> {
     // A relay without a plugin it was configured with is not the relay the operator asked for.
     requirePlugins: true,
     shutdownGraceMs: config.shutdownGraceMs,
-    ...(config.websocket.port === undefined ? {} : { websocket: { port: config.websocket.port, host: config.websocket.host, maxConnections: config.websocket.maxConnections } }),
+    ...(config.websocket.port === undefined ? {} : { websocket: { ...config.websocket, port: config.websocket.port } }),
+    ...(config.dhtRelayGateway.port === undefined ? {} : { dhtRelayGateway: { ...config.dhtRelayGateway, port: config.dhtRelayGateway.port } }),
     logger
+  }).catch(async (err: unknown) => {
+    await backbone?.close()
+    throw err
   })
   const bootstrapText = bootstrap.map((a) => `${a.host}:${a.port}`).join(',')
   console.log(`lume-relay: listening as ${relay.publicKeyHex} (dir ${dir}, plugins: ${relay.pluginNames.join(', ') || 'none'})`)
-  if (relay.websocketUrl !== null) console.log(`lume-relay: browsers reach the DHT at ${relay.websocketUrl}`)
+  if (relay.websocketUrl !== null) console.log(`lume-relay: clients and browsers reach this relay at ${relay.websocketUrl}`)
+  if (relay.gatewayUrl !== null) console.log(`lume-relay: custodial dht-relay gateway at ${relay.gatewayUrl} (pages hand it their DHT key)`)
   console.log(`lume-relay: ping it with: lume-relay ping ${relay.publicKeyHex}${bootstrapText === '' ? '' : ` --dht.bootstrap=${bootstrapText}`}`)
 
   await new Promise<void>((resolve) => {

@@ -43,11 +43,24 @@ export const relayConfigSchema = z.object({
   }).prefault({}),
   /** Keys (hex) of relays trusted as relays without a dial-back. */
   relays: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a relay key is 64 hex digits')).default([]),
-  /** WebSocket endpoint for browsers (runs in a child process); off unless `port` is set. */
+  /** Lume over WebSocket (Noise-authenticated, for browsers and other clients); off unless `port` is set. */
   websocket: z.object({
     port: z.number().int().min(0).max(65535).optional(),
     host: z.string().default('0.0.0.0'),
-    maxConnections: z.number().int().positive().default(256)
+    /** Serve wss:// with these PEM files. */
+    tls: z.object({ certFile: z.string(), keyFile: z.string() }).optional(),
+    maxConnections: z.number().int().positive().default(1024),
+    maxPerAddress: z.number().int().positive().default(16),
+    handshakeTimeoutMs: z.number().int().positive().default(5000),
+    maxMessageBytes: z.number().int().positive().default(2 * 1024 * 1024)
+  }).prefault({}),
+  /** The custodial @hyperswarm/dht-relay gateway (a page hands it its DHT key); off unless `port` is set. */
+  dhtRelayGateway: z.object({
+    port: z.number().int().min(0).max(65535).optional(),
+    host: z.string().default('127.0.0.1'),
+    maxConnections: z.number().int().positive().default(256),
+    maxPerAddress: z.number().int().positive().default(16),
+    idleTimeoutMs: z.number().int().positive().default(60_000)
   }).prefault({}),
   log: z.object({ level: level.default('info') }).prefault({}),
   /** How long shutdown waits for requests in flight, ms. */

@@ -1,4 +1,4 @@
-import HyperDHT, { type Address, type KeyPair as DHTKeyPair, type Server } from 'hyperdht'
+import HyperDHT, { type Address, type KeyPair as DHTKeyPair, type NoiseSecretStream, type Server } from 'hyperdht'
 import { BudgetBook, MethodRegistry, rawBytesCodec, type RequestObserver, type RpcConnection } from '@lume/rpc'
 import {
   ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, toHex,
@@ -14,6 +14,7 @@ import { RelayVerifier } from './relay-verifier.js'
 import { RELAY_VERSION } from './version.js'
 import { DEFAULT_SOCKET_BUFFER_BYTES, setSocketBuffers } from './socket-buffers.js'
 import { WebSocketGateway, type WebSocketOptions } from './ws-gateway.js'
+import { WebSocketEndpoint, type WebSocketEndpointOptions } from './ws-endpoint.js'
 
 /** Options for {@link createRelay}. */
 export interface RelayInit {
@@ -52,8 +53,20 @@ export interface RelayInit {
   observe?: RequestObserver
   /** UDP receive/send buffer size for the DHT sockets. @default 4 MiB */
   socketBufferBytes?: number
-  /** Serve a WebSocket endpoint through which browsers reach the DHT (in a child process). @default none */
-  websocket?: WebSocketOptions
+  /**
+   * Serve Lume over WebSocket: clients (browsers too) run the Noise handshake
+   * in which this relay proves its key, then RPC as over HyperDHT.
+   * @default none
+   */
+  websocket?: WebSocketEndpointOptions
+  /**
+   * The older, custodial path: a `@hyperswarm/dht-relay` gateway (in a child
+   * process) through which a page reaches the whole DHT. The page hands its
+   * DHT secret key to this relay, so it is off by default and bound to
+   * 127.0.0.1 unless `host` says otherwise. Prefer `websocket`.
+   * @default none
+   */
+  dhtRelayGateway?: WebSocketOptions
   /** @default errors to stderr, nothing else */
   logger?: Logger
 }
@@ -74,7 +87,8 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
   try {
     await relay.start()
   } catch (err) {
-    await relay.close()
+    // Everything start() opened (DHT sockets, server, plugins, gateway) is released before the error goes up.
+    await relay.close(`start failed: ${err instanceof Error ? err.message : String(err)}`)
     throw err
   }
   return relay
@@ -100,7 +114,9 @@ export class Relay implements Closable {
   private announceTimer: ReturnType<typeof setInterval> | null = null
   private answerCache: AnswerCacheHook | null = null
   private gateway: WebSocketGateway | null = null
+  private endpoint: WebSocketEndpoint | null = null
   private closing: Promise<void> | null = null
+  private started = false
 
   /** @internal Use {@link createRelay}. */
   constructor (init: RelayInit) {
@@ -192,13 +208,23 @@ export class Relay implements Closable {
     return this.plugins.names
   }
 
-  /** `ws://…` of the WebSocket endpoint, if it runs. */
+  /** `ws://…` (or `wss://…`) of the relay's WebSocket endpoint, if it runs. */
   get websocketUrl (): string | null {
+    return this.endpoint?.url ?? null
+  }
+
+  /** The WebSocket endpoint, if it runs (its connection count and refusal stats). */
+  get websocket (): WebSocketEndpoint | null {
+    return this.endpoint
+  }
+
+  /** `ws://…` of the custodial dht-relay gateway, if it runs. */
+  get gatewayUrl (): string | null {
     return this.gateway?.url ?? null
   }
 
-  /** The WebSocket endpoint's supervisor, if it runs. */
-  get websocket (): WebSocketGateway | null {
+  /** The dht-relay gateway's supervisor, if it runs. */
+  get dhtRelayGateway (): WebSocketGateway | null {
     return this.gateway
   }
 
@@ -223,7 +249,15 @@ export class Relay implements Closable {
       throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed to start`, { details: { failed } })
     }
     if (this.init.websocket !== undefined) {
-      this.gateway = new WebSocketGateway(this.init.websocket, this.init.bootstrap, this.init.host ?? '0.0.0.0', this.logger)
+      this.endpoint = await WebSocketEndpoint.listen(this.init.websocket, this.init.keyPair, (stream) => {
+        if (this.closing !== null) { stream.destroy(); return }
+        // The same connection handling as a HyperDHT socket: a secret stream is a secret stream.
+        this.connections.adopt(stream as unknown as NoiseSecretStream)
+      }, this.logger)
+      this.logger.info({ url: this.endpoint.url }, 'websocket endpoint listening')
+    }
+    if (this.init.dhtRelayGateway !== undefined) {
+      this.gateway = new WebSocketGateway(this.init.dhtRelayGateway, this.init.bootstrap, this.init.host ?? '0.0.0.0', this.logger)
       await this.gateway.start()
     }
     if (this.init.announce !== false) {
@@ -231,6 +265,7 @@ export class Relay implements Closable {
       this.announceTimer = setInterval(() => { void this.announce() }, this.init.announceIntervalMs ?? 5 * 60_000)
       this.announceTimer.unref?.()
     }
+    this.started = true
   }
 
   /**
@@ -256,13 +291,15 @@ export class Relay implements Closable {
     this.logger.info({ reason }, 'relay shutting down')
     if (this.announceTimer !== null) clearInterval(this.announceTimer)
     this.events.emit('relay:shutdown', { reason })
+    await this.endpoint?.close()
     await this.gateway?.close()
     await this.server.close().catch(() => {})
     await this.connections.closeAll(this.init.shutdownGraceMs ?? 5000)
     await this.plugins.stopAll()
     this.verifier.close()
     await this.dht.destroy()
-    this.logger.info('relay stopped')
+    if (this.started) this.logger.info('relay stopped')
+    else this.logger.error({ reason }, 'relay did not start; everything it opened is closed')
   }
 
   private async announce (): Promise<void> {

@@ -1,7 +1,7 @@
-// The WebSocket gateway, in a process of its own: browsers reach the DHT
-// through it (@hyperswarm/dht-relay). dht-relay 0.4.3 can throw an uncaught
-// exception from its server proxy when a relayed connection errors; here that
-// ends only this process, which the relay restarts, never the relay itself.
+// The custodial dht-relay gateway, in a process of its own: pages reach the
+// DHT through it (@hyperswarm/dht-relay). What one client makes fail is
+// contained to that client (its socket is closed); anything that still gets
+// through ends only this process, which the relay restarts, never the relay.
 import { parseArgs } from 'node:util'
 import HyperDHT from 'hyperdht'
 import { WebSocketServer } from 'ws'
@@ -13,9 +13,11 @@ const { values } = parseArgs({
   options: {
     bootstrap: { type: 'string', default: '' },
     'dht-host': { type: 'string', default: '0.0.0.0' },
-    host: { type: 'string', default: '0.0.0.0' },
+    host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '0' },
-    'max-connections': { type: 'string', default: '256' }
+    'max-connections': { type: 'string', default: '256' },
+    'max-per-address': { type: 'string', default: '16' },
+    'idle-timeout-ms': { type: 'string', default: '60000' }
   }
 })
 
@@ -24,6 +26,10 @@ process.on('uncaughtException', (err) => {
   send({ type: 'crash', message: err.stack ?? String(err) })
   process.exit(70)
 })
+// A rejection nobody awaited inside dht-relay must not end every client's session.
+process.on('unhandledRejection', (err) => {
+  send({ type: 'client-error', message: err instanceof Error ? err.message : String(err) })
+})
 
 const bootstrap = values.bootstrap === '' ? [] : values.bootstrap.split(',').map((entry) => {
   const i = entry.lastIndexOf(':')
@@ -31,16 +37,71 @@ const bootstrap = values.bootstrap === '' ? [] : values.bootstrap.split(',').map
 })
 const dht = new HyperDHT({ bootstrap, host: values['dht-host'] })
 const maxConnections = Number(values['max-connections'])
+const maxPerAddress = Number(values['max-per-address'])
+const idleTimeoutMs = Number(values['idle-timeout-ms'])
+const perAddress = new Map<string, number>()
 const server = new WebSocketServer({ host: values.host, port: Number(values.port), maxPayload: 4 * 1024 * 1024 })
 server.on('error', (err) => { send({ type: 'crash', message: err.message }); process.exit(71) })
-server.on('connection', (socket) => {
+server.on('connection', (socket, request) => {
   socket.on('error', () => socket.terminate())
   if (server.clients.size > maxConnections) {
     socket.close(1013, 'too many connections')
     return
   }
-  relayDHT(dht, new Stream(false, socket))
+  const host = request.socket.remoteAddress ?? ''
+  const count = perAddress.get(host) ?? 0
+  if (count >= maxPerAddress) {
+    socket.close(1008, 'too many connections from this address')
+    return
+  }
+  perAddress.set(host, count + 1)
+  // Idle: nothing received for idleTimeoutMs closes the socket (its slot comes back).
+  let idle = setTimeout(() => socket.close(1000, 'idle'), idleTimeoutMs)
+  socket.on('message', () => idle.refresh())
+  socket.once('close', () => {
+    clearTimeout(idle)
+    const left = (perAddress.get(host) ?? 1) - 1
+    if (left <= 0) perAddress.delete(host)
+    else perAddress.set(host, left)
+  })
+  const stream = new Stream(false, socket)
+  relayDHT(perClient(dht, (err) => {
+    send({ type: 'client-error', message: err.message })
+    socket.terminate()
+  }), stream)
 })
+
+/**
+ * The DHT as one client sees it: the same node, except that what the client
+ * makes fail (e.g. listening twice on one key pair, KEYPAIR_ALREADY_USED,
+ * which dht-relay 0.4.3 leaves unhandled) closes that client's socket.
+ */
+function perClient (node: HyperDHT, onError: (err: Error) => void): HyperDHT {
+  const view = Object.create(node) as HyperDHT & Record<string, unknown>
+  // Methods run on the real node (`this` stays the node), so its state is never split.
+  for (let proto: object | null = node; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const value = (node as unknown as Record<string, unknown>)[name]
+      if (typeof value === 'function' && name !== 'constructor' && !(name in view && Object.prototype.hasOwnProperty.call(view, name))) {
+        view[name] = (value as (...args: unknown[]) => unknown).bind(node)
+      }
+    }
+  }
+  view.createServer = (...args: Parameters<HyperDHT['createServer']>) => {
+    const created = node.createServer(...args)
+    const listen = created.listen.bind(created)
+    created.listen = async (...listenArgs: Parameters<typeof created.listen>) => {
+      try {
+        return await listen(...listenArgs)
+      } catch (err) {
+        onError(err as Error)
+        void created.close().catch(() => {})
+      }
+    }
+    return created
+  }
+  return view
+}
 server.once('listening', () => {
   const address = server.address()
   send({ type: 'listening', port: typeof address === 'object' && address !== null ? address.port : 0 })

@@ -6,17 +6,23 @@ import type { Address } from 'hyperdht'
 import { ErrorCode, LumeError, type Logger } from '@lume/types'
 import type { GatewayMessage } from './ws-gateway-messages.js'
 
-/** Options of the relay's WebSocket endpoint. */
+/** Options of the custodial dht-relay gateway. */
 export interface WebSocketOptions {
   /** TCP port; 0 picks a free one. */
   port: number
-  /** Address to listen on. @default '0.0.0.0' */
+  /** Address to listen on. @default '127.0.0.1' (the gateway is custodial: expose it deliberately) */
   host?: string
-  /** Browsers connected at once; more are refused. @default 256 */
+  /** Pages connected at once; more are refused (1013). @default 256 */
   maxConnections?: number
+  /** Pages connected at once from one IP address; more are refused (1008). @default 16 */
+  maxPerAddress?: number
+  /** A socket that sends nothing for this long is closed. @default 60000 */
+  idleTimeoutMs?: number
 }
 
 const MAX_BACKOFF_MS = 30_000
+/** A gateway that ran this long before dying starts its backoff from the beginning again. */
+const STABLE_MS = 60_000
 
 /**
  * Runs the WebSocket gateway (browsers → DHT) in a child process and restarts
@@ -26,6 +32,10 @@ export class WebSocketGateway {
   private child: ChildProcess | null = null
   private port: number
   private restarts = 0
+  /** Restarts since the gateway last ran for STABLE_MS: what the backoff grows with. */
+  private consecutive = 0
+  private startedAt = 0
+  private clientErrors = 0
   private stopped = false
   private restartTimer: ReturnType<typeof setTimeout> | null = null
 
@@ -49,6 +59,11 @@ export class WebSocketGateway {
     return this.restarts
   }
 
+  /** Client requests that failed and got that client dropped (the gateway kept running). */
+  get clientErrorCount (): number {
+    return this.clientErrors
+  }
+
   /** The gateway's process id (for tests and operators). */
   get pid (): number | undefined {
     return this.child?.pid
@@ -65,8 +80,13 @@ export class WebSocketGateway {
     if (message.type !== 'listening') throw new LumeError(ErrorCode.CONNECTION_FAILED, `WebSocket gateway failed to start: ${message.message}`)
     // Keep the port on restarts, so clients can come back to the same URL.
     this.port = message.port
+    this.startedAt = Date.now()
     child.on('message', (m: GatewayMessage) => {
       if (m.type === 'crash') this.logger.error({ crash: m.message }, 'WebSocket gateway crashed; restarting it')
+      if (m.type === 'client-error') {
+        this.clientErrors++
+        this.logger.debug({ err: m.message }, 'dht-relay gateway dropped a client whose request failed')
+      }
     })
     child.once('exit', (code, signal) => this.onExit(code, signal))
     this.logger.info({ url: this.url, pid: child.pid }, 'WebSocket endpoint listening')
@@ -88,7 +108,9 @@ export class WebSocketGateway {
   private onExit (code: number | null, signal: NodeJS.Signals | null): void {
     if (this.stopped) return
     this.restarts++
-    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.restarts - 1, 7))
+    // One crash an hour must not cost what a crash loop costs: the backoff resets after a stable run.
+    this.consecutive = Date.now() - this.startedAt >= STABLE_MS ? 1 : this.consecutive + 1
+    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.consecutive - 1, 7))
     this.logger.warn({ code, signal, restarts: this.restarts, delayMs: delay }, 'WebSocket gateway exited; restarting')
     this.restartTimer = setTimeout(() => {
       this.start().catch((err: unknown) => {
@@ -108,9 +130,11 @@ export class WebSocketGateway {
     const args = [
       '--bootstrap', this.bootstrap.map((a) => `${a.host}:${a.port}`).join(','),
       '--dht-host', this.dhtHost,
-      '--host', this.options.host ?? '0.0.0.0',
+      '--host', this.options.host ?? '127.0.0.1',
       '--port', String(this.port),
-      '--max-connections', String(this.options.maxConnections ?? 256)
+      '--max-connections', String(this.options.maxConnections ?? 256),
+      '--max-per-address', String(this.options.maxPerAddress ?? 16),
+      '--idle-timeout-ms', String(this.options.idleTimeoutMs ?? 60_000)
     ]
     return fork(entry, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   }

@@ -95,6 +95,18 @@ export class RelayPool implements Closable {
     return [...this.states.values()]
   }
 
+  /**
+   * The pool's connection to one relay (added to the pool if new), dialed if
+   * needed — for methods the pool has no helper for, such as a registry
+   * subscription on a chosen relay. Fails with `CONNECTION_FAILED`,
+   * `HANDSHAKE_FAILED` or `TIMEOUT`.
+   */
+  async connect (publicKey: Uint8Array): Promise<RpcConnection> {
+    if (this.closed) throw LumeError.closed('relay pool')
+    this.add(publicKey)
+    return await this.connection(this.states.get(toHex(publicKey)) as RelayState)
+  }
+
   /** Connect to every relay and learn its methods; resolves when all have answered or failed. */
   async refresh (): Promise<void> {
     await Promise.allSettled([...this.states.values()].map(async (state) => await this.connection(state)))
@@ -302,7 +314,11 @@ export class RelayPool implements Closable {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => { stream.destroy(); reject(LumeError.timeout('connect', timeoutMs)) }, timeoutMs)
       stream.once('open', () => { clearTimeout(timer); resolve() })
-      stream.once('error', (err: unknown) => { clearTimeout(timer); reject(new LumeError(ErrorCode.CONNECTION_FAILED, `relay ${state.id.slice(0, 12)} unreachable`, { cause: err })) })
+      stream.once('error', (err: unknown) => {
+        clearTimeout(timer)
+        // A relay that failed to prove its key is an impostor, not an outage: say so.
+        reject(LumeError.hasCode(err, ErrorCode.HANDSHAKE_FAILED) ? err : new LumeError(ErrorCode.CONNECTION_FAILED, `relay ${state.id.slice(0, 12)} unreachable`, { cause: err }))
+      })
       stream.once('close', () => { clearTimeout(timer); reject(new LumeError(ErrorCode.CONNECTION_FAILED, `relay ${state.id.slice(0, 12)} closed the connection`)) })
     })
     const conn = RpcConnection.open(stream, { limits: this.init.limits ?? {}, logger: this.logger })

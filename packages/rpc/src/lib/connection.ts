@@ -19,6 +19,8 @@ import { BudgetBook } from './budget-book.js'
 import type { ConnectionBudget } from './connection-budget.js'
 import { ThrottledLog } from './throttled-log.js'
 
+const EMPTY = new Uint8Array(0)
+
 /** A framed duplex stream, such as HyperDHT's NoiseSecretStream. */
 export interface FramedStream {
   remotePublicKey?: Uint8Array | null
@@ -81,8 +83,6 @@ export interface VerifiedAnswer<Res> {
  * ```
  */
 export class RpcConnection {
-  /** The peer's public key (32 bytes, or empty when unknown). */
-  readonly remotePublicKey: Uint8Array
   readonly limits: RpcLimits
   /** The peer's IP address ('' when unknown). */
   readonly remoteHost: string
@@ -98,11 +98,14 @@ export class RpcConnection {
   private readonly verifiedRoots = new VerifiedRoots()
   private readonly stopListening: () => void
   private closing: Promise<void> | null = null
+  private readonly fixedRemoteKey: Uint8Array | null
 
   private constructor (stream: FramedStream, init: RpcConnectionInit) {
     this.stream = stream
     this.limits = resolveLimits(init.limits)
-    this.remotePublicKey = init.remotePublicKey ?? stream.remotePublicKey ?? new Uint8Array(0)
+    this.fixedRemoteKey = init.remotePublicKey ?? null
+    // The serve context reads the key lazily: over a WebSocket it is known only after the handshake.
+    const self = this
     this.rpc = new ProtomuxRPC(stream, { protocol: RPC_PROTOCOL, valueEncoding: null })
     const methods = init.methods ?? new MethodRegistry()
     const logger = init.logger ?? silentLogger
@@ -122,7 +125,7 @@ export class RpcConnection {
       logger,
       peerFaults: new ThrottledLog(logger),
       streams: new StreamTable(this.limits.streamIdleMs, this.limits.maxPendingPulls),
-      remotePublicKey: this.remotePublicKey,
+      get remotePublicKey (): Uint8Array { return self.remotePublicKey },
       remoteHost: this.remoteHost,
       budget: this.budget,
       overloaded: () => book.overloaded(),
@@ -153,6 +156,14 @@ export class RpcConnection {
 
   get [Symbol.toStringTag] (): string {
     return 'RpcConnection'
+  }
+
+  /**
+   * The peer's public key (32 bytes, or empty while unknown). Read from the
+   * stream, so a connection opened before its handshake finished learns it.
+   */
+  get remotePublicKey (): Uint8Array {
+    return this.fixedRemoteKey ?? this.stream.remotePublicKey ?? EMPTY
   }
 
   /** True once the channel or its stream has closed. */
@@ -200,16 +211,18 @@ export class RpcConnection {
    * with up to `prefetch` pulls ahead (backpressure: a slow consumer slows the
    * server down, nothing piles up). Breaking out of the loop cancels the stream.
    * `timeoutMs` bounds the opening call only: a pull waits as long as the
-   * server has nothing new (an idle subscription is not an error); a dead
-   * peer is noticed by the connection's keep-alive and idle timeout.
+   * server has nothing new (an idle subscription is not an error) unless
+   * `pullTimeoutMs` is set; a dead peer is noticed by the connection's
+   * keep-alive and idle timeout, and `signal` cancels at any time.
    */
-  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number } = {}): AsyncGenerator<Res> {
+  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number, pullTimeoutMs?: number } = {}): AsyncGenerator<Res> {
     const first = await this.request(spec.name, encodeRequest(spec.request, value, false), options)
     if (first.kind !== ResponseKind.STREAM) throw LumeError.badFrame(`${spec.name}: expected a stream`)
     const id = encode(uintCodec, first.streamId)
     const pulls: Array<Promise<ResponseEnvelope>> = []
     const prefetch = Math.max(1, options.prefetch ?? 4)
-    const pullOptions: CallOptions = options.signal === undefined ? { timeoutMs: Infinity } : { timeoutMs: Infinity, signal: options.signal }
+    const pullTimeoutMs = options.pullTimeoutMs ?? Infinity
+    const pullOptions: CallOptions = options.signal === undefined ? { timeoutMs: pullTimeoutMs } : { timeoutMs: pullTimeoutMs, signal: options.signal }
     let done = false
     try {
       while (true) {

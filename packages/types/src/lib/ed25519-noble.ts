@@ -1,6 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { randomBytes } from '@noble/hashes/utils.js'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { ED25519, type Ed25519Backend } from './ed25519.js'
 
 // The browser backend: pure JavaScript, no node: imports.
@@ -25,5 +25,19 @@ export const backend: Ed25519Backend = {
     }
   },
   randomBytes,
-  sha256
+  sha256,
+  dh (publicKey, secretKey) {
+    const hashed = sha512(secretKey.subarray(0, ED25519.SEED_BYTES))
+    hashed[0]! &= 248
+    hashed[31]! &= 127
+    hashed[31]! |= 64
+    let scalar = 0n
+    for (let i = 31; i >= 0; i--) scalar = (scalar << 8n) | BigInt(hashed[i]!)
+    // libsodium's rules: a canonical point, not of small order (then in the main subgroup), no identity result.
+    const point = ed25519.Point.fromBytes(publicKey, false)
+    if (point.isSmallOrder() || !point.isTorsionFree()) throw new Error('dh: public key is not a point of the main subgroup')
+    const shared = point.multiply(scalar % ed25519.Point.Fn.ORDER)
+    if (shared.is0()) throw new Error('dh: the shared point is the identity')
+    return shared.toBytes()
+  }
 }

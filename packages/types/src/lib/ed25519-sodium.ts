@@ -29,5 +29,21 @@ export const backend: Ed25519Backend = {
     const out = Buffer.allocUnsafe(32)
     sodium.crypto_hash_sha256(out, data)
     return out
+  },
+  dh (publicKey, secretKey) {
+    const hashed = Buffer.alloc(64)
+    sodium.crypto_hash_sha512(hashed, secretKey.subarray(0, ED25519.SEED_BYTES))
+    const scalar = clamp(hashed.subarray(0, 32))
+    const out = Buffer.alloc(32)
+    // Throws for small-order or non-canonical points and an identity result.
+    sodium.crypto_scalarmult_ed25519_noclamp(out, scalar, publicKey)
+    return out
   }
+}
+
+function clamp (scalar: Uint8Array): Uint8Array {
+  scalar[0]! &= 248
+  scalar[31]! &= 127
+  scalar[31]! |= 64
+  return scalar
 }

@@ -16,6 +16,13 @@ export interface Ed25519Backend {
   randomBytes (n: number): Uint8Array
   /** SHA-256 of `data` (libsodium's in Node: the small-input hot path of signed answers). */
   sha256 (data: Uint8Array): Uint8Array
+  /**
+   * The Diffie-Hellman that Noise over ed25519 keys uses (HyperDHT's
+   * secret streams): `clamp(SHA-512(seed)[0..32]) · publicKey` on the ed25519
+   * curve, 32 bytes. Throws for a public key that is not a canonical point of
+   * the main subgroup, or a result that is the identity.
+   */
+  dh (publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array
 }
 
 /** Byte lengths of ed25519 material. */

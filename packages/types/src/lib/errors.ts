@@ -39,6 +39,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** A connection to a peer could not be made or was lost. */
   CONNECTION_FAILED: 'CONNECTION_FAILED',
+  /** The peer did not prove the public key it was dialed by (an impostor, or a misconfigured endpoint). */
+  HANDSHAKE_FAILED: 'HANDSHAKE_FAILED',
   /** No method with that name is registered. */
   UNKNOWN_METHOD: 'UNKNOWN_METHOD',
   /** A name (method, plugin, protocol) is already taken. */

@@ -38,6 +38,22 @@ export function sha256 (data: Uint8Array): Uint8Array {
   return backend.sha256(data)
 }
 
+/**
+ * Noise's Diffie-Hellman over ed25519 keys (as HyperDHT's secret streams do
+ * it): our 64-byte secret key with their public key gives 32 shared bytes,
+ * the same from both sides. Throws `INVALID_ARGUMENT` for a public key that
+ * is not a usable curve point.
+ */
+export function noiseDh (publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  assertLength('publicKey', publicKey, ED25519.PUBLIC_KEY_BYTES)
+  assertLength('secretKey', secretKey, ED25519.SECRET_KEY_BYTES)
+  try {
+    return backend.dh(publicKey, secretKey)
+  } catch (err) {
+    throw LumeError.invalidArgument('publicKey is not a point of the main subgroup', { cause: String(err) })
+  }
+}
+
 /** Throws a typed error unless `value` is a Uint8Array of exactly `length` bytes. */
 export function assertLength (name: string, value: Uint8Array, length: number): void {
   if (!(value instanceof Uint8Array) || value.byteLength !== length) {
