@@ -4,6 +4,7 @@ import { createTestnet, type Testnet } from '@lume/testnet'
 import { CoreMethods, RpcConnection, nothing } from '@lume/rpc'
 import { ErrorCode, PLUGIN_API_VERSION, silentLogger, uintCodec, type CallContext, type PeerConnection, type Plugin } from '@lume/types'
 import { createRelay, type Relay, type RelayInit } from '../src/index.js'
+import { RelayVerifier } from '../src/lib/relay-verifier.js'
 
 const subscribe = { name: 'subs.subscribe', request: nothing, response: uintCodec }
 const leak = { name: 'subs.leak', request: nothing, response: nothing }
@@ -143,6 +144,8 @@ describe('relay budgets (issue 12)', () => {
     await expect.poll(fromA).toBeDefined()
     const dialedBy = fromA()!
     expect(await dialedBy.isRelay()).toBe(true)
+    // B's dial-back to A is closed once answered: A keeps the client's connection and its own to B.
+    await expect.poll(() => a.connectionCount).toBe(2)
 
     const seenByC: PeerConnection[] = []
     const c = await start({ plugins: [subsPlugin(seenByC)], relays: [clientNode.defaultKeyPair.publicKey] })
@@ -151,5 +154,18 @@ describe('relay budgets (issue 12)', () => {
     expect(await seenByC[0]!.isRelay()).toBe(true)
     client.destroy()
     listed.destroy()
+  }, 30_000)
+
+  it('bounds dial-backs: at most maxConcurrent at once and a rate, each ending in false for a key nobody serves', async () => {
+    const node = testnet.createNode()
+    const verifier = new RelayVerifier({ dht: node, keyPair: node.defaultKeyPair, maxConcurrent: 1, rate: { perSecond: 0, burst: 2 }, timeoutMs: 2000 })
+    const [first, second] = [verifier.verify(HyperDHT.keyPair().publicKey), verifier.verify(HyperDHT.keyPair().publicKey)]
+    expect(await second).toBe(false) // refused at once: one dial-back is already running
+    expect(await first).toBe(false) // nobody serves that key: false, not a hang
+    const relay = await start()
+    expect(await verifier.verify(relay.publicKey)).toBe(true) // the second and last token
+    expect(await verifier.verify(relay.publicKey)).toBe(true) // cached, no dial
+    expect(await verifier.verify(HyperDHT.keyPair().publicKey)).toBe(false) // out of tokens
+    verifier.close()
   }, 30_000)
 })

@@ -72,20 +72,18 @@ export class ConnectionTable {
   adopt (socket: NoiseSecretStream): RpcConnection {
     const { init } = this
     const rpc = RpcConnection.open(socket, { methods: init.methods, keyPair: this.keyPair, limits: init.limits, logger: init.logger, answerCache: init.answerCache, book: init.book, ...(init.observe === null ? {} : { observe: init.observe }) })
-    if (!socket.isInitiator && !this.admit(rpc)) return rpc
+    // Relays the operator listed are not capped: the operator vouched for them.
+    if (!socket.isInitiator && !init.verifier.isListed(socket.remotePublicKey) && !this.admit(rpc)) return rpc
     const key = hex(socket.remotePublicKey)
     const set = this.byKey.get(key) ?? new Set()
     set.add(rpc)
     this.byKey.set(key, set)
-    let relay: Promise<boolean> | null = null
     const peer: PeerConnection = {
       remotePublicKey: socket.remotePublicKey,
       remoteHost: rpc.remoteHost,
       initiator: socket.isInitiator,
-      isRelay: async () => {
-        relay ??= socket.isInitiator ? Promise.resolve(true) : init.verifier.verify(socket.remotePublicKey)
-        return await relay
-      },
+      // The verifier caches verdicts per key; a "no" from a saturated verifier is not remembered, so ask again later.
+      isRelay: async () => socket.isInitiator || await init.verifier.verify(socket.remotePublicKey),
       budget: rpc.budget,
       // The same multiplexer the RPC channel runs on (Protomux keeps one per stream).
       mux: Protomux.from(socket) as unknown as MuxLike,
