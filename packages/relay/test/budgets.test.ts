@@ -118,6 +118,14 @@ describe('relay budgets (issue 12)', () => {
     expect(relay.book.addressCount).toBe(0)
   })
 
+  it('charges connections from a trusted shared address (a WebSocket gateway) one by one', async () => {
+    const relay = await start({ limits: { trustedHosts: ['127.0.0.1'], budgets: { 'relay.connections': { perAddress: 1 } } } })
+    const conns = [await open(relay), await open(relay), await open(relay)]
+    expect(relay.book.used('relay.connections')).toBe(3)
+    for (const conn of conns) conn.destroy()
+    await expect.poll(() => relay.book.addressCount).toBe(0)
+  })
+
   it('answers BUSY to new calls while the heap is over its limit', async () => {
     const relay = await start({ limits: { maxHeapFraction: 1e-9 } })
     const conn = await open(relay).catch((e: { code: string }) => e)

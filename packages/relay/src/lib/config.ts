@@ -39,7 +39,9 @@ export const relayConfigSchema = z.object({
     budgets: z.record(z.string(), z.object({ perPeer: count, perAddress: count, global: count })).default({}),
     rates: z.record(z.string(), z.object({ perPeer: rate, perAddress: rate })).default({}),
     /** New calls are answered BUSY while the heap is over this share of V8's limit. */
-    maxHeapFraction: z.number().gt(0).max(1).optional()
+    maxHeapFraction: z.number().gt(0).max(1).optional(),
+    /** Addresses many users share (a WebSocket gateway's): charged per connection, not per address. */
+    trustedHosts: z.array(z.string()).optional()
   }).prefault({}),
   /** Keys (hex) of relays trusted as relays without a dial-back. */
   relays: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a relay key is 64 hex digits')).default([]),

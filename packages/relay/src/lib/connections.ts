@@ -29,6 +29,8 @@ export interface ConnectionTableInit {
   book: BudgetBook
   /** Answers `PeerConnection.isRelay()` for connections the peer dialed. */
   verifier: RelayVerifier
+  /** Connections from these addresses are charged one by one, not per address. */
+  trustedHosts: ReadonlySet<string>
 }
 
 /**
@@ -71,7 +73,7 @@ export class ConnectionTable {
    */
   adopt (socket: NoiseSecretStream): RpcConnection {
     const { init } = this
-    const rpc = RpcConnection.open(socket, { methods: init.methods, keyPair: this.keyPair, limits: init.limits, logger: init.logger, answerCache: init.answerCache, book: init.book, ...(init.observe === null ? {} : { observe: init.observe }) })
+    const rpc = RpcConnection.open(socket, { methods: init.methods, keyPair: this.keyPair, limits: init.limits, logger: init.logger, answerCache: init.answerCache, book: init.book, chargeAlone: init.trustedHosts.has(socket.rawStream?.remoteHost ?? ''), ...(init.observe === null ? {} : { observe: init.observe }) })
     // Relays the operator listed are not capped: the operator vouched for them.
     if (!socket.isInitiator && !init.verifier.isListed(socket.remotePublicKey) && !this.admit(rpc)) return rpc
     const key = hex(socket.remotePublicKey)

@@ -25,6 +25,12 @@ export interface RelayLimits extends Partial<RpcLimits> {
   rates?: BudgetBookInit['rates']
   /** New calls are answered `BUSY` while the JS heap is over this share of V8's limit (0–1; 1 disables). @default 0.85 */
   maxHeapFraction?: number
+  /**
+   * Addresses many users share that the operator trusts (the WebSocket
+   * gateway's): each connection from them is charged as an address of its
+   * own; global limits still apply. @default [] (plus 127.0.0.1 while the WebSocket endpoint runs)
+   */
+  trustedHosts?: readonly string[]
 }
 
 /** The book overrides implied by the per-connection RPC limits an operator set (they cap each peer). */

@@ -111,7 +111,7 @@ export class Relay implements Closable {
     this.logger = init.logger ?? errorsToStderr()
     this.events.onListenerError = (err, type) => this.logger.error({ err, event: type }, 'event listener failed')
     // Limits are checked before anything holding a socket is made.
-    const { budgets: _budgets, rates, maxHeapFraction, ...rpcLimits } = init.limits ?? {}
+    const { budgets: _budgets, rates, maxHeapFraction, trustedHosts = [], ...rpcLimits } = init.limits ?? {}
     const guard = new MemoryGuard(maxHeapFraction ?? DEFAULT_MAX_HEAP_FRACTION, this.logger)
     this.book = new BudgetBook({ budgets: rpcBudgetOverrides(init.limits ?? {}), ...(rates === undefined ? {} : { rates }), overloaded: () => guard.overloaded(), logger: this.logger })
     this.book.defineBudget(RelayBudget.CONNECTIONS, DEFAULT_RELAY_BUDGETS[RelayBudget.CONNECTIONS])
@@ -139,6 +139,8 @@ export class Relay implements Closable {
       hooks,
       book: this.book,
       verifier: this.verifier,
+      // Browsers reach the relay through the WebSocket gateway's DHT node: one address for all of them.
+      trustedHosts: new Set([...trustedHosts, ...(init.websocket === undefined ? [] : ['127.0.0.1'])]),
       answerCache: {
         // Every connection asks through here, so a cache installed later applies to connections already open.
         lookup: (method, hash) => this.answerCache?.lookup(method, hash) ?? null,

@@ -52,6 +52,8 @@ export interface RpcConnectionInit {
   book?: BudgetBook
   /** The peer's IP address, charged per address in the book. @default `stream.rawStream.remoteHost`, else '' */
   remoteHost?: string
+  /** Charge this connection as an address of its own (a trusted host many users share). @default false */
+  chargeAlone?: boolean
   limits?: Partial<RpcLimits>
   logger?: Logger
 }
@@ -114,7 +116,7 @@ export class RpcConnection {
         [RpcBudget.STREAMS]: { perPeer: this.limits.maxStreams, perAddress: Infinity, global: Infinity }
       }
     })
-    this.budget = book.peer(this.remoteHost)
+    this.budget = book.peer(this.remoteHost, { alone: init.chargeAlone === true })
     this.serveContext = {
       methods,
       signer: init.keyPair === undefined ? null : { relayPublicKey: init.keyPair.publicKey, batch: init.signer ?? new BatchSigner(init.keyPair) },
