@@ -223,6 +223,13 @@ export class Relay implements Closable {
     await this.server.listen(this.keyPair)
     this.logger.info({ publicKey: this.publicKeyHex, port }, 'relay listening')
     const { failed } = await this.plugins.startAll(this.init.plugins ?? [])
+    // An override of a kind no one defined is most likely a typo: say so rather than ignore it.
+    for (const kind of Object.keys(this.init.limits?.budgets ?? {})) {
+      if (this.book.budgetLimits(kind) === undefined) this.logger.warn({ kind }, `limits.budgets.${kind}: no such budget kind (ignored)`)
+    }
+    for (const kind of Object.keys(this.init.limits?.rates ?? {})) {
+      if (this.book.rateLimits(kind) === undefined) this.logger.warn({ kind }, `limits.rates.${kind}: no such rate kind (ignored)`)
+    }
     if (failed.length > 0 && this.init.requirePlugins === true) {
       throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed to start`, { details: { failed } })
     }

@@ -5,6 +5,7 @@ import {
 import { DEFAULT_BUDGETS, RpcBudget } from './constants.js'
 import { ConnectionBudget } from './connection-budget.js'
 import { ThrottledLog } from './throttled-log.js'
+import type { RpcLimits } from './limits.js'
 
 /** Options for {@link BudgetBook}. */
 export interface BudgetBookInit {
@@ -83,6 +84,17 @@ export class BudgetBook {
     this.defineBudget(RpcBudget.STREAMS, DEFAULT_BUDGETS[RpcBudget.STREAMS])
   }
 
+  /** A book for a connection that has no relay's book: only its own `maxInFlight` and `maxStreams` apply. */
+  static ofOneConnection (limits: Pick<RpcLimits, 'maxInFlight' | 'maxStreams'>, logger: Logger): BudgetBook {
+    return new BudgetBook({
+      logger,
+      budgets: {
+        [RpcBudget.CALLS]: { perPeer: limits.maxInFlight, perAddress: Infinity, global: Infinity },
+        [RpcBudget.STREAMS]: { perPeer: limits.maxStreams, perAddress: Infinity, global: Infinity }
+      }
+    })
+  }
+
   get [Symbol.toStringTag] (): string {
     return 'BudgetBook'
   }
@@ -116,6 +128,11 @@ export class BudgetBook {
   /** The limits in force for a budget kind (defaults merged with overrides), or undefined. */
   budgetLimits (kind: string): BudgetLimits | undefined {
     return this.budgets.get(kind)?.limits
+  }
+
+  /** The limits in force for a rate kind, or undefined. */
+  rateLimits (kind: string): RateLimits | undefined {
+    return this.rates.get(kind)?.limits
   }
 
   /** Units of `kind` the whole relay holds now. */

@@ -3,7 +3,7 @@ import {
   decode, encode, emptyCodec, fromWireError, LumeError, silentLogger, uintCodec,
   type AnswerCacheHook, type KeyPair, type Logger
 } from '@lume/types'
-import { InternalMethod, ResponseKind, RPC_PROTOCOL, RpcBudget } from './constants.js'
+import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
 import { fromTransportError } from './errors.js'
 import { resolveLimits, type RpcLimits } from './limits.js'
 import { responseEnvelope, type ResponseEnvelope } from './messages.js'
@@ -109,13 +109,7 @@ export class RpcConnection {
     const methods = init.methods ?? new MethodRegistry()
     const logger = init.logger ?? silentLogger
     this.remoteHost = init.remoteHost ?? stream.rawStream?.remoteHost ?? ''
-    const book = init.book ?? new BudgetBook({
-      logger,
-      budgets: {
-        [RpcBudget.CALLS]: { perPeer: this.limits.maxInFlight, perAddress: Infinity, global: Infinity },
-        [RpcBudget.STREAMS]: { perPeer: this.limits.maxStreams, perAddress: Infinity, global: Infinity }
-      }
-    })
+    const book = init.book ?? BudgetBook.ofOneConnection(this.limits, logger)
     this.budget = book.peer(this.remoteHost, { alone: init.chargeAlone === true })
     this.serveContext = {
       methods,
