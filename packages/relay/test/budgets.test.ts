@@ -164,6 +164,20 @@ describe('relay budgets (issue 12)', () => {
     listed.destroy()
   }, 30_000)
 
+  it('charges dial-backs to the asking address: past its rate a peer is "not a relay" without a dial', async () => {
+    const seen: PeerConnection[] = []
+    const a = await start({ plugins: [subsPlugin(seen)], limits: { rates: { 'relay.dial-backs': { perAddress: { perSecond: 0, burst: 1 } } } } })
+    const b = await start()
+    const client = await open(a)
+    await expect.poll(() => seen.length).toBe(1)
+    expect(await seen[0]!.isRelay()).toBe(false) // dialed back: nobody serves the client's key
+    await b.connect(a.publicKey)
+    await expect.poll(() => seen.length).toBe(2)
+    // b is a relay, but its address has spent its dial-back: not verified now (and not remembered as "no").
+    expect(await seen[1]!.isRelay()).toBe(false)
+    client.destroy()
+  }, 30_000)
+
   it('bounds dial-backs: at most maxConcurrent at once and a rate, each ending in false for a key nobody serves', async () => {
     const node = testnet.createNode()
     const verifier = new RelayVerifier({ dht: node, keyPair: node.defaultKeyPair, maxConcurrent: 1, rate: { perSecond: 0, burst: 2 }, timeoutMs: 2000 })

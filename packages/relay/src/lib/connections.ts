@@ -85,7 +85,8 @@ export class ConnectionTable {
       remoteHost: rpc.remoteHost,
       initiator: socket.isInitiator,
       // The verifier caches verdicts per key; a "no" from a saturated verifier is not remembered, so ask again later.
-      isRelay: async () => socket.isInitiator || await init.verifier.verify(socket.remotePublicKey),
+      // A dial-back is charged to the peer's address, so one address cannot use up the relay's dial-backs.
+      isRelay: async () => socket.isInitiator || await init.verifier.verify(socket.remotePublicKey, () => spends(rpc, RelayBudget.DIAL_BACKS)),
       budget: rpc.budget,
       // The same multiplexer the RPC channel runs on (Protomux keeps one per stream).
       mux: Protomux.from(socket) as unknown as MuxLike,
@@ -161,5 +162,14 @@ export class ConnectionTable {
       })
     })
     return this.adopt(socket)
+  }
+}
+
+function spends (rpc: RpcConnection, kind: string): boolean {
+  try {
+    rpc.budget.spend(kind)
+    return true
+  } catch {
+    return false
   }
 }

@@ -7,7 +7,7 @@ import {
 import { ConnectionTable, type ConnectionHooks } from './connections.js'
 import { registerCoreMethods } from './core-methods.js'
 import { PluginHost } from './plugin-host.js'
-import { DEFAULT_MAX_HEAP_FRACTION, DEFAULT_RELAY_BUDGETS, RelayBudget, rpcBudgetOverrides, type RelayLimits } from './limits.js'
+import { DEFAULT_MAX_HEAP_FRACTION, DEFAULT_RELAY_BUDGETS, DEFAULT_RELAY_RATES, RelayBudget, rpcBudgetOverrides, type RelayLimits } from './limits.js'
 import { errorsToStderr } from './loud-logger.js'
 import { MemoryGuard } from './memory-guard.js'
 import { RelayVerifier } from './relay-verifier.js'
@@ -115,6 +115,7 @@ export class Relay implements Closable {
     const guard = new MemoryGuard(maxHeapFraction ?? DEFAULT_MAX_HEAP_FRACTION, this.logger)
     this.book = new BudgetBook({ budgets: rpcBudgetOverrides(init.limits ?? {}), ...(rates === undefined ? {} : { rates }), overloaded: () => guard.overloaded(), logger: this.logger })
     this.book.defineBudget(RelayBudget.CONNECTIONS, DEFAULT_RELAY_BUDGETS[RelayBudget.CONNECTIONS])
+    this.book.defineRate(RelayBudget.DIAL_BACKS, DEFAULT_RELAY_RATES[RelayBudget.DIAL_BACKS])
     this.dht = new HyperDHT({ bootstrap: init.bootstrap, host: init.host ?? '0.0.0.0', ...(init.port === undefined ? {} : { port: init.port }) })
     this.verifier = new RelayVerifier({ dht: this.dht, keyPair: this.keyPair, listed: init.relays ?? [] })
     const hooks: ConnectionHooks = {
