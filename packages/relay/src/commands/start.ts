@@ -1,6 +1,7 @@
 import HyperDHT, { type Address } from 'hyperdht'
 import { pino } from 'pino'
-import { fromHex, toHex } from '@lume/types'
+import { fromHex, toHex, type BudgetLimits, type RateLimits } from '@lume/types'
+import { flattenKinds } from '../lib/config.js'
 import { createRelay } from '../lib/relay.js'
 import { loadOrCreateIdentity } from '../lib/identity.js'
 import { loadPlugins } from '../lib/load-plugins.js'
@@ -39,7 +40,12 @@ export async function start (argv: readonly string[]): Promise<number> {
     plugins,
     pluginConfig: config.plugin,
     announce: config.announce,
-    limits: { ...config.rpc, ...config.limits },
+    limits: {
+      ...config.rpc,
+      ...config.limits,
+      budgets: flattenKinds<BudgetLimits>(config.limits.budgets, ['perPeer', 'perAddress', 'global']),
+      rates: flattenKinds<RateLimits>(config.limits.rates, ['perPeer', 'perAddress'])
+    },
     relays: config.relays.map((key) => fromHex(key)),
     // A relay without a plugin it was configured with is not the relay the operator asked for.
     requirePlugins: true,

@@ -3,7 +3,7 @@ import {
   decode, encode, emptyCodec, fromWireError, LumeError, silentLogger, uintCodec,
   type AnswerCacheHook, type KeyPair, type Logger
 } from '@lume/types'
-import { InternalMethod, ResponseKind, RPC_PROTOCOL, RpcBudget } from './constants.js'
+import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
 import { fromTransportError } from './errors.js'
 import { resolveLimits, type RpcLimits } from './limits.js'
 import { responseEnvelope, type ResponseEnvelope } from './messages.js'
@@ -54,6 +54,8 @@ export interface RpcConnectionInit {
   book?: BudgetBook
   /** The peer's IP address, charged per address in the book. @default `stream.rawStream.remoteHost`, else '' */
   remoteHost?: string
+  /** Charge this connection as an address of its own (a trusted host many users share). @default false */
+  chargeAlone?: boolean
   limits?: Partial<RpcLimits>
   logger?: Logger
 }
@@ -110,14 +112,8 @@ export class RpcConnection {
     const methods = init.methods ?? new MethodRegistry()
     const logger = init.logger ?? silentLogger
     this.remoteHost = init.remoteHost ?? stream.rawStream?.remoteHost ?? ''
-    const book = init.book ?? new BudgetBook({
-      logger,
-      budgets: {
-        [RpcBudget.CALLS]: { perPeer: this.limits.maxInFlight, perAddress: Infinity, global: Infinity },
-        [RpcBudget.STREAMS]: { perPeer: this.limits.maxStreams, perAddress: Infinity, global: Infinity }
-      }
-    })
-    this.budget = book.peer(this.remoteHost)
+    const book = init.book ?? BudgetBook.ofOneConnection(this.limits, logger)
+    this.budget = book.peer(this.remoteHost, { alone: init.chargeAlone === true })
     this.serveContext = {
       methods,
       signer: init.keyPair === undefined ? null : { relayPublicKey: init.keyPair.publicKey, batch: init.signer ?? new BatchSigner(init.keyPair) },
