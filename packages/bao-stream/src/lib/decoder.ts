@@ -1,6 +1,6 @@
 import { ErrorCode, LumeError } from '@lume/types'
 import { asWords, bytesToCV, cvEqual, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
-import { decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
+import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
 
 /** Options for {@link BaoDecoder}. */
 export interface DecoderOptions {
@@ -44,7 +44,13 @@ export class BaoDecoder {
   private range = { start: 0, end: 0 }
   /** Content handed out: the requested range. */
   private output = { start: 0, end: 0 }
-  private pending: Uint8Array | null = null
+  /**
+   * A node split across pieces, gathered here. Its capacity doubles up to the
+   * node's size as bytes arrive: nothing is allocated from the untrusted
+   * header ahead of the bytes, and each byte is copied a bounded number of times.
+   */
+  private gather: Uint8Array | null = null
+  private gathered = 0
   private outboardPos = 0
   private finished = false
   private failed: LumeError | null = null
@@ -54,6 +60,7 @@ export class BaoDecoder {
     if (!(hash instanceof Uint8Array) || hash.byteLength !== 32) throw LumeError.invalidArgument('hash must be 32 bytes')
     this.options = options
     this.group = groupLen(options.k ?? 0)
+    if (options.range !== undefined) checkRange(options.range.start, options.range.len)
     this.expected.set(bytesToCV(hash), 0)
     this.depth = 1
     const headerInStream = options.outboard === undefined && options.header !== false
@@ -78,6 +85,11 @@ export class BaoDecoder {
    * nothing). When a node fails, the content verified before it in this same
    * input is still returned; the failure is then in {@link error} and thrown
    * by the next `push` or `finish`.
+   *
+   * The returned pieces are views, not copies: of `bytes` itself where a node
+   * arrived whole in it, or of a buffer the decoder hands over and never
+   * touches again. Do not modify `bytes` after pushing it (as with a chunk
+   * written to a stream) unless the output was copied first.
    */
   push (bytes: Uint8Array): Uint8Array[] {
     if (this.failed !== null) throw this.failed
@@ -89,17 +101,17 @@ export class BaoDecoder {
       while (at < piece.bytes.byteLength && !this.finished) {
         const need = this.needed()
         const left = piece.bytes.byteLength - at
-        if (this.pending !== null || left < need) {
+        if (this.gathered > 0 || left < need) {
           // A node split across pieces: gather it (only such nodes are copied).
-          const have = this.pending?.byteLength ?? 0
-          const take = Math.min(need - have, left)
-          const joined = new Uint8Array(have + take)
-          if (this.pending !== null) joined.set(this.pending)
-          joined.set(piece.bytes.subarray(at, at + take), have)
+          const take = Math.min(need - this.gathered, left)
+          this.gatherBytes(piece.bytes.subarray(at, at + take), need)
           at += take
-          if (joined.byteLength < need) { this.pending = joined; break }
-          this.pending = null
-          this.consume(asWords(joined), 0, out)
+          if (this.gathered < need) break
+          // The buffer is handed out with the node's content: a fresh one for the next node.
+          const node = (this.gather as Uint8Array).subarray(0, need)
+          this.gather = null
+          this.gathered = 0
+          this.consume(asWords(node), 0, out)
         } else {
           this.consume(piece, at, out)
           at += need
@@ -212,6 +224,17 @@ export class BaoDecoder {
     const from = Math.max(this.output.start, node.start) - node.start
     const to = Math.min(this.output.end, node.start + node.len) - node.start
     if (to > from) this.emit(input.bytes, at + from, at + to, out)
+  }
+
+  private gatherBytes (bytes: Uint8Array, need: number): void {
+    const have = this.gathered
+    if (this.gather === null || this.gather.byteLength < have + bytes.byteLength) {
+      const grown = new Uint8Array(Math.min(need, Math.max(2 * (this.gather?.byteLength ?? 0), have + bytes.byteLength, CHUNK_LEN)))
+      if (this.gather !== null) grown.set(this.gather.subarray(0, have))
+      this.gather = grown
+    }
+    this.gather.set(bytes, have)
+    this.gathered = have + bytes.byteLength
   }
 
   private top (): CV {
