@@ -1,4 +1,6 @@
 import { compress, IV } from './compress.js'
+import { simdKernel } from './kernel.js'
+import { SIMD_CHUNKS, type SimdKernel } from './simd.js'
 
 /** BLAKE3 chunk length: the tree's leaves are 1024-byte chunks. */
 export const CHUNK_LEN = 1024
@@ -100,11 +102,31 @@ export function leftLen (len: number): number {
  */
 export function subtreeCV (input: Words, offset: number, len: number, firstChunk: number, root: boolean): CV {
   if (len <= CHUNK_LEN) return chunkCV(input, offset, len, firstChunk, root)
+  if (len <= SIMD_CHUNKS * CHUNK_LEN) {
+    const simd = simdKernel()
+    if (simd !== null) return simdSubtreeCV(simd, input, offset, len, firstChunk, root)
+  }
   const left = leftLen(len)
   const l = subtreeCV(input, offset, left, firstChunk, false)
   const r = subtreeCV(input, offset + left, len - left, firstChunk + left / CHUNK_LEN, false)
   return parentCV(l, r, root, l)
 }
+
+/**
+ * A subtree of up to {@link SIMD_CHUNKS} chunks on the SIMD kernel: its whole
+ * chunks four at a time, a partial last chunk here, then the parents.
+ */
+function simdSubtreeCV (simd: SimdKernel, input: Words, offset: number, len: number, firstChunk: number, root: boolean): CV {
+  const count = Math.ceil(len / CHUNK_LEN)
+  const whole = len % CHUNK_LEN === 0 ? count : count - 1
+  simd.chunks(input.bytes, offset, whole, firstChunk)
+  if (whole < count) {
+    const at = whole * CHUNK_LEN
+    simd.setCV(whole, chunkCV(input, offset + at, len - at, firstChunk + whole, false, lastChunk))
+  }
+  return simd.reduce(count, root, new Uint32Array(8))
+}
+const lastChunk = new Uint32Array(8)
 
 /** The BLAKE3 hash of `bytes` (equal to its Bao root hash, for any chunk group size). */
 export function blake3 (bytes: Uint8Array): Uint8Array {

@@ -1,0 +1,100 @@
+import { BLAKE3_SIMD_WASM } from './blake3-simd.generated.js'
+
+// Memory layout of src/wasm/blake3-simd.wat (byte offsets).
+const CVS = 1024
+const INPUT = 8192
+const PARENT = 4
+const ROOT = 8
+
+/** Whole chunks the kernel hashes per call: the size of its input area. */
+export const SIMD_CHUNKS = 64
+
+interface KernelExports {
+  memory: WebAssembly.Memory
+  chunks: (n: number, counterLo: number, counterHi: number) => void
+  parents: (n: number, flags: number) => void
+}
+
+/**
+ * The WebAssembly SIMD BLAKE3 kernel (src/wasm/blake3-simd.wat): whole chunks
+ * four at a time, then the parents of a subtree four at a time, level by
+ * level. Input is copied into its memory; chaining values live in numbered
+ * slots there. Not re-entrant (one instance, single-threaded JavaScript).
+ */
+export class SimdKernel {
+  private readonly memory: Uint8Array
+  private readonly words: Uint32Array
+  private readonly saved = new Uint32Array(8)
+
+  constructor (private readonly exports: KernelExports) {
+    // The module never grows its memory, so these views stay valid.
+    this.memory = new Uint8Array(exports.memory.buffer)
+    this.words = new Uint32Array(exports.memory.buffer)
+  }
+
+  /**
+   * Hash `n` (≤ {@link SIMD_CHUNKS}) whole chunks of `bytes` at `offset`, with
+   * counters `counter`, `counter + 1`, …, into CV slots 0 … n − 1.
+   */
+  chunks (bytes: Uint8Array, offset: number, n: number, counter: number): void {
+    this.memory.set(bytes.subarray(offset, offset + n * 1024), INPUT)
+    this.exports.chunks(n, counter >>> 0, Math.floor(counter / 0x100000000))
+  }
+
+  /** Put a chaining value into slot `slot`. */
+  setCV (slot: number, cv: Uint32Array): void {
+    this.words.set(cv, (CVS >>> 2) + slot * 8)
+  }
+
+  /**
+   * Merge the CVs in slots 0 … count − 1 (consecutive leaves of one subtree)
+   * into the subtree's CV: pairs level by level, an odd last one carried up,
+   * which is BLAKE3's tree shape. `root` finalises the top parent.
+   */
+  reduce (count: number, root: boolean, out: Uint32Array): Uint32Array {
+    const base = CVS >>> 2
+    while (count > 1) {
+      const pairs = count >>> 1
+      const odd = (count & 1) === 1
+      // The kernel's unused lanes may overwrite the odd slot: keep it aside.
+      if (odd) this.saved.set(this.words.subarray(base + 8 * (count - 1), base + 8 * count))
+      this.exports.parents(pairs, PARENT | (root && count === 2 ? ROOT : 0))
+      if (odd) this.words.set(this.saved, base + 8 * pairs)
+      count = pairs + (odd ? 1 : 0)
+    }
+    out.set(this.words.subarray(base, base + 8))
+    return out
+  }
+
+  /** Copy CV slot `slot` to `out`. */
+  getCV (slot: number, out: Uint32Array): Uint32Array {
+    const at = (CVS >>> 2) + slot * 8
+    out.set(this.words.subarray(at, at + 8))
+    return out
+  }
+}
+
+function moduleBytes (): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(BLAKE3_SIMD_WASM), (c) => c.charCodeAt(0))
+}
+
+/**
+ * Instantiate the kernel synchronously; null where WebAssembly or its SIMD
+ * is missing. Where only synchronous compilation is refused (a browser's main
+ * thread limits it to small modules), `later` gets the kernel once an
+ * asynchronous compilation finished.
+ */
+export function loadSimdKernel (later: (kernel: SimdKernel) => void): SimdKernel | null {
+  if (typeof WebAssembly !== 'object') return null
+  const bytes = moduleBytes()
+  if (!WebAssembly.validate(bytes)) return null
+  try {
+    return new SimdKernel(new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as KernelExports)
+  } catch {
+    WebAssembly.instantiate(bytes).then(
+      ({ instance }) => { later(new SimdKernel(instance.exports as unknown as KernelExports)) },
+      () => { /* stay on the TypeScript kernel */ }
+    )
+    return null
+  }
+}
