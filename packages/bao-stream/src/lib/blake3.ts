@@ -128,6 +128,21 @@ function simdSubtreeCV (simd: SimdKernel, input: Words, offset: number, len: num
 }
 const lastChunk = new Uint32Array(8)
 
+/**
+ * The CV of a subtree from the CVs of its consecutive sub-subtrees (all of
+ * one power-of-two size but a smaller last one): pairs level by level, an odd
+ * last one carried up, which is BLAKE3's tree shape. `cvs` is consumed.
+ */
+export function mergeCVs (cvs: CV[], root: boolean): CV {
+  while (cvs.length > 1) {
+    const next: CV[] = []
+    for (let i = 0; i + 1 < cvs.length; i += 2) next.push(parentCV(cvs[i] as CV, cvs[i + 1] as CV, root && cvs.length === 2))
+    if (cvs.length % 2 === 1) next.push(cvs[cvs.length - 1] as CV)
+    cvs = next
+  }
+  return cvs[0] as CV
+}
+
 /** The BLAKE3 hash of `bytes` (equal to its Bao root hash, for any chunk group size). */
 export function blake3 (bytes: Uint8Array): Uint8Array {
   return cvToBytes(subtreeCV(asWords(bytes), 0, bytes.byteLength, 0, true))

@@ -1,5 +1,7 @@
 import { ErrorCode, LumeError } from '@lume/types'
-import { asWords, bytesToCV, cvEqual, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
+import { asWords, bytesToCV, cvEqual, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
+import { simdKernel } from './kernel.js'
+import { SIMD_CHUNKS } from './simd.js'
 import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
 
 /** Options for {@link BaoDecoder}. */
@@ -45,12 +47,21 @@ export class BaoDecoder {
   /** Content handed out: the requested range. */
   private output = { start: 0, end: 0 }
   /**
-   * A node split across pieces, gathered here. Its capacity doubles up to the
-   * node's size as bytes arrive: nothing is allocated from the untrusted
-   * header ahead of the bytes, and each byte is copied a bounded number of times.
+   * A node split across pieces, gathered in blocks of up to 64 KiB allocated
+   * as its bytes arrive: nothing is allocated from the untrusted header ahead
+   * of them, and no byte is copied twice. A big leaf's full blocks are hashed
+   * as they fill (their CVs in `blockCVs`).
    */
-  private gather: Uint8Array | null = null
+  private blocks: Uint8Array[] = []
+  private blockCVs: CV[] = []
   private gathered = 0
+  /**
+   * Whole one-chunk leaves (k = 0) waiting to be hashed together on the SIMD
+   * kernel: where their bytes are, and the CVs they must match. Flushed when
+   * full, before any other leaf, and at the end of every push.
+   */
+  private batch: Array<{ bytes: Uint8Array, at: number, start: number }> = []
+  private readonly batchExpected = new Uint32Array(8 * SIMD_CHUNKS)
   private outboardPos = 0
   private finished = false
   private failed: LumeError | null = null
@@ -72,7 +83,7 @@ export class BaoDecoder {
 
   /** True once every node was verified. */
   get done (): boolean {
-    return this.finished
+    return this.finished && this.failed === null
   }
 
   /** The verified content length, once the final chunk has verified; null before. */
@@ -104,22 +115,27 @@ export class BaoDecoder {
         if (this.gathered > 0 || left < need) {
           // A node split across pieces: gather it (only such nodes are copied).
           const take = Math.min(need - this.gathered, left)
-          this.gatherBytes(piece.bytes.subarray(at, at + take), need)
+          this.gatherBytes(piece.bytes, at, take, need)
           at += take
           if (this.gathered < need) break
-          // The buffer is handed out with the node's content: a fresh one for the next node.
-          const node = (this.gather as Uint8Array).subarray(0, need)
-          this.gather = null
+          // The blocks are handed out with the node's content: fresh ones for the next node.
+          const blocks = this.blocks
+          this.blocks = []
           this.gathered = 0
-          this.consume(asWords(node), 0, out)
+          if (blocks.length === 1) this.consume(asWords(blocks[0] as Uint8Array), 0, out)
+          else this.verifyBigLeaf(blocks, out)
         } else {
           this.consume(piece, at, out)
           at += need
         }
         this.skipAhead()
       }
+      this.flushBatch(out)
     } catch (err) {
-      this.failed = LumeError.isInstance(err) ? err : new LumeError(ErrorCode.HASH_MISMATCH, String(err), { cause: err })
+      let failure = err
+      // A batched leaf before the failing node may be bad too: the first failure is the one reported.
+      try { this.flushBatch(out) } catch (earlier) { failure = earlier }
+      this.failed = LumeError.isInstance(failure) ? failure : new LumeError(ErrorCode.HASH_MISMATCH, String(failure), { cause: failure })
     }
     this.flushRun(out)
     return out
@@ -215,26 +231,86 @@ export class BaoDecoder {
 
   private verifyLeaf (input: Words, at: number, out: Uint8Array[]): void {
     const node = (this.traversal as Traversal).node
+    if (node.len === CHUNK_LEN && !node.root && simdKernel() !== null) {
+      // Whole chunks wait to be hashed four lanes at a time; a gap in the counters flushes first.
+      const last = this.batch[this.batch.length - 1]
+      if (last !== undefined && last.start + CHUNK_LEN !== node.start) this.flushBatch(out)
+      this.batchExpected.set(this.top(), this.batch.length * 8)
+      this.batch.push({ bytes: input.bytes, at, start: node.start })
+      this.depth--
+      if (this.batch.length === SIMD_CHUNKS) this.flushBatch(out)
+      return
+    }
+    this.flushBatch(out)
     // A leaf that starts off a 4-byte boundary in its piece is hashed from an aligned copy.
     const cv = (at & 3) === 0 ? subtreeCV(input, at, node.len, node.start / CHUNK_LEN, node.root) : subtreeCV(asWords(new Uint8Array(input.bytes.subarray(at, at + node.len))), 0, node.len, node.start / CHUNK_LEN, node.root)
     if (!cvEqual(cv, this.top())) throw mismatch(this.group === CHUNK_LEN ? 'chunk' : 'chunk group', node.start)
     this.depth--
-    const t = this.traversal as Traversal
-    if (node.start + node.len === t.contentLen) this.verifiedLength = t.contentLen
-    const from = Math.max(this.output.start, node.start) - node.start
-    const to = Math.min(this.output.end, node.start + node.len) - node.start
-    if (to > from) this.emit(input.bytes, at + from, at + to, out)
+    this.accept(node.start, node.len, input.bytes, at, out)
   }
 
-  private gatherBytes (bytes: Uint8Array, need: number): void {
-    const have = this.gathered
-    if (this.gather === null || this.gather.byteLength < have + bytes.byteLength) {
-      const grown = new Uint8Array(Math.min(need, Math.max(2 * (this.gather?.byteLength ?? 0), have + bytes.byteLength, CHUNK_LEN)))
-      if (this.gather !== null) grown.set(this.gather.subarray(0, have))
-      this.gather = grown
+  /** Hash the batched chunks together and hand out those that match, in order, up to the first that does not. */
+  private flushBatch (out: Uint8Array[]): void {
+    const batch = this.batch
+    if (batch.length === 0) return
+    this.batch = []
+    const simd = simdKernel()
+    if (simd === null) throw new Error('the SIMD kernel went away with chunks batched')
+    for (let i = 0; i < batch.length; i++) { const b = batch[i] as (typeof batch)[number]; simd.loadChunk(i, b.bytes, b.at) }
+    simd.hashLoaded(batch.length, (batch[0] as (typeof batch)[number]).start / CHUNK_LEN)
+    for (let i = 0; i < batch.length; i++) {
+      const b = batch[i] as (typeof batch)[number]
+      if (!cvEqual(simd.getCV(i, scratchOut), this.batchExpected.subarray(i * 8, i * 8 + 8))) throw mismatch('chunk', b.start)
+      this.accept(b.start, CHUNK_LEN, b.bytes, b.at, out)
     }
-    this.gather.set(bytes, have)
-    this.gathered = have + bytes.byteLength
+  }
+
+  /**
+   * A leaf of more than 64 KiB gathered from several pieces: its full blocks
+   * were hashed as they filled; hash the last, merge, compare.
+   */
+  private verifyBigLeaf (blocks: Uint8Array[], out: Uint8Array[]): void {
+    this.flushBatch(out)
+    const node = (this.traversal as Traversal).node
+    const lastBlock = blocks[blocks.length - 1] as Uint8Array
+    const cvs = this.blockCVs
+    this.blockCVs = []
+    cvs.push(subtreeCV(asWords(lastBlock), 0, lastBlock.byteLength, node.start / CHUNK_LEN + (blocks.length - 1) * SIMD_CHUNKS, false))
+    if (!cvEqual(mergeCVs(cvs, node.root), this.top())) throw mismatch('chunk group', node.start)
+    this.depth--
+    let start = node.start
+    for (const block of blocks) {
+      this.accept(start, block.byteLength, block, 0, out)
+      start += block.byteLength
+    }
+  }
+
+  /** Verified content [start, start + len), at `bytes[at…]`: note the length if final, emit what the range wants. */
+  private accept (start: number, len: number, bytes: Uint8Array, at: number, out: Uint8Array[]): void {
+    const t = this.traversal as Traversal
+    if (start + len === t.contentLen) this.verifiedLength = t.contentLen
+    const from = Math.max(this.output.start, start) - start
+    const to = Math.min(this.output.end, start + len) - start
+    if (to > from) this.emit(bytes, at + from, at + to, out)
+  }
+
+  private gatherBytes (source: Uint8Array, at: number, n: number, need: number): void {
+    while (n > 0) {
+      const index = Math.floor(this.gathered / BLOCK)
+      const filled = this.gathered - index * BLOCK
+      if (index === this.blocks.length) this.blocks.push(new Uint8Array(Math.min(BLOCK, need - this.gathered)))
+      const block = this.blocks[index] as Uint8Array
+      const m = Math.min(n, block.byteLength - filled)
+      block.set(source.subarray(at, at + m), filled)
+      at += m
+      n -= m
+      this.gathered += m
+      // A full block of a big leaf, with more to come: hash it now, while the rest arrives.
+      if (filled + m === BLOCK && this.gathered < need) {
+        const start = (this.traversal as Traversal).node.start
+        this.blockCVs.push(subtreeCV(asWords(block), 0, BLOCK, start / CHUNK_LEN + index * SIMD_CHUNKS, false))
+      }
+    }
   }
 
   private top (): CV {
@@ -264,6 +340,8 @@ export class BaoDecoder {
   }
 }
 
+/** Gathering block: the SIMD kernel's batch of whole chunks. */
+const BLOCK = SIMD_CHUNKS * CHUNK_LEN
 const scratchLeft = new Uint32Array(8)
 const scratchRight = new Uint32Array(8)
 const scratchOut = new Uint32Array(8)

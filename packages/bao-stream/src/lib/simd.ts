@@ -38,6 +38,16 @@ export class SimdKernel {
    */
   chunks (bytes: Uint8Array, offset: number, n: number, counter: number): void {
     this.memory.set(bytes.subarray(offset, offset + n * 1024), INPUT)
+    this.hashLoaded(n, counter)
+  }
+
+  /** Copy one whole chunk, `bytes[at … at + 1024]`, into input slot `slot` (for {@link hashLoaded}). */
+  loadChunk (slot: number, bytes: Uint8Array, at: number): void {
+    this.memory.set(bytes.subarray(at, at + 1024), INPUT + slot * 1024)
+  }
+
+  /** Hash the `n` chunks loaded with {@link loadChunk}, counters `counter`, `counter + 1`, …, into CV slots 0 … n − 1. */
+  hashLoaded (n: number, counter: number): void {
     this.exports.chunks(n, counter >>> 0, Math.floor(counter / 0x100000000))
   }
 
