@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BaoDecoder, encode, groupLen } from '../src/index.js'
+import { BaoDecoder, decodeOutboard, encode, groupLen, outboard } from '../src/index.js'
 import { forEachKernel } from './kernels.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -48,5 +48,32 @@ forEachKernel(() => {
       expect(error, `byte ${inGroup} of group 1`).toMatchObject({ code: 'HASH_MISMATCH', details: { offset: group } })
       expect(hex(out)).toBe(hex(data.subarray(0, group)))
     }
+  })
+
+  it('k = 0 over 2 MiB in one piece and as an outboard (many batches of chunks and parents); a bad parent deep in the tree is caught', () => {
+    const data = content((2 << 20) + 5555)
+    const enc = encode(data)
+    const whole = decodePieces(enc.bytes, enc.hash, 0, enc.bytes.length)
+    expect(whole.error).toBeNull()
+    expect(hex(whole.out)).toBe(hex(data))
+    const ob = outboard(data)
+    expect(hex(decodeOutboard(data, ob.bytes, ob.hash))).toBe(hex(data))
+    // The parent over chunks 1234 and 1235: at 8 + 64·(parents before it) + 1024·1234 in the encoding.
+    const chunk = 1234
+    let parentsBefore = 0
+    const count = (start: number, len: number): boolean => {
+      if (len <= 1024) return start === chunk * 1024
+      let left = 1024
+      while (left * 2 < len) left *= 2
+      if (start === chunk * 1024 && len === 2048) return true
+      parentsBefore++
+      return count(start, left) || count(start + left, len - left)
+    }
+    expect(count(0, data.length)).toBe(true)
+    const bad = Uint8Array.from(enc.bytes)
+    bad[8 + 64 * parentsBefore + 1024 * chunk + 3]! ^= 1
+    const { out, error } = decodePieces(bad, enc.hash, 0, 65_536)
+    expect(error).toMatchObject({ code: 'HASH_MISMATCH', details: { offset: chunk * 1024, node: 'parent node' } })
+    expect(hex(out)).toBe(hex(data.subarray(0, chunk * 1024)))
   })
 })

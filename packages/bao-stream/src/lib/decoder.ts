@@ -56,12 +56,22 @@ export class BaoDecoder {
   private blockCVs: CV[] = []
   private gathered = 0
   /**
-   * Whole one-chunk leaves (k = 0) waiting to be hashed together on the SIMD
-   * kernel: where their bytes are, and the CVs they must match. Flushed when
-   * full, before any other leaf, and at the end of every push.
+   * Nodes waiting to be hashed together on the SIMD kernel, in stream order:
+   * whole one-chunk leaves (k = 0; consecutive) and non-root parents. A
+   * batched parent's children are expected before it is checked, but nothing
+   * below it is handed out unless it matched: the batch is checked in order
+   * and stops at the first failure. Flushed when full, before any other leaf,
+   * and at the end of every push.
    */
-  private batch: Array<{ bytes: Uint8Array, at: number, start: number }> = []
-  private readonly batchExpected = new Uint32Array(8 * SIMD_CHUNKS)
+  private batch: Array<{ slot: number, parent: boolean, start: number, bytes: Uint8Array, at: number }> = []
+  private batchLeaves = 0
+  private batchParents = 0
+  private lastLeafStart = -1
+  private readonly leafExpected = new Uint32Array(8 * SIMD_CHUNKS)
+  // Parents are counted against the limit only when a leaf joins: room for one more descent (≤ 64 levels).
+  private readonly parentExpected = new Uint32Array(8 * (SIMD_CHUNKS + 64))
+  private readonly parentBlocks = new Uint32Array(16 * (SIMD_CHUNKS + 64))
+  private readonly parentCVs = new Uint32Array(8 * (SIMD_CHUNKS + 64))
   private outboardPos = 0
   private finished = false
   private failed: LumeError | null = null
@@ -220,7 +230,16 @@ export class BaoDecoder {
     const node = (this.traversal as Traversal).node
     const left = bytesToCV(bytes, at, scratchLeft)
     const right = bytesToCV(bytes, at + 32, scratchRight)
-    if (!cvEqual(parentCV(left, right, node.root, scratchOut), this.top())) throw mismatch('parent node', node.start)
+    if (!node.root && simdKernel() !== null) {
+      // Checked with the batch (the root parent, first of all nodes, never waits).
+      const slot = this.batchParents++
+      this.parentExpected.set(this.top(), slot * 8)
+      this.parentBlocks.set(left, slot * 16)
+      this.parentBlocks.set(right, slot * 16 + 8)
+      this.batch.push({ slot, parent: true, start: node.start, bytes, at })
+    } else if (!cvEqual(parentCV(left, right, node.root, scratchOut), this.top())) {
+      throw mismatch('parent node', node.start)
+    }
     this.depth--
     this.grow()
     // Right first, so the left child is on top: pre-order.
@@ -233,12 +252,13 @@ export class BaoDecoder {
     const node = (this.traversal as Traversal).node
     if (node.len === CHUNK_LEN && !node.root && simdKernel() !== null) {
       // Whole chunks wait to be hashed four lanes at a time; a gap in the counters flushes first.
-      const last = this.batch[this.batch.length - 1]
-      if (last !== undefined && last.start + CHUNK_LEN !== node.start) this.flushBatch(out)
-      this.batchExpected.set(this.top(), this.batch.length * 8)
-      this.batch.push({ bytes: input.bytes, at, start: node.start })
+      if (this.batchLeaves > 0 && this.lastLeafStart + CHUNK_LEN !== node.start) this.flushBatch(out)
+      const slot = this.batchLeaves++
+      this.leafExpected.set(this.top(), slot * 8)
+      this.batch.push({ slot, parent: false, start: node.start, bytes: input.bytes, at })
+      this.lastLeafStart = node.start
       this.depth--
-      if (this.batch.length === SIMD_CHUNKS) this.flushBatch(out)
+      if (this.batchLeaves === SIMD_CHUNKS || this.batchParents >= SIMD_CHUNKS) this.flushBatch(out)
       return
     }
     this.flushBatch(out)
@@ -253,15 +273,29 @@ export class BaoDecoder {
   private flushBatch (out: Uint8Array[]): void {
     const batch = this.batch
     if (batch.length === 0) return
+    const leaves = this.batchLeaves
+    const parents = this.batchParents
     this.batch = []
+    this.batchLeaves = 0
+    this.batchParents = 0
     const simd = simdKernel()
-    if (simd === null) throw new Error('the SIMD kernel went away with chunks batched')
-    for (let i = 0; i < batch.length; i++) { const b = batch[i] as (typeof batch)[number]; simd.loadChunk(i, b.bytes, b.at) }
-    simd.hashLoaded(batch.length, (batch[0] as (typeof batch)[number]).start / CHUNK_LEN)
-    for (let i = 0; i < batch.length; i++) {
-      const b = batch[i] as (typeof batch)[number]
-      if (!cvEqual(simd.getCV(i, scratchOut), this.batchExpected.subarray(i * 8, i * 8 + 8))) throw mismatch('chunk', b.start)
-      this.accept(b.start, CHUNK_LEN, b.bytes, b.at, out)
+    if (simd === null) throw new Error('the SIMD kernel went away with nodes batched')
+    if (parents > 0) simd.hashParents(this.parentBlocks, parents, this.parentCVs)
+    let firstLeaf = -1
+    for (const b of batch) {
+      if (b.parent) continue
+      if (firstLeaf < 0) firstLeaf = b.start
+      simd.loadChunk(b.slot, b.bytes, b.at)
+    }
+    if (leaves > 0) simd.hashLoaded(leaves, firstLeaf / CHUNK_LEN)
+    for (const b of batch) {
+      const at = b.slot * 8
+      if (b.parent) {
+        if (!cvEqual(this.parentCVs.subarray(at, at + 8), this.parentExpected.subarray(at, at + 8))) throw mismatch('parent node', b.start)
+      } else {
+        if (!cvEqual(simd.getCV(b.slot, scratchOut), this.leafExpected.subarray(at, at + 8))) throw mismatch('chunk', b.start)
+        this.accept(b.start, CHUNK_LEN, b.bytes, b.at, out)
+      }
     }
   }
 

@@ -51,6 +51,21 @@ export class SimdKernel {
     this.exports.chunks(n, counter >>> 0, Math.floor(counter / 0x100000000))
   }
 
+  /**
+   * The CVs of `n` non-root parent nodes: node i's two child CVs are
+   * `blocks[16i … 16i + 16]`; its CV goes to `out[8i …]`.
+   */
+  hashParents (blocks: Uint32Array, n: number, out: Uint32Array): void {
+    const base = CVS >>> 2
+    // The CV area holds 64 parents' blocks at a time.
+    for (let from = 0; from < n; from += 64) {
+      const m = Math.min(64, n - from)
+      this.words.set(blocks.subarray(16 * from, 16 * (from + m)), base)
+      this.exports.parents(m, PARENT)
+      out.set(this.words.subarray(base, base + 8 * m), 8 * from)
+    }
+  }
+
   /** Put a chaining value into slot `slot`. */
   setCV (slot: number, cv: Uint32Array): void {
     this.words.set(cv, (CVS >>> 2) + slot * 8)
