@@ -169,9 +169,14 @@ export function bytesToCV (bytes: Uint8Array, at = 0, out: CV = new Uint32Array(
   return out
 }
 
-/** Constant-time equality of two CVs (no early exit on the first differing word). */
-export function cvEqual (a: CV, b: CV): boolean {
+/** Constant-time equality of two CVs, at word offsets `aAt` and `bAt` (no early exit on the first differing word). */
+export function cvEqual (a: Uint32Array, b: Uint32Array, aAt = 0, bAt = 0): boolean {
   let diff = 0
-  for (let i = 0; i < 8; i++) diff |= a[i]! ^ b[i]!
+  for (let i = 0; i < 8; i++) diff |= a[aAt + i]! ^ b[bAt + i]!
   return diff === 0
+}
+
+/** Copy the 8 words of a CV from `src[srcAt…]` to `dst[dstAt…]`. */
+export function copyCV (src: Uint32Array, srcAt: number, dst: Uint32Array, dstAt: number): void {
+  for (let i = 0; i < 8; i++) dst[dstAt + i] = src[srcAt + i]!
 }

@@ -1,5 +1,5 @@
 import { ErrorCode, LumeError } from '@lume/types'
-import { asWords, bytesToCV, cvEqual, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
+import { asWords, bytesToCV, copyCV, cvEqual, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
 import { simdKernel } from './kernel.js'
 import { SIMD_CHUNKS } from './simd.js'
 import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
@@ -63,7 +63,13 @@ export class BaoDecoder {
    * and stops at the first failure. Flushed when full, before any other leaf,
    * and at the end of every push.
    */
-  private batch: Array<{ slot: number, parent: boolean, start: number, bytes: Uint8Array, at: number }> = []
+  // Parallel arrays, reused (no allocation per node): kind (1 = parent), slot, content start, bytes and offset.
+  private batchLen = 0
+  private readonly batchParent = new Uint8Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchSlot = new Int32Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchStart = new Float64Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchAt = new Int32Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchBytes: Uint8Array[] = []
   private batchLeaves = 0
   private batchParents = 0
   private lastLeafStart = -1
@@ -221,23 +227,39 @@ export class BaoDecoder {
       this.start(decodeHeader(input.bytes, at))
       return
     }
-    if (this.traversal.node.kind === 'parent') this.verifyParent(input.bytes, at)
+    if (this.traversal.node.kind === 'parent') this.verifyParent(input.bytes, at, input.words)
     else this.verifyLeaf(input, at, out)
   }
 
   /** Check the parent node at `bytes[at…at+64]` against the expected CV, and expect its children next. */
-  private verifyParent (bytes: Uint8Array, at: number): void {
+  private verifyParent (bytes: Uint8Array, at: number, words: Uint32Array | null = null): void {
     const node = (this.traversal as Traversal).node
-    const left = bytesToCV(bytes, at, scratchLeft)
-    const right = bytesToCV(bytes, at + 32, scratchRight)
     if (!node.root && simdKernel() !== null) {
       // Checked with the batch (the root parent, first of all nodes, never waits).
       const slot = this.batchParents++
-      this.parentExpected.set(this.top(), slot * 8)
-      this.parentBlocks.set(left, slot * 16)
-      this.parentBlocks.set(right, slot * 16 + 8)
-      this.batch.push({ slot, parent: true, start: node.start, bytes, at })
-    } else if (!cvEqual(parentCV(left, right, node.root, scratchOut), this.top())) {
+      const block = slot * 16
+      copyCV(this.expected, this.topAt(), this.parentExpected, slot * 8)
+      if (words !== null && (at & 3) === 0) {
+        copyCV(words, at >>> 2, this.parentBlocks, block)
+        copyCV(words, (at >>> 2) + 8, this.parentBlocks, block + 8)
+      } else {
+        bytesToCV(bytes, at, scratchLeft)
+        bytesToCV(bytes, at + 32, scratchRight)
+        copyCV(scratchLeft, 0, this.parentBlocks, block)
+        copyCV(scratchRight, 0, this.parentBlocks, block + 8)
+      }
+      this.addToBatch(1, slot, node.start, bytes, at)
+      this.depth--
+      this.grow()
+      // Right first, so the left child is on top: pre-order.
+      copyCV(this.parentBlocks, block + 8, this.expected, this.depth * 8)
+      copyCV(this.parentBlocks, block, this.expected, this.depth * 8 + 8)
+      this.depth += 2
+      return
+    }
+    const left = bytesToCV(bytes, at, scratchLeft)
+    const right = bytesToCV(bytes, at + 32, scratchRight)
+    if (!cvEqual(parentCV(left, right, node.root, scratchOut), this.expected, 0, this.topAt())) {
       throw mismatch('parent node', node.start)
     }
     this.depth--
@@ -254,8 +276,8 @@ export class BaoDecoder {
       // Whole chunks wait to be hashed four lanes at a time; a gap in the counters flushes first.
       if (this.batchLeaves > 0 && this.lastLeafStart + CHUNK_LEN !== node.start) this.flushBatch(out)
       const slot = this.batchLeaves++
-      this.leafExpected.set(this.top(), slot * 8)
-      this.batch.push({ slot, parent: false, start: node.start, bytes: input.bytes, at })
+      copyCV(this.expected, this.topAt(), this.leafExpected, slot * 8)
+      this.addToBatch(0, slot, node.start, input.bytes, at)
       this.lastLeafStart = node.start
       this.depth--
       if (this.batchLeaves === SIMD_CHUNKS || this.batchParents >= SIMD_CHUNKS) this.flushBatch(out)
@@ -264,39 +286,54 @@ export class BaoDecoder {
     this.flushBatch(out)
     // A leaf that starts off a 4-byte boundary in its piece is hashed from an aligned copy.
     const cv = (at & 3) === 0 ? subtreeCV(input, at, node.len, node.start / CHUNK_LEN, node.root) : subtreeCV(asWords(new Uint8Array(input.bytes.subarray(at, at + node.len))), 0, node.len, node.start / CHUNK_LEN, node.root)
-    if (!cvEqual(cv, this.top())) throw mismatch(this.group === CHUNK_LEN ? 'chunk' : 'chunk group', node.start)
+    if (!cvEqual(cv, this.expected, 0, this.topAt())) throw mismatch(this.group === CHUNK_LEN ? 'chunk' : 'chunk group', node.start)
     this.depth--
     this.accept(node.start, node.len, input.bytes, at, out)
   }
 
   /** Hash the batched chunks together and hand out those that match, in order, up to the first that does not. */
   private flushBatch (out: Uint8Array[]): void {
-    const batch = this.batch
-    if (batch.length === 0) return
+    const n = this.batchLen
+    if (n === 0) return
     const leaves = this.batchLeaves
     const parents = this.batchParents
-    this.batch = []
+    this.batchLen = 0
     this.batchLeaves = 0
     this.batchParents = 0
     const simd = simdKernel()
     if (simd === null) throw new Error('the SIMD kernel went away with nodes batched')
     if (parents > 0) simd.hashParents(this.parentBlocks, parents, this.parentCVs)
     let firstLeaf = -1
-    for (const b of batch) {
-      if (b.parent) continue
-      if (firstLeaf < 0) firstLeaf = b.start
-      simd.loadChunk(b.slot, b.bytes, b.at)
+    for (let i = 0; i < n; i++) {
+      if (this.batchParent[i] === 1) continue
+      if (firstLeaf < 0) firstLeaf = this.batchStart[i]!
+      simd.loadChunk(this.batchSlot[i]!, this.batchBytes[i]!, this.batchAt[i]!)
     }
     if (leaves > 0) simd.hashLoaded(leaves, firstLeaf / CHUNK_LEN)
-    for (const b of batch) {
-      const at = b.slot * 8
-      if (b.parent) {
-        if (!cvEqual(this.parentCVs.subarray(at, at + 8), this.parentExpected.subarray(at, at + 8))) throw mismatch('parent node', b.start)
-      } else {
-        if (!cvEqual(simd.getCV(b.slot, scratchOut), this.leafExpected.subarray(at, at + 8))) throw mismatch('chunk', b.start)
-        this.accept(b.start, CHUNK_LEN, b.bytes, b.at, out)
+    const words = simd.cvWords
+    try {
+      for (let i = 0; i < n; i++) {
+        const slot = this.batchSlot[i]!
+        const start = this.batchStart[i]!
+        if (this.batchParent[i] === 1) {
+          if (!cvEqual(this.parentCVs, this.parentExpected, slot * 8, slot * 8)) throw mismatch('parent node', start)
+        } else {
+          if (!cvEqual(words, this.leafExpected, simd.cvIndex(slot), slot * 8)) throw mismatch('chunk', start)
+          this.accept(start, CHUNK_LEN, this.batchBytes[i]!, this.batchAt[i]!, out)
+        }
       }
+    } finally {
+      this.batchBytes.length = 0
     }
+  }
+
+  private addToBatch (parent: number, slot: number, start: number, bytes: Uint8Array, at: number): void {
+    const i = this.batchLen++
+    this.batchParent[i] = parent
+    this.batchSlot[i] = slot
+    this.batchStart[i] = start
+    this.batchAt[i] = at
+    this.batchBytes[i] = bytes
   }
 
   /**
@@ -310,7 +347,7 @@ export class BaoDecoder {
     const cvs = this.blockCVs
     this.blockCVs = []
     cvs.push(subtreeCV(asWords(lastBlock), 0, lastBlock.byteLength, node.start / CHUNK_LEN + (blocks.length - 1) * SIMD_CHUNKS, false))
-    if (!cvEqual(mergeCVs(cvs, node.root), this.top())) throw mismatch('chunk group', node.start)
+    if (!cvEqual(mergeCVs(cvs, node.root), this.expected, 0, this.topAt())) throw mismatch('chunk group', node.start)
     this.depth--
     let start = node.start
     for (const block of blocks) {
@@ -347,8 +384,9 @@ export class BaoDecoder {
     }
   }
 
-  private top (): CV {
-    return this.expected.subarray((this.depth - 1) * 8, this.depth * 8)
+  /** Word index of the expected CV on top of the stack. */
+  private topAt (): number {
+    return (this.depth - 1) * 8
   }
 
   private grow (): void {

@@ -91,6 +91,16 @@ export class SimdKernel {
     return out
   }
 
+  /** The kernel's memory as words, and {@link cvIndex} into it: to compare CVs in place. */
+  get cvWords (): Uint32Array {
+    return this.words
+  }
+
+  /** Word index of CV slot `slot` in {@link cvWords}. */
+  cvIndex (slot: number): number {
+    return (CVS >>> 2) + slot * 8
+  }
+
   /** Copy CV slot `slot` to `out`. */
   getCV (slot: number, out: Uint32Array): Uint32Array {
     const at = (CVS >>> 2) + slot * 8
