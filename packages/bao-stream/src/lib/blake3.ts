@@ -129,6 +129,29 @@ function simdSubtreeCV (simd: SimdKernel, input: Words, offset: number, len: num
 const lastChunk = new Uint32Array(8)
 
 /**
+ * The CVs of every chunk of `input` (none of them the root: the input has
+ * more than one chunk), 8 words each, the whole ones four at a time on the
+ * SIMD kernel where it is available.
+ */
+export function chunkCVs (input: Words, len: number): Uint32Array {
+  const count = Math.ceil(len / CHUNK_LEN)
+  const out = new Uint32Array(8 * count)
+  const simd = simdKernel()
+  let done = 0
+  if (simd !== null) {
+    const whole = Math.floor(len / CHUNK_LEN)
+    for (; done < whole; done += SIMD_CHUNKS) {
+      const n = Math.min(SIMD_CHUNKS, whole - done)
+      simd.chunks(input.bytes, done * CHUNK_LEN, n, done)
+      for (let i = 0; i < n; i++) simd.getCV(i, out.subarray(8 * (done + i), 8 * (done + i) + 8))
+    }
+    done = whole
+  }
+  for (let i = done; i < count; i++) chunkCV(input, i * CHUNK_LEN, Math.min(CHUNK_LEN, len - i * CHUNK_LEN), i, false, out.subarray(8 * i, 8 * i + 8))
+  return out
+}
+
+/**
  * The CV of a subtree from the CVs of its consecutive sub-subtrees (all of
  * one power-of-two size but a smaller last one): pairs level by level, an odd
  * last one carried up, which is BLAKE3's tree shape. `cvs` is consumed.
