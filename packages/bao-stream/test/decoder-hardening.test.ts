@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createVerifyTransform } from '../src/node/index.js'
 import { BaoDecoder, createDecoderStream, decode, decodeSlice, encode, groupLen, outboard, slice, sliceOutboard, OutboardEncoder } from '../src/index.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -118,6 +121,39 @@ describe('the WHATWG stream hands out every verified byte before it errors', () 
     await reader.cancel('enough')
     await new Promise((resolve) => setImmediate(resolve))
     expect(sourceCancelled).toBe('enough')
+  })
+})
+
+describe('the Node stream hands out every verified byte before it errors', () => {
+  const data = content(5000)
+  const enc = encode(data)
+  const bad = Uint8Array.from(enc.bytes)
+  bad[bad.length - 1]! ^= 1
+
+  it.each([1 << 20, 700])('last byte flipped, %i-byte pieces: 4,096 bytes then HASH_MISMATCH', async (piece) => {
+    const parts: Uint8Array[] = []
+    await expect(pipeline(Readable.from(split(bad, piece)), createVerifyTransform(enc.hash), async function * (source) { for await (const p of source) parts.push(p as Uint8Array); yield * [] }))
+      .rejects.toMatchObject({ code: 'HASH_MISMATCH' })
+    expect(hex(concat(parts))).toBe(hex(data.subarray(0, 4096)))
+  })
+
+  it('truncated: everything verified, then TRUNCATED', async () => {
+    const parts: Uint8Array[] = []
+    await expect(pipeline(Readable.from([enc.bytes.subarray(0, enc.bytes.length - 5)]), createVerifyTransform(enc.hash), async function * (source) { for await (const p of source) parts.push(p as Uint8Array); yield * [] }))
+      .rejects.toMatchObject({ code: 'TRUNCATED' })
+    expect(hex(concat(parts))).toBe(hex(data.subarray(0, 4096)))
+  })
+
+  it('a slow reader with many pieces buffered gets them all, in order', async () => {
+    const big = content(300_000)
+    const e = encode(big, { k: 2 })
+    const stream = createVerifyTransform(e.hash, { k: 2 })
+    const source = Readable.from(split(e.bytes, 3000))
+    source.pipe(stream)
+    await new Promise((resolve) => setImmediate(resolve))
+    const parts: Uint8Array[] = []
+    for await (const p of stream) parts.push(p as Uint8Array)
+    expect(hex(concat(parts))).toBe(hex(big))
   })
 })
 
