@@ -61,9 +61,9 @@ export class BaoDecoder {
    * batched parent's children are expected before it is checked, but nothing
    * below it is handed out unless it matched: the batch is checked in order
    * and stops at the first failure. Flushed when full, before any other leaf,
-   * and at the end of every push.
+   * and at the end of every push. Parallel arrays, reused (no allocation per
+   * node): kind (1 = parent), slot, content start, bytes and offset.
    */
-  // Parallel arrays, reused (no allocation per node): kind (1 = parent), slot, content start, bytes and offset.
   private batchLen = 0
   private readonly batchParent = new Uint8Array(2 * SIMD_CHUNKS + 64)
   private readonly batchSlot = new Int32Array(2 * SIMD_CHUNKS + 64)

@@ -1,6 +1,6 @@
 ;; BLAKE3 in WebAssembly SIMD: four chunks (or four parent nodes) at once,
 ;; one per 32-bit lane of each v128 (BLAKE3's SIMD design). Assembled by the
-;; package's build (scripts/build-wasm.mjs, with wabt) into src/lib/blake3-simd.generated.ts.
+;; package's build (scripts/build-wasm.ts, with wabt) into src/lib/blake3-simd.generated.ts.
 ;; The JavaScript side (src/lib/simd.ts) copies input in and reads CVs out.
 ;;
 ;; Memory (2 pages):
