@@ -87,13 +87,15 @@ forEachKernel(() => describe.each([4, 6])('chunk groups, k = %i', (k) => {
 }))
 
 forEachKernel(() => describe('incremental outboard, standard format', () => {
-  it.each([0, 1, 1024, 1025, 5000])('%i bytes', (len) => {
+  it.each([0, 1, 1024, 1025, 5000, 65_535, 65_536, 65_537, 200_000])('%i bytes', (len) => {
     const data = content(len, 9)
-    const encoder = new OutboardEncoder()
-    encoder.push(data)
-    const built = encoder.finish()
     const expected = outboard(data)
-    expect(hex(built.bytes)).toBe(hex(expected.bytes))
-    expect(hex(built.hash)).toBe(hex(expected.hash))
+    for (const piece of [len, 1000, 65_536]) {
+      const encoder = new OutboardEncoder()
+      for (let at = 0; at < len; at += Math.max(1, piece)) encoder.push(data.subarray(at, at + piece))
+      const built = encoder.finish()
+      expect(hex(built.bytes), `piece ${piece}`).toBe(hex(expected.bytes))
+      expect(hex(built.hash)).toBe(hex(expected.hash))
+    }
   })
 }))

@@ -129,11 +129,12 @@ function simdSubtreeCV (simd: SimdKernel, input: Words, offset: number, len: num
 const lastChunk = new Uint32Array(8)
 
 /**
- * The CVs of every chunk of `input` (none of them the root: the input has
- * more than one chunk), 8 words each, the whole ones four at a time on the
- * SIMD kernel where it is available.
+ * The CVs of every chunk of `input`'s first `len` bytes, whose first chunk has
+ * counter `firstChunk` (none of them the root: the tree has more than one
+ * chunk), 8 words each, the whole ones four at a time on the SIMD kernel
+ * where it is available.
  */
-export function chunkCVs (input: Words, len: number): Uint32Array {
+export function chunkCVs (input: Words, len: number, firstChunk = 0): Uint32Array {
   const count = Math.ceil(len / CHUNK_LEN)
   const out = new Uint32Array(8 * count)
   const simd = simdKernel()
@@ -142,12 +143,12 @@ export function chunkCVs (input: Words, len: number): Uint32Array {
     const whole = Math.floor(len / CHUNK_LEN)
     for (; done < whole; done += SIMD_CHUNKS) {
       const n = Math.min(SIMD_CHUNKS, whole - done)
-      simd.chunks(input.bytes, done * CHUNK_LEN, n, done)
+      simd.chunks(input.bytes, done * CHUNK_LEN, n, firstChunk + done)
       for (let i = 0; i < n; i++) simd.getCV(i, out.subarray(8 * (done + i), 8 * (done + i) + 8))
     }
     done = whole
   }
-  for (let i = done; i < count; i++) chunkCV(input, i * CHUNK_LEN, Math.min(CHUNK_LEN, len - i * CHUNK_LEN), i, false, out.subarray(8 * i, 8 * i + 8))
+  for (let i = done; i < count; i++) chunkCV(input, i * CHUNK_LEN, Math.min(CHUNK_LEN, len - i * CHUNK_LEN), firstChunk + i, false, out.subarray(8 * i, 8 * i + 8))
   return out
 }
 
