@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createVerifyTransform } from '../src/node/index.js'
-import { BaoDecoder, createDecoderStream, decode, decodeSlice, encode, groupLen, outboard, slice, sliceOutboard, OutboardEncoder } from '../src/index.js'
+import { BaoDecoder, createDecoderStream, decode, decodeSlice, encode, encodedLen, groupLen, outboardLen, outboard, slice, sliceOutboard, OutboardEncoder } from '../src/index.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 function content (len: number, seed = 5): Uint8Array {
@@ -197,6 +197,11 @@ describe('bad arguments are INVALID_ARGUMENT', () => {
     expect(() => new BaoDecoder(enc.hash, { range: { start, len } })).toThrow(invalid)
     expect(() => decodeSlice(enc.bytes, enc.hash, start, len)).toThrow(invalid)
     expect(() => slice(enc.bytes, start, len)).toThrow(invalid)
+  })
+
+  it.each([-1, 1.5, Number.NaN, 2 ** 53])('content length %s in the size helpers', (len) => {
+    expect(() => encodedLen(len)).toThrow(invalid)
+    expect(() => outboardLen(len, 4)).toThrow(invalid)
   })
 
   it('a hash of the wrong size, and a bad length without header', () => {

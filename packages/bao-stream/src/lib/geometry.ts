@@ -21,6 +21,7 @@ export function leafCount (len: number, group: number): number {
 
 /** Bytes of the outboard of `len` bytes: header and parent nodes. */
 export function outboardLen (len: number, k = 0, header = true): number {
+  if (!Number.isSafeInteger(len) || len < 0) throw LumeError.invalidArgument('content length must be a non-negative integer below 2^53', { len })
   return (header ? HEADER_LEN : 0) + PARENT_LEN * (leafCount(len, groupLen(k)) - 1)
 }
 
