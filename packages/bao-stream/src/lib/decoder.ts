@@ -1,7 +1,7 @@
 import { ErrorCode, LumeError } from '@lume/types'
 import { asWords, bytesToCV, copyCV, cvEqual, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
 import { simdKernel } from './kernel.js'
-import { SIMD_CHUNKS } from './simd.js'
+import { SIMD_CHUNKS, type SimdKernel } from './simd.js'
 import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
 
 /** Options for {@link BaoDecoder}. */
@@ -303,13 +303,7 @@ export class BaoDecoder {
     const simd = simdKernel()
     if (simd === null) throw new Error('the SIMD kernel went away with nodes batched')
     if (parents > 0) simd.hashParents(this.parentBlocks, parents, this.parentCVs)
-    let firstLeaf = -1
-    for (let i = 0; i < n; i++) {
-      if (this.batchParent[i] === 1) continue
-      if (firstLeaf < 0) firstLeaf = this.batchStart[i]!
-      simd.loadChunk(this.batchSlot[i]!, this.batchBytes[i]!, this.batchAt[i]!)
-    }
-    if (leaves > 0) simd.hashLoaded(leaves, firstLeaf / CHUNK_LEN)
+    if (leaves > 0) this.loadLeaves(simd, n, leaves)
     const words = simd.cvWords
     try {
       for (let i = 0; i < n; i++) {
@@ -325,6 +319,35 @@ export class BaoDecoder {
     } finally {
       this.batchBytes.length = 0
     }
+  }
+
+  /**
+   * Copy the batched chunks into the kernel: runs of them close together in
+   * one buffer (a few parents apart, as a combined encoding has them) as one
+   * span, gaps included, so a batch is a few copies rather than one per chunk.
+   */
+  private loadLeaves (simd: SimdKernel, n: number, leaves: number): void {
+    let spanBytes: Uint8Array | null = null
+    let spanFrom = 0
+    let spanTo = 0
+    let spanDst = 0
+    let firstLeaf = -1
+    for (let i = 0; i < n; i++) {
+      if (this.batchParent[i] === 1) continue
+      const bytes = this.batchBytes[i]!
+      const at = this.batchAt[i]!
+      if (firstLeaf < 0) firstLeaf = this.batchStart[i]!
+      if (spanBytes !== bytes || at < spanTo || at - spanTo > MAX_SPAN_GAP) {
+        if (spanBytes !== null) simd.load(spanBytes, spanFrom, spanTo - spanFrom, spanDst)
+        spanDst += spanTo - spanFrom
+        spanBytes = bytes
+        spanFrom = at
+      }
+      spanTo = at + CHUNK_LEN
+      simd.setLane(this.batchSlot[i]!, spanDst + at - spanFrom)
+    }
+    if (spanBytes !== null) simd.load(spanBytes, spanFrom, spanTo - spanFrom, spanDst)
+    simd.hashLoaded(leaves, firstLeaf / CHUNK_LEN)
   }
 
   private addToBatch (parent: number, slot: number, start: number, bytes: Uint8Array, at: number): void {
@@ -414,6 +437,11 @@ export class BaoDecoder {
 
 /** Gathering block: the SIMD kernel's batch of whole chunks. */
 const BLOCK = SIMD_CHUNKS * CHUNK_LEN
+/**
+ * Largest gap between batched chunks copied along with them (4 parents): 64
+ * chunks and 63 such gaps fit the kernel's input area (SIMD_INPUT_BYTES).
+ */
+const MAX_SPAN_GAP = 4 * PARENT_LEN
 const scratchLeft = new Uint32Array(8)
 const scratchRight = new Uint32Array(8)
 const scratchOut = new Uint32Array(8)

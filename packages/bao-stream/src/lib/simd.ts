@@ -2,7 +2,10 @@ import { BLAKE3_SIMD_WASM } from './blake3-simd.generated.js'
 
 // Memory layout of src/wasm/blake3-simd.wat (byte offsets).
 const CVS = 1024
+const LANES = 5120
 const INPUT = 8192
+/** Bytes of the kernel's input area. */
+export const SIMD_INPUT_BYTES = 96 * 1024
 const PARENT = 4
 const ROOT = 8
 
@@ -37,16 +40,24 @@ export class SimdKernel {
    * counters `counter`, `counter + 1`, …, into CV slots 0 … n − 1.
    */
   chunks (bytes: Uint8Array, offset: number, n: number, counter: number): void {
-    this.memory.set(bytes.subarray(offset, offset + n * 1024), INPUT)
+    this.load(bytes, offset, n * 1024, 0)
+    for (let i = 0; i < n; i++) this.setLane(i, i * 1024)
     this.hashLoaded(n, counter)
   }
 
-  /** Copy one whole chunk, `bytes[at … at + 1024]`, into input slot `slot` (for {@link hashLoaded}). */
-  loadChunk (slot: number, bytes: Uint8Array, at: number): void {
-    this.memory.set(bytes.subarray(at, at + 1024), INPUT + slot * 1024)
+  /** Copy `bytes[from … from + len]` to `to` in the input area (≤ {@link SIMD_INPUT_BYTES} in all). */
+  load (bytes: Uint8Array, from: number, len: number, to: number): void {
+    if (to < 0 || to + len > SIMD_INPUT_BYTES) throw new RangeError('SIMD input area overflow')
+    this.memory.set(bytes.subarray(from, from + len), INPUT + to)
   }
 
-  /** Hash the `n` chunks loaded with {@link loadChunk}, counters `counter`, `counter + 1`, …, into CV slots 0 … n − 1. */
+  /** Chunk `slot` of the next {@link hashLoaded} is the 1024 bytes at `at` in the input area. */
+  setLane (slot: number, at: number): void {
+    if (at < 0 || at + 1024 > SIMD_INPUT_BYTES) throw new RangeError('SIMD lane outside the input area')
+    this.words[(LANES >>> 2) + slot] = INPUT + at
+  }
+
+  /** Hash the `n` chunks placed with {@link setLane}, counters `counter`, `counter + 1`, …, into CV slots 0 … n − 1. */
   hashLoaded (n: number, counter: number): void {
     this.exports.chunks(n, counter >>> 0, Math.floor(counter / 0x100000000))
   }

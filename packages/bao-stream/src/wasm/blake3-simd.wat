@@ -3,25 +3,28 @@
 ;; package's build (scripts/build-wasm.ts, with wabt) into src/lib/blake3-simd.generated.ts.
 ;; The JavaScript side (src/lib/simd.ts) copies input in and reads CVs out.
 ;;
-;; Memory (2 pages):
+;; Memory (3 pages):
 ;;   0      MSG    16 x v128: message word w of the four lanes at 16*w
 ;;   256    STATE   8 x v128: chaining-value word w of the four lanes at 256 + 16*w
 ;;   1024   CVS   128 slots of 32 bytes: chaining values in, out
-;;   8192   INPUT  up to 64 chunks (64 KiB) + 3 KiB that the unused lanes of a last,
-;;                 partly filled group of four may read (their results are ignored)
+;;   5120   LANES  64 x i32: the address of each chunk that `chunks` hashes
+;;   8192   INPUT  96 KiB where the chunks are copied to (anywhere in it: LANES
+;;                 says where), + 1 KiB; the unused lanes of a last, partly
+;;                 filled group of four read whatever LANES holds there (always
+;;                 an address in INPUT) and their results are ignored
 (module
-  (memory (export "memory") 2)
+  (memory (export "memory") 3)
 
-  ;; Load four 16-byte rows from src, src+stride, ... and store them transposed
-  ;; (4x4 matrix of 32-bit words) at dst, dst+dstStride, ...: lane i of row j
+  ;; Load the 16-byte rows at $a, $b, $c, $d and store them transposed (4x4
+  ;; matrix of 32-bit words) at dst, dst+dstStride, ...: lane i of row j
   ;; becomes lane j of row i. Used both ways: input words to lanes, lanes to CVs.
-  (func $transpose (param $src i32) (param $stride i32) (param $dst i32) (param $dstStride i32)
+  (func $transpose (param $pa i32) (param $pb i32) (param $pc i32) (param $pd i32) (param $dst i32) (param $dstStride i32)
     (local $a v128) (local $b v128) (local $c v128) (local $d v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local.set $a (v128.load (local.get $src)))
-    (local.set $b (v128.load (i32.add (local.get $src) (local.get $stride))))
-    (local.set $c (v128.load (i32.add (local.get $src) (i32.shl (local.get $stride) (i32.const 1)))))
-    (local.set $d (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 3)))))
+    (local.set $a (v128.load (local.get $pa)))
+    (local.set $b (v128.load (local.get $pb)))
+    (local.set $c (v128.load (local.get $pc)))
+    (local.set $d (v128.load (local.get $pd)))
     ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
     (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
     (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
@@ -555,11 +558,12 @@
     (v128.store offset=368 (i32.const 0) (v128.xor (local.get $v7) (local.get $v15)))
   )
 
-  ;; Hash $n whole chunks at INPUT (chunk i has counter $ctrLo/$ctrHi + i, not
-  ;; the root) and write their CVs to CV slots 0 .. $n - 1. Four at a time; a last
-  ;; group of fewer than four also writes garbage to the slots after it.
+  ;; Hash $n whole chunks, chunk i at the address LANES[i] (counter $ctrLo/$ctrHi
+  ;; + i, not the root), and write their CVs to CV slots 0 .. $n - 1. Four at a
+  ;; time; a last group of fewer than four also writes garbage to the slots after it.
   (func (export "chunks") (param $n i32) (param $ctrLo i32) (param $ctrHi i32)
-    (local $group i32) (local $base i32) (local $block i32) (local $q i32)
+    (local $group i32) (local $block i32) (local $q i32) (local $at i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (local $lo v128) (local $hi v128) (local $first i32)
     (block $done
       (loop $groups
@@ -570,16 +574,22 @@
         (local.set $hi (i32x4.sub
           (i32x4.splat (i32.add (local.get $ctrHi) (i32.lt_u (local.get $first) (local.get $ctrLo))))
           (i32x4.lt_u (local.get $lo) (i32x4.splat (local.get $first)))))
-        (local.set $base (i32.add (i32.const 8192) (i32.shl (local.get $group) (i32.const 12))))
+        (local.set $p0 (i32.load offset=5120 (i32.shl (local.get $group) (i32.const 4))))
+        (local.set $p1 (i32.load offset=5124 (i32.shl (local.get $group) (i32.const 4))))
+        (local.set $p2 (i32.load offset=5128 (i32.shl (local.get $group) (i32.const 4))))
+        (local.set $p3 (i32.load offset=5132 (i32.shl (local.get $group) (i32.const 4))))
         (call $initState)
         (local.set $block (i32.const 0))
         (loop $blocks
           ;; MSG = the block of each lane's chunk, transposed a quarter (4 words) at a time.
           (local.set $q (i32.const 0))
           (loop $quarters
+            (local.set $at (i32.add (i32.shl (local.get $block) (i32.const 6)) (i32.shl (local.get $q) (i32.const 4))))
             (call $transpose
-              (i32.add (i32.add (local.get $base) (i32.shl (local.get $block) (i32.const 6))) (i32.shl (local.get $q) (i32.const 4)))
-              (i32.const 1024)
+              (i32.add (local.get $p0) (local.get $at))
+              (i32.add (local.get $p1) (local.get $at))
+              (i32.add (local.get $p2) (local.get $at))
+              (i32.add (local.get $p3) (local.get $at))
               (i32.shl (local.get $q) (i32.const 6))
               (i32.const 16))
             (local.set $q (i32.add (local.get $q) (i32.const 1)))
@@ -600,15 +610,18 @@
   ;; $flags: PARENT, or PARENT | ROOT for the root. A last group of fewer than
   ;; four writes garbage to the slots after its results.
   (func (export "parents") (param $n i32) (param $flags i32)
-    (local $group i32) (local $q i32)
+    (local $group i32) (local $q i32) (local $src i32)
     (block $done
       (loop $groups
         (br_if $done (i32.ge_u (i32.shl (local.get $group) (i32.const 2)) (local.get $n)))
         (local.set $q (i32.const 0))
         (loop $quarters
+          (local.set $src (i32.add (i32.add (i32.const 1024) (i32.shl (local.get $group) (i32.const 8))) (i32.shl (local.get $q) (i32.const 4))))
           (call $transpose
-            (i32.add (i32.add (i32.const 1024) (i32.shl (local.get $group) (i32.const 8))) (i32.shl (local.get $q) (i32.const 4)))
-            (i32.const 64)
+            (local.get $src)
+            (i32.add (local.get $src) (i32.const 64))
+            (i32.add (local.get $src) (i32.const 128))
+            (i32.add (local.get $src) (i32.const 192))
             (i32.shl (local.get $q) (i32.const 6))
             (i32.const 16))
           (local.set $q (i32.add (local.get $q) (i32.const 1)))
@@ -622,7 +635,7 @@
 
   ;; STATE (word w of four lanes per vector) to four consecutive 32-byte CVs at $dst.
   (func $storeState (param $dst i32)
-    (call $transpose (i32.const 256) (i32.const 16) (local.get $dst) (i32.const 32))
-    (call $transpose (i32.const 320) (i32.const 16) (i32.add (local.get $dst) (i32.const 16)) (i32.const 32))
+    (call $transpose (i32.const 256) (i32.const 272) (i32.const 288) (i32.const 304) (local.get $dst) (i32.const 32))
+    (call $transpose (i32.const 320) (i32.const 336) (i32.const 352) (i32.const 368) (i32.add (local.get $dst) (i32.const 16)) (i32.const 32))
   )
 )
