@@ -9,7 +9,7 @@ export const SIMD_INPUT_BYTES = 96 * 1024
 const PARENT = 4
 const ROOT = 8
 
-/** Whole chunks the kernel hashes per call: the size of its input area. */
+/** Whole chunks the kernel hashes per call: the size of its lane-address table. */
 export const SIMD_CHUNKS = 64
 
 interface KernelExports {

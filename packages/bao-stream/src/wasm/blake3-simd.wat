@@ -9,9 +9,10 @@
 ;;   1024   CVS   128 slots of 32 bytes: chaining values in, out
 ;;   5120   LANES  64 x i32: the address of each chunk that `chunks` hashes
 ;;   8192   INPUT  96 KiB where the chunks are copied to (anywhere in it: LANES
-;;                 says where), + 1 KiB; the unused lanes of a last, partly
-;;                 filled group of four read whatever LANES holds there (always
-;;                 an address in INPUT) and their results are ignored
+;;                 says where). The unused lanes of a last, partly filled group
+;;                 of four read from whatever LANES holds there (an address set
+;;                 before, or 0: inside memory either way) and their results
+;;                 are ignored
 (module
   (memory (export "memory") 3)
 
