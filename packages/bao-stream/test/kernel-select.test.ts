@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { activeKernel, hash, useKernel } from '../src/index.js'
+import { activeKernel, BaoDecoder, hash, outboard, useKernel } from '../src/index.js'
 import { loadSimdKernel } from '../src/lib/simd.js'
 
 afterEach(() => { vi.unstubAllGlobals(); useKernel('wasm-simd') })
@@ -22,6 +22,24 @@ describe('kernel selection at run time', () => {
     vi.stubGlobal('WebAssembly', { ...Real, validate: Real.validate, instantiate: Real.instantiate, Module: function () { throw new RangeError('WebAssembly.Module(): buffer size is larger than 4 KB') } })
     const later = await new Promise<unknown>((resolve) => { expect(loadSimdKernel(resolve)).toBeNull() })
     expect(later).not.toBeNull()
+  })
+
+  it('a decoder holding batched nodes when the kernel is switched still checks them', () => {
+    const data = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 13) >>> 2)
+    const ob = outboard(data)
+    // The outboard's parents down to the first chunk are batched when the decoder is made.
+    const decoder = new BaoDecoder(ob.hash, { outboard: ob.bytes })
+    useKernel('js')
+    const out = decoder.push(data)
+    decoder.finish()
+    expect(Buffer.concat(out).equals(Buffer.from(data))).toBe(true)
+    useKernel('wasm-simd')
+    const bad = Uint8Array.from(ob.bytes)
+    bad[8 + 64 + 5]! ^= 1
+    const failing = new BaoDecoder(ob.hash, { outboard: bad })
+    useKernel('js')
+    expect(failing.push(data)).toEqual([])
+    expect(failing.error).toMatchObject({ code: 'HASH_MISMATCH', details: { node: 'parent node' } })
   })
 
   it('both kernels give the same hashes', () => {

@@ -1,5 +1,5 @@
 import { ErrorCode, LumeError } from '@lume/types'
-import { asWords, bytesToCV, copyCV, cvEqual, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
+import { asWords, bytesToCV, chunkCV, copyCV, cvEqual, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
 import { simdKernel } from './kernel.js'
 import { SIMD_CHUNKS, type SimdKernel } from './simd.js'
 import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
@@ -301,10 +301,26 @@ export class BaoDecoder {
     this.batchLeaves = 0
     this.batchParents = 0
     const simd = simdKernel()
-    if (simd === null) throw new Error('the SIMD kernel went away with nodes batched')
-    if (parents > 0) simd.hashParents(this.parentBlocks, parents, this.parentCVs)
-    if (leaves > 0) this.loadLeaves(simd, n, leaves)
-    const words = simd.cvWords
+    let words: Uint32Array
+    let base = 0
+    if (simd !== null) {
+      if (parents > 0) simd.hashParents(this.parentBlocks, parents, this.parentCVs)
+      if (leaves > 0) this.loadLeaves(simd, n, leaves)
+      words = simd.cvWords
+      base = simd.cvIndex(0)
+    } else {
+      // The kernel was switched (useKernel) with nodes batched: hash them with the TypeScript one.
+      words = new Uint32Array(8 * SIMD_CHUNKS)
+      for (let i = 0; i < n; i++) {
+        const at = this.batchSlot[i]! * 8
+        if (this.batchParent[i] === 1) {
+          const block = this.parentBlocks.subarray(2 * at, 2 * at + 16)
+          parentCV(block.subarray(0, 8), block.subarray(8, 16), false, this.parentCVs.subarray(at, at + 8))
+        } else {
+          chunkCV(asWords(this.batchBytes[i]!.subarray(this.batchAt[i]!, this.batchAt[i]! + CHUNK_LEN)), 0, CHUNK_LEN, this.batchStart[i]! / CHUNK_LEN, false, words.subarray(at, at + 8))
+        }
+      }
+    }
     try {
       for (let i = 0; i < n; i++) {
         const slot = this.batchSlot[i]!
@@ -312,7 +328,7 @@ export class BaoDecoder {
         if (this.batchParent[i] === 1) {
           if (!cvEqual(this.parentCVs, this.parentExpected, slot * 8, slot * 8)) throw mismatch('parent node', start)
         } else {
-          if (!cvEqual(words, this.leafExpected, simd.cvIndex(slot), slot * 8)) throw mismatch('chunk', start)
+          if (!cvEqual(words, this.leafExpected, base + slot * 8, slot * 8)) throw mismatch('chunk', start)
           this.accept(start, CHUNK_LEN, this.batchBytes[i]!, this.batchAt[i]!, out)
         }
       }
