@@ -21,5 +21,6 @@ export { encode, outboard, type TreeOptions, type Encoded } from './lib/encode.j
 export { decode, decodeOutboard, decodeSlice, slice, sliceOutboard } from './lib/sync.js'
 export { BaoDecoder, type DecoderOptions } from './lib/decoder.js'
 export { encodedLen, outboardLen, groupLen, sliceRange, HEADER_LEN, PARENT_LEN, MAX_GROUP_EXPONENT } from './lib/geometry.js'
-export { createDecoderStream } from './lib/web-stream.js'
+export { createDecoderStream, type DecoderStream } from './lib/web-stream.js'
 export { OutboardEncoder } from './lib/outboard-encoder.js'
+export { activeKernel, useKernel, type KernelName } from './lib/kernel.js'

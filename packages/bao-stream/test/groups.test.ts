@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { blake3 as noble } from '@noble/hashes/blake3.js'
 import { decode, decodeOutboard, decodeSlice, encode, encodedLen, hash, outboard, outboardLen, slice, OutboardEncoder } from '../src/index.js'
+import { forEachKernel } from './kernels.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 function content (len: number, seed = 1): Uint8Array {
@@ -15,7 +16,7 @@ const lengths = [...new Set([0, 1, 1023, 1024, 1025, 2047, 2048, 2049,
   ...[16, 17, 32, 33, 64, 65, 128, 129].flatMap((chunks) => [chunks * 1024 - 1, chunks * 1024, chunks * 1024 + 1]),
   200_000, 1_000_000])].sort((a, b) => a - b)
 
-describe('root hash = BLAKE3 (checked against @noble/hashes)', () => {
+forEachKernel(() => describe('root hash = BLAKE3 (checked against @noble/hashes)', () => {
   it.each(lengths)('%i bytes', (len) => {
     const data = content(len, len)
     const expected = hex(noble(data))
@@ -25,9 +26,9 @@ describe('root hash = BLAKE3 (checked against @noble/hashes)', () => {
       expect(hex(outboard(data, { k }).hash), `k=${k} outboard`).toBe(expected)
     }
   })
-})
+}))
 
-describe.each([4, 6])('chunk groups, k = %i', (k) => {
+forEachKernel(() => describe.each([4, 6])('chunk groups, k = %i', (k) => {
   const group = 1024 * 2 ** k
 
   it('round-trip combined and outboard encodings of every boundary length', () => {
@@ -83,16 +84,18 @@ describe.each([4, 6])('chunk groups, k = %i', (k) => {
       expect(hex(built.bytes)).toBe(hex(expected.bytes))
     }
   })
-})
+}))
 
-describe('incremental outboard, standard format', () => {
-  it.each([0, 1, 1024, 1025, 5000])('%i bytes', (len) => {
+forEachKernel(() => describe('incremental outboard, standard format', () => {
+  it.each([0, 1, 1024, 1025, 5000, 65_535, 65_536, 65_537, 200_000])('%i bytes', (len) => {
     const data = content(len, 9)
-    const encoder = new OutboardEncoder()
-    encoder.push(data)
-    const built = encoder.finish()
     const expected = outboard(data)
-    expect(hex(built.bytes)).toBe(hex(expected.bytes))
-    expect(hex(built.hash)).toBe(hex(expected.hash))
+    for (const piece of [len, 1000, 65_536]) {
+      const encoder = new OutboardEncoder()
+      for (let at = 0; at < len; at += Math.max(1, piece)) encoder.push(data.subarray(at, at + piece))
+      const built = encoder.finish()
+      expect(hex(built.bytes), `piece ${piece}`).toBe(hex(expected.bytes))
+      expect(hex(built.hash)).toBe(hex(expected.hash))
+    }
   })
-})
+}))

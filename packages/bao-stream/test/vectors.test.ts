@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { decode, decodeOutboard, decodeSlice, encode, hash, outboard, slice } from '../src/index.js'
+import { forEachKernel } from './kernels.js'
 
 // The official Bao test vectors (oconnor663/bao tests/test_vectors.json),
 // vendored unchanged in fixtures/ (source and licence: fixtures/README.md).
@@ -24,7 +25,7 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'))
 const flip = (b: Uint8Array, at: number): Uint8Array => { const c = Uint8Array.from(b); c[at]! ^= 1; return c }
 
-describe('official Bao vectors', () => {
+forEachKernel(() => describe('official Bao vectors', () => {
   it.each(vectors.hash)('hash of $input_len bytes', ({ input_len: len, bao_hash: expected }) => {
     expect(hex(hash(input(len)))).toBe(expected)
   })
@@ -80,4 +81,4 @@ describe('official Bao vectors', () => {
       }
     }
   })
-})
+}))

@@ -1,4 +1,6 @@
 import { compress, IV } from './compress.js'
+import { simdKernel } from './kernel.js'
+import { SIMD_CHUNKS, type SimdKernel } from './simd.js'
 
 /** BLAKE3 chunk length: the tree's leaves are 1024-byte chunks. */
 export const CHUNK_LEN = 1024
@@ -100,10 +102,69 @@ export function leftLen (len: number): number {
  */
 export function subtreeCV (input: Words, offset: number, len: number, firstChunk: number, root: boolean): CV {
   if (len <= CHUNK_LEN) return chunkCV(input, offset, len, firstChunk, root)
+  if (len <= SIMD_CHUNKS * CHUNK_LEN) {
+    const simd = simdKernel()
+    if (simd !== null) return simdSubtreeCV(simd, input, offset, len, firstChunk, root)
+  }
   const left = leftLen(len)
   const l = subtreeCV(input, offset, left, firstChunk, false)
   const r = subtreeCV(input, offset + left, len - left, firstChunk + left / CHUNK_LEN, false)
   return parentCV(l, r, root, l)
+}
+
+/**
+ * A subtree of up to {@link SIMD_CHUNKS} chunks on the SIMD kernel: its whole
+ * chunks four at a time, a partial last chunk here, then the parents.
+ */
+function simdSubtreeCV (simd: SimdKernel, input: Words, offset: number, len: number, firstChunk: number, root: boolean): CV {
+  const count = Math.ceil(len / CHUNK_LEN)
+  const whole = len % CHUNK_LEN === 0 ? count : count - 1
+  simd.chunks(input.bytes, offset, whole, firstChunk)
+  if (whole < count) {
+    const at = whole * CHUNK_LEN
+    simd.setCV(whole, chunkCV(input, offset + at, len - at, firstChunk + whole, false, lastChunk))
+  }
+  return simd.reduce(count, root, new Uint32Array(8))
+}
+const lastChunk = new Uint32Array(8)
+
+/**
+ * The CVs of every chunk of `input`'s first `len` bytes, whose first chunk has
+ * counter `firstChunk` (none of them the root: the tree has more than one
+ * chunk), 8 words each, the whole ones four at a time on the SIMD kernel
+ * where it is available.
+ */
+export function chunkCVs (input: Words, len: number, firstChunk = 0): Uint32Array {
+  const count = Math.ceil(len / CHUNK_LEN)
+  const out = new Uint32Array(8 * count)
+  const simd = simdKernel()
+  let done = 0
+  if (simd !== null) {
+    const whole = Math.floor(len / CHUNK_LEN)
+    for (; done < whole; done += SIMD_CHUNKS) {
+      const n = Math.min(SIMD_CHUNKS, whole - done)
+      simd.chunks(input.bytes, done * CHUNK_LEN, n, firstChunk + done)
+      for (let i = 0; i < n; i++) simd.getCV(i, out.subarray(8 * (done + i), 8 * (done + i) + 8))
+    }
+    done = whole
+  }
+  for (let i = done; i < count; i++) chunkCV(input, i * CHUNK_LEN, Math.min(CHUNK_LEN, len - i * CHUNK_LEN), firstChunk + i, false, out.subarray(8 * i, 8 * i + 8))
+  return out
+}
+
+/**
+ * The CV of a subtree from the CVs of its consecutive sub-subtrees (all of
+ * one power-of-two size but a smaller last one): pairs level by level, an odd
+ * last one carried up, which is BLAKE3's tree shape. `cvs` is consumed.
+ */
+export function mergeCVs (cvs: CV[], root: boolean): CV {
+  while (cvs.length > 1) {
+    const next: CV[] = []
+    for (let i = 0; i + 1 < cvs.length; i += 2) next.push(parentCV(cvs[i] as CV, cvs[i + 1] as CV, root && cvs.length === 2))
+    if (cvs.length % 2 === 1) next.push(cvs[cvs.length - 1] as CV)
+    cvs = next
+  }
+  return cvs[0] as CV
 }
 
 /** The BLAKE3 hash of `bytes` (equal to its Bao root hash, for any chunk group size). */
@@ -132,9 +193,14 @@ export function bytesToCV (bytes: Uint8Array, at = 0, out: CV = new Uint32Array(
   return out
 }
 
-/** Constant-time equality of two CVs (no early exit on the first differing word). */
-export function cvEqual (a: CV, b: CV): boolean {
+/** Constant-time equality of two CVs, at word offsets `aAt` and `bAt` (no early exit on the first differing word). */
+export function cvEqual (a: Uint32Array, b: Uint32Array, aAt = 0, bAt = 0): boolean {
   let diff = 0
-  for (let i = 0; i < 8; i++) diff |= a[i]! ^ b[i]!
+  for (let i = 0; i < 8; i++) diff |= a[aAt + i]! ^ b[bAt + i]!
   return diff === 0
+}
+
+/** Copy the 8 words of a CV from `src[srcAt…]` to `dst[dstAt…]`. */
+export function copyCV (src: Uint32Array, srcAt: number, dst: Uint32Array, dstAt: number): void {
+  for (let i = 0; i < 8; i++) dst[dstAt + i] = src[srcAt + i]!
 }

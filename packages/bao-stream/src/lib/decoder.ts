@@ -1,6 +1,8 @@
 import { ErrorCode, LumeError } from '@lume/types'
-import { asWords, bytesToCV, cvEqual, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
-import { decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
+import { asWords, bytesToCV, chunkCV, copyCV, cvEqual, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
+import { simdKernel } from './kernel.js'
+import { SIMD_CHUNKS, type SimdKernel } from './simd.js'
+import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
 
 /** Options for {@link BaoDecoder}. */
 export interface DecoderOptions {
@@ -44,7 +46,38 @@ export class BaoDecoder {
   private range = { start: 0, end: 0 }
   /** Content handed out: the requested range. */
   private output = { start: 0, end: 0 }
-  private pending: Uint8Array | null = null
+  /**
+   * A node split across pieces, gathered in blocks of up to 64 KiB allocated
+   * as its bytes arrive: nothing is allocated from the untrusted header ahead
+   * of them, and no byte is copied twice. A big leaf's full blocks are hashed
+   * as they fill (their CVs in `blockCVs`).
+   */
+  private blocks: Uint8Array[] = []
+  private blockCVs: CV[] = []
+  private gathered = 0
+  /**
+   * Nodes waiting to be hashed together on the SIMD kernel, in stream order:
+   * whole one-chunk leaves (k = 0; consecutive) and non-root parents. A
+   * batched parent's children are expected before it is checked, but nothing
+   * below it is handed out unless it matched: the batch is checked in order
+   * and stops at the first failure. Flushed when full, before any other leaf,
+   * and at the end of every push. Parallel arrays, reused (no allocation per
+   * node): kind (1 = parent), slot, content start, bytes and offset.
+   */
+  private batchLen = 0
+  private readonly batchParent = new Uint8Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchSlot = new Int32Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchStart = new Float64Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchAt = new Int32Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchBytes: Uint8Array[] = []
+  private batchLeaves = 0
+  private batchParents = 0
+  private lastLeafStart = -1
+  private readonly leafExpected = new Uint32Array(8 * SIMD_CHUNKS)
+  // Parents are counted against the limit only when a leaf joins: room for one more descent (≤ 64 levels).
+  private readonly parentExpected = new Uint32Array(8 * (SIMD_CHUNKS + 64))
+  private readonly parentBlocks = new Uint32Array(16 * (SIMD_CHUNKS + 64))
+  private readonly parentCVs = new Uint32Array(8 * (SIMD_CHUNKS + 64))
   private outboardPos = 0
   private finished = false
   private failed: LumeError | null = null
@@ -54,6 +87,7 @@ export class BaoDecoder {
     if (!(hash instanceof Uint8Array) || hash.byteLength !== 32) throw LumeError.invalidArgument('hash must be 32 bytes')
     this.options = options
     this.group = groupLen(options.k ?? 0)
+    if (options.range !== undefined) checkRange(options.range.start, options.range.len)
     this.expected.set(bytesToCV(hash), 0)
     this.depth = 1
     const headerInStream = options.outboard === undefined && options.header !== false
@@ -65,7 +99,7 @@ export class BaoDecoder {
 
   /** True once every node was verified. */
   get done (): boolean {
-    return this.finished
+    return this.finished && this.failed === null
   }
 
   /** The verified content length, once the final chunk has verified; null before. */
@@ -78,6 +112,11 @@ export class BaoDecoder {
    * nothing). When a node fails, the content verified before it in this same
    * input is still returned; the failure is then in {@link error} and thrown
    * by the next `push` or `finish`.
+   *
+   * The returned pieces are views, not copies: of `bytes` itself where a node
+   * arrived whole in it, or of a buffer the decoder hands over and never
+   * touches again. Do not modify `bytes` after pushing it (as with a chunk
+   * written to a stream) unless the output was copied first.
    */
   push (bytes: Uint8Array): Uint8Array[] {
     if (this.failed !== null) throw this.failed
@@ -89,25 +128,30 @@ export class BaoDecoder {
       while (at < piece.bytes.byteLength && !this.finished) {
         const need = this.needed()
         const left = piece.bytes.byteLength - at
-        if (this.pending !== null || left < need) {
+        if (this.gathered > 0 || left < need) {
           // A node split across pieces: gather it (only such nodes are copied).
-          const have = this.pending?.byteLength ?? 0
-          const take = Math.min(need - have, left)
-          const joined = new Uint8Array(have + take)
-          if (this.pending !== null) joined.set(this.pending)
-          joined.set(piece.bytes.subarray(at, at + take), have)
+          const take = Math.min(need - this.gathered, left)
+          this.gatherBytes(piece.bytes, at, take, need)
           at += take
-          if (joined.byteLength < need) { this.pending = joined; break }
-          this.pending = null
-          this.consume(asWords(joined), 0, out)
+          if (this.gathered < need) break
+          // The blocks are handed out with the node's content: fresh ones for the next node.
+          const blocks = this.blocks
+          this.blocks = []
+          this.gathered = 0
+          if (blocks.length === 1) this.consume(asWords(blocks[0] as Uint8Array), 0, out)
+          else this.verifyBigLeaf(blocks, out)
         } else {
           this.consume(piece, at, out)
           at += need
         }
         this.skipAhead()
       }
+      this.flushBatch(out)
     } catch (err) {
-      this.failed = LumeError.isInstance(err) ? err : new LumeError(ErrorCode.HASH_MISMATCH, String(err), { cause: err })
+      let failure = err
+      // A batched leaf before the failing node may be bad too: the first failure is the one reported.
+      try { this.flushBatch(out) } catch (earlier) { failure = earlier }
+      this.failed = LumeError.isInstance(failure) ? failure : new LumeError(ErrorCode.HASH_MISMATCH, String(failure), { cause: failure })
     }
     this.flushRun(out)
     return out
@@ -183,16 +227,41 @@ export class BaoDecoder {
       this.start(decodeHeader(input.bytes, at))
       return
     }
-    if (this.traversal.node.kind === 'parent') this.verifyParent(input.bytes, at)
+    if (this.traversal.node.kind === 'parent') this.verifyParent(input.bytes, at, input.words)
     else this.verifyLeaf(input, at, out)
   }
 
   /** Check the parent node at `bytes[at…at+64]` against the expected CV, and expect its children next. */
-  private verifyParent (bytes: Uint8Array, at: number): void {
+  private verifyParent (bytes: Uint8Array, at: number, words: Uint32Array | null = null): void {
     const node = (this.traversal as Traversal).node
+    if (!node.root && simdKernel() !== null) {
+      // Checked with the batch (the root parent, first of all nodes, never waits).
+      const slot = this.batchParents++
+      const block = slot * 16
+      copyCV(this.expected, this.topAt(), this.parentExpected, slot * 8)
+      if (words !== null && (at & 3) === 0) {
+        copyCV(words, at >>> 2, this.parentBlocks, block)
+        copyCV(words, (at >>> 2) + 8, this.parentBlocks, block + 8)
+      } else {
+        bytesToCV(bytes, at, scratchLeft)
+        bytesToCV(bytes, at + 32, scratchRight)
+        copyCV(scratchLeft, 0, this.parentBlocks, block)
+        copyCV(scratchRight, 0, this.parentBlocks, block + 8)
+      }
+      this.addToBatch(1, slot, node.start, bytes, at)
+      this.depth--
+      this.grow()
+      // Right first, so the left child is on top: pre-order.
+      copyCV(this.parentBlocks, block + 8, this.expected, this.depth * 8)
+      copyCV(this.parentBlocks, block, this.expected, this.depth * 8 + 8)
+      this.depth += 2
+      return
+    }
     const left = bytesToCV(bytes, at, scratchLeft)
     const right = bytesToCV(bytes, at + 32, scratchRight)
-    if (!cvEqual(parentCV(left, right, node.root, scratchOut), this.top())) throw mismatch('parent node', node.start)
+    if (!cvEqual(parentCV(left, right, node.root, scratchOut), this.expected, 0, this.topAt())) {
+      throw mismatch('parent node', node.start)
+    }
     this.depth--
     this.grow()
     // Right first, so the left child is on top: pre-order.
@@ -203,19 +272,160 @@ export class BaoDecoder {
 
   private verifyLeaf (input: Words, at: number, out: Uint8Array[]): void {
     const node = (this.traversal as Traversal).node
+    if (node.len === CHUNK_LEN && !node.root && simdKernel() !== null) {
+      // Whole chunks wait to be hashed four lanes at a time; a gap in the counters flushes first.
+      if (this.batchLeaves > 0 && this.lastLeafStart + CHUNK_LEN !== node.start) this.flushBatch(out)
+      const slot = this.batchLeaves++
+      copyCV(this.expected, this.topAt(), this.leafExpected, slot * 8)
+      this.addToBatch(0, slot, node.start, input.bytes, at)
+      this.lastLeafStart = node.start
+      this.depth--
+      if (this.batchLeaves === SIMD_CHUNKS || this.batchParents >= SIMD_CHUNKS) this.flushBatch(out)
+      return
+    }
+    this.flushBatch(out)
     // A leaf that starts off a 4-byte boundary in its piece is hashed from an aligned copy.
     const cv = (at & 3) === 0 ? subtreeCV(input, at, node.len, node.start / CHUNK_LEN, node.root) : subtreeCV(asWords(new Uint8Array(input.bytes.subarray(at, at + node.len))), 0, node.len, node.start / CHUNK_LEN, node.root)
-    if (!cvEqual(cv, this.top())) throw mismatch(this.group === CHUNK_LEN ? 'chunk' : 'chunk group', node.start)
+    if (!cvEqual(cv, this.expected, 0, this.topAt())) throw mismatch(this.group === CHUNK_LEN ? 'chunk' : 'chunk group', node.start)
     this.depth--
-    const t = this.traversal as Traversal
-    if (node.start + node.len === t.contentLen) this.verifiedLength = t.contentLen
-    const from = Math.max(this.output.start, node.start) - node.start
-    const to = Math.min(this.output.end, node.start + node.len) - node.start
-    if (to > from) this.emit(input.bytes, at + from, at + to, out)
+    this.accept(node.start, node.len, input.bytes, at, out)
   }
 
-  private top (): CV {
-    return this.expected.subarray((this.depth - 1) * 8, this.depth * 8)
+  /** Hash the batched chunks together and hand out those that match, in order, up to the first that does not. */
+  private flushBatch (out: Uint8Array[]): void {
+    const n = this.batchLen
+    if (n === 0) return
+    const leaves = this.batchLeaves
+    const parents = this.batchParents
+    this.batchLen = 0
+    this.batchLeaves = 0
+    this.batchParents = 0
+    const simd = simdKernel()
+    let words: Uint32Array
+    let base = 0
+    if (simd !== null) {
+      if (parents > 0) simd.hashParents(this.parentBlocks, parents, this.parentCVs)
+      if (leaves > 0) this.loadLeaves(simd, n, leaves)
+      words = simd.cvWords
+      base = simd.cvIndex(0)
+    } else {
+      // The kernel was switched (useKernel) with nodes batched: hash them with the TypeScript one.
+      words = new Uint32Array(8 * SIMD_CHUNKS)
+      for (let i = 0; i < n; i++) {
+        const at = this.batchSlot[i]! * 8
+        if (this.batchParent[i] === 1) {
+          const block = this.parentBlocks.subarray(2 * at, 2 * at + 16)
+          parentCV(block.subarray(0, 8), block.subarray(8, 16), false, this.parentCVs.subarray(at, at + 8))
+        } else {
+          chunkCV(asWords(this.batchBytes[i]!.subarray(this.batchAt[i]!, this.batchAt[i]! + CHUNK_LEN)), 0, CHUNK_LEN, this.batchStart[i]! / CHUNK_LEN, false, words.subarray(at, at + 8))
+        }
+      }
+    }
+    try {
+      for (let i = 0; i < n; i++) {
+        const slot = this.batchSlot[i]!
+        const start = this.batchStart[i]!
+        if (this.batchParent[i] === 1) {
+          if (!cvEqual(this.parentCVs, this.parentExpected, slot * 8, slot * 8)) throw mismatch('parent node', start)
+        } else {
+          if (!cvEqual(words, this.leafExpected, base + slot * 8, slot * 8)) throw mismatch('chunk', start)
+          this.accept(start, CHUNK_LEN, this.batchBytes[i]!, this.batchAt[i]!, out)
+        }
+      }
+    } finally {
+      this.batchBytes.length = 0
+    }
+  }
+
+  /**
+   * Copy the batched chunks into the kernel: runs of them close together in
+   * one buffer (a few parents apart, as a combined encoding has them) as one
+   * span, gaps included, so a batch is a few copies rather than one per chunk.
+   */
+  private loadLeaves (simd: SimdKernel, n: number, leaves: number): void {
+    let spanBytes: Uint8Array | null = null
+    let spanFrom = 0
+    let spanTo = 0
+    let spanDst = 0
+    let firstLeaf = -1
+    for (let i = 0; i < n; i++) {
+      if (this.batchParent[i] === 1) continue
+      const bytes = this.batchBytes[i]!
+      const at = this.batchAt[i]!
+      if (firstLeaf < 0) firstLeaf = this.batchStart[i]!
+      if (spanBytes !== bytes || at < spanTo || at - spanTo > MAX_SPAN_GAP) {
+        if (spanBytes !== null) simd.load(spanBytes, spanFrom, spanTo - spanFrom, spanDst)
+        spanDst += spanTo - spanFrom
+        spanBytes = bytes
+        spanFrom = at
+      }
+      spanTo = at + CHUNK_LEN
+      simd.setLane(this.batchSlot[i]!, spanDst + at - spanFrom)
+    }
+    if (spanBytes !== null) simd.load(spanBytes, spanFrom, spanTo - spanFrom, spanDst)
+    simd.hashLoaded(leaves, firstLeaf / CHUNK_LEN)
+  }
+
+  private addToBatch (parent: number, slot: number, start: number, bytes: Uint8Array, at: number): void {
+    const i = this.batchLen++
+    this.batchParent[i] = parent
+    this.batchSlot[i] = slot
+    this.batchStart[i] = start
+    this.batchAt[i] = at
+    this.batchBytes[i] = bytes
+  }
+
+  /**
+   * A leaf of more than 64 KiB gathered from several pieces: its full blocks
+   * were hashed as they filled; hash the last, merge, compare.
+   */
+  private verifyBigLeaf (blocks: Uint8Array[], out: Uint8Array[]): void {
+    this.flushBatch(out)
+    const node = (this.traversal as Traversal).node
+    const lastBlock = blocks[blocks.length - 1] as Uint8Array
+    const cvs = this.blockCVs
+    this.blockCVs = []
+    cvs.push(subtreeCV(asWords(lastBlock), 0, lastBlock.byteLength, node.start / CHUNK_LEN + (blocks.length - 1) * SIMD_CHUNKS, false))
+    if (!cvEqual(mergeCVs(cvs, node.root), this.expected, 0, this.topAt())) throw mismatch('chunk group', node.start)
+    this.depth--
+    let start = node.start
+    for (const block of blocks) {
+      this.accept(start, block.byteLength, block, 0, out)
+      start += block.byteLength
+    }
+  }
+
+  /** Verified content [start, start + len), at `bytes[at…]`: note the length if final, emit what the range wants. */
+  private accept (start: number, len: number, bytes: Uint8Array, at: number, out: Uint8Array[]): void {
+    const t = this.traversal as Traversal
+    if (start + len === t.contentLen) this.verifiedLength = t.contentLen
+    const from = Math.max(this.output.start, start) - start
+    const to = Math.min(this.output.end, start + len) - start
+    if (to > from) this.emit(bytes, at + from, at + to, out)
+  }
+
+  private gatherBytes (source: Uint8Array, at: number, n: number, need: number): void {
+    while (n > 0) {
+      const index = Math.floor(this.gathered / BLOCK)
+      const filled = this.gathered - index * BLOCK
+      if (index === this.blocks.length) this.blocks.push(new Uint8Array(Math.min(BLOCK, need - this.gathered)))
+      const block = this.blocks[index] as Uint8Array
+      const m = Math.min(n, block.byteLength - filled)
+      block.set(source.subarray(at, at + m), filled)
+      at += m
+      n -= m
+      this.gathered += m
+      // A full block of a big leaf, with more to come: hash it now, while the rest arrives.
+      if (filled + m === BLOCK && this.gathered < need) {
+        const start = (this.traversal as Traversal).node.start
+        this.blockCVs.push(subtreeCV(asWords(block), 0, BLOCK, start / CHUNK_LEN + index * SIMD_CHUNKS, false))
+      }
+    }
+  }
+
+  /** Word index of the expected CV on top of the stack. */
+  private topAt (): number {
+    return (this.depth - 1) * 8
   }
 
   private grow (): void {
@@ -241,6 +451,13 @@ export class BaoDecoder {
   }
 }
 
+/** Gathering block: the SIMD kernel's batch of whole chunks. */
+const BLOCK = SIMD_CHUNKS * CHUNK_LEN
+/**
+ * Largest gap between batched chunks copied along with them (4 parents): 64
+ * chunks and 63 such gaps fit the kernel's input area (SIMD_INPUT_BYTES).
+ */
+const MAX_SPAN_GAP = 4 * PARENT_LEN
 const scratchLeft = new Uint32Array(8)
 const scratchRight = new Uint32Array(8)
 const scratchOut = new Uint32Array(8)

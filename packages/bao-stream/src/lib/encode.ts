@@ -1,4 +1,4 @@
-import { asWords, CHUNK_LEN, cvToBytes, leftLen, parentCV, subtreeCV, type CV } from './blake3.js'
+import { asWords, chunkCVs, CHUNK_LEN, cvToBytes, leftLen, parentCV, subtreeCV, type CV } from './blake3.js'
 import { encodeHeader, encodedLen, groupLen, HEADER_LEN, outboardLen, PARENT_LEN } from './geometry.js'
 
 /** Options shared by the encoders. */
@@ -31,9 +31,13 @@ function buildTree (content: Uint8Array, options: TreeOptions, withContent: bool
   const group = groupLen(k)
   const out = new Uint8Array(withContent ? encodedLen(content.byteLength, k, header) : outboardLen(content.byteLength, k, header))
   const input = asWords(content)
+  // One-chunk leaves are hashed together up front (several chunks at once is what SIMD needs).
+  const leaves = group === CHUNK_LEN && content.byteLength > CHUNK_LEN ? chunkCVs(input, content.byteLength) : null
   const root = writeTree(out, content.byteLength, group, header, (start, len, root, pos) => {
     if (withContent) out.set(content.subarray(start, start + len), pos)
-    return { cv: subtreeCV(input, start, len, start / CHUNK_LEN, root), written: withContent ? len : 0 }
+    const at = 8 * (start / CHUNK_LEN)
+    const cv = leaves === null ? subtreeCV(input, start, len, start / CHUNK_LEN, root) : leaves.subarray(at, at + 8)
+    return { cv, written: withContent ? len : 0 }
   })
   return { hash: cvToBytes(root), bytes: out }
 }

@@ -10,7 +10,7 @@ export const MAX_GROUP_EXPONENT = 16
 
 /** Bytes in a chunk group of 2^k chunks (k = 0: plain Bao's 1 KiB chunks; k = 4: iroh's 16 KiB). */
 export function groupLen (k: number): number {
-  if (!Number.isInteger(k) || k < 0 || k > MAX_GROUP_EXPONENT) throw new RangeError(`chunk group exponent k must be 0..${MAX_GROUP_EXPONENT}, got ${k}`)
+  if (!Number.isInteger(k) || k < 0 || k > MAX_GROUP_EXPONENT) throw LumeError.invalidArgument(`chunk group exponent k must be an integer 0..${MAX_GROUP_EXPONENT}, got ${k}`, { k })
   return CHUNK_LEN * 2 ** k
 }
 
@@ -21,6 +21,7 @@ export function leafCount (len: number, group: number): number {
 
 /** Bytes of the outboard of `len` bytes: header and parent nodes. */
 export function outboardLen (len: number, k = 0, header = true): number {
+  if (!Number.isSafeInteger(len) || len < 0) throw LumeError.invalidArgument('content length must be a non-negative integer below 2^53', { len })
   return (header ? HEADER_LEN : 0) + PARENT_LEN * (leafCount(len, groupLen(k)) - 1)
 }
 
@@ -91,12 +92,17 @@ export class Traversal {
  * covers the final chunk (so the length is proven).
  */
 export function sliceRange (contentLen: number, start: number, len: number): { start: number, end: number } {
-  if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(len) || len < 0) throw new RangeError('slice start and length must be non-negative integers')
+  checkRange(start, len)
   if (start >= contentLen) {
     const last = contentLen === 0 ? 0 : Math.floor((contentLen - 1) / CHUNK_LEN) * CHUNK_LEN
     return { start: last, end: Math.max(last + 1, contentLen) }
   }
   return { start, end: Math.min(contentLen, start + Math.max(len, 1)) }
+}
+
+/** Throws `INVALID_ARGUMENT` unless `start` and `len` are non-negative safe integers. */
+export function checkRange (start: number, len: number): void {
+  if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(len) || len < 0) throw LumeError.invalidArgument('slice start and length must be non-negative integers', { start, len })
 }
 
 /** Bytes a subtree of `len` takes in an encoding: its parents, and its content if combined. */

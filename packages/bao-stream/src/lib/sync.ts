@@ -1,27 +1,32 @@
 import { ErrorCode, LumeError } from '@lume/types'
 import { BaoDecoder, type DecoderOptions } from './decoder.js'
-import { decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
+import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
 import type { TreeOptions } from './encode.js'
 
-/** Decode a whole combined encoding, verifying every byte against `hash`. */
+/** Decode a whole combined encoding, verifying every byte against `hash`; returns a new buffer. */
 export function decode (encoded: Uint8Array, hash: Uint8Array, options: Omit<DecoderOptions, 'outboard' | 'range'> = {}): Uint8Array {
   return run(new BaoDecoder(hash, options), encoded)
 }
 
-/** Verify `content` against its outboard and root hash; returns `content` when it verifies. */
+/**
+ * Verify `content` against its outboard and root hash. Returns a view of
+ * `content` itself (no copy) when it verifies: the one output here that
+ * aliases an input.
+ */
 export function decodeOutboard (content: Uint8Array, outboard: Uint8Array, hash: Uint8Array, options: Omit<DecoderOptions, 'outboard' | 'range'> = {}): Uint8Array {
-  return run(new BaoDecoder(hash, { ...options, outboard }), content)
+  return run(new BaoDecoder(hash, { ...options, outboard }), content, true)
 }
 
-/** Verify a slice (see {@link slice}) and return the content bytes of the range it was cut for. */
+/** Verify a slice (see {@link slice}) and return the content bytes of the range it was cut for, in a new buffer. */
 export function decodeSlice (sliceBytes: Uint8Array, hash: Uint8Array, start: number, len: number, options: Omit<DecoderOptions, 'outboard' | 'range'> = {}): Uint8Array {
   return run(new BaoDecoder(hash, { ...options, range: { start, len } }), sliceBytes)
 }
 
-function run (decoder: BaoDecoder, input: Uint8Array): Uint8Array {
+function run (decoder: BaoDecoder, input: Uint8Array, alias = false): Uint8Array {
   const parts = decoder.push(input)
   decoder.finish()
-  if (parts.length === 1) return parts[0] as Uint8Array
+  // The decoder's pieces are views of `input`: copy, so the result does not change with it.
+  if (alias && parts.length === 1) return parts[0] as Uint8Array
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
   let at = 0
   for (const part of parts) { out.set(part, at); at += part.byteLength }
@@ -45,8 +50,9 @@ export function sliceOutboard (content: Uint8Array, outboard: Uint8Array, start:
 
 function cut (tree: Uint8Array, content: Uint8Array | null, start: number, len: number, options: TreeOptions): Uint8Array {
   if ((options.header ?? true) === false) throw LumeError.invalidArgument('slices carry the length header: encode with the header to cut them')
-  if (tree.byteLength < HEADER_LEN) throw new LumeError(ErrorCode.TRUNCATED, 'encoding is shorter than its header')
   const group = groupLen(options.k ?? 0)
+  checkRange(start, len)
+  if (tree.byteLength < HEADER_LEN) throw new LumeError(ErrorCode.TRUNCATED, 'encoding is shorter than its header')
   const contentLen = decodeHeader(tree)
   const range = sliceRange(contentLen, start, len)
   const parts: Uint8Array[] = [tree.subarray(0, HEADER_LEN)]
