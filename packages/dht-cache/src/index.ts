@@ -19,5 +19,5 @@
  */
 export { DhtCache, type DhtCacheInit } from './lib/dht-cache.js'
 export { AnswerCache, type AnswerCacheOptions } from './lib/answer-cache.js'
-export { CacheDirectory } from './lib/directory.js'
+export { CacheDirectory, type CacheDirectoryOptions, type CacheDirectorySize } from './lib/directory.js'
 export { CacheMethods, cachedAnswerCodec, encodeAnnouncement, decodeAnnouncement, CACHE_TOPIC, MAX_HASHES_PER_ANNOUNCE, type CacheAnnouncement } from './lib/messages.js'

@@ -34,7 +34,7 @@ describe('AnswerCache', () => {
 
 describe('CacheDirectory', () => {
   it('lists holders until their TTL, and relays seen recently', () => {
-    const dir = new CacheDirectory(1000)
+    const dir = new CacheDirectory({ onlineForMs: 1000 })
     const a = new Uint8Array(32).fill(0xa)
     const b = new Uint8Array(32).fill(0xb)
     const h = new Uint8Array(32).fill(7)
@@ -45,6 +45,41 @@ describe('CacheDirectory', () => {
     expect(dir.online(900)).toHaveLength(2)
     dir.seen(a, 1500)
     expect(dir.online(1600)).toHaveLength(1)
+  })
+})
+
+// Issue 12 item 2: 'have' announcements from fresh origin keys, naming the
+// same 512 hashes with a TTL of 2^40 ms, grew the directory without bound.
+describe('CacheDirectory under announcement spam', () => {
+  const hashes = Array.from({ length: 512 }, (_, i) => new Uint8Array(32).fill(0).map((_, j) => j === 0 ? i & 0xff : j === 1 ? i >> 8 : 0))
+  const origin = (n: number): Uint8Array => { const key = new Uint8Array(32); new DataView(key.buffer).setUint32(0, n); return key }
+
+  it('keeps holders per hash, holder records and last-seen relays at their caps, however many fresh origins announce', () => {
+    const dir = new CacheDirectory({ maxHoldersPerHash: 4, maxHolders: 1000, maxRelays: 50 })
+    for (let n = 0; n < 300; n++) dir.record(origin(n), hashes, 2 ** 40, 0)
+    expect(dir.size.holders).toBeLessThanOrEqual(1000)
+    expect(dir.size.relays).toBe(50)
+    for (const hash of hashes) expect(dir.holders(hash, 1).length).toBeLessThanOrEqual(4)
+    // The newest announcers are the ones kept.
+    expect(dir.holders(hashes[511]!, 1).map((k) => new DataView(k.buffer).getUint32(0))).toEqual([296, 297, 298, 299])
+  })
+
+  it('caps an announcement’s TTL at maxAnnounceTtlMs', () => {
+    const dir = new CacheDirectory({ maxAnnounceTtlMs: 1000 })
+    dir.record(origin(1), [hashes[0]!], 2 ** 40, 0)
+    expect(dir.holders(hashes[0]!, 999)).toHaveLength(1)
+    expect(dir.holders(hashes[0]!, 1000)).toHaveLength(0)
+  })
+
+  it('sweeps expired holders and stale relays without any lookup', () => {
+    const dir = new CacheDirectory({ onlineForMs: 100 })
+    for (let n = 0; n < 10; n++) dir.record(origin(n), hashes.slice(0, 10), 50, 0)
+    dir.record(origin(99), [hashes[0]!], 500, 100)
+    expect(dir.size).toEqual({ hashes: 10, holders: 101, relays: 11 })
+    dir.sweep(150)
+    expect(dir.size).toEqual({ hashes: 1, holders: 1, relays: 1 })
+    dir.sweep(1000)
+    expect(dir.size).toEqual({ hashes: 0, holders: 0, relays: 0 })
   })
 })
 

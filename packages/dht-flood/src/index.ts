@@ -17,6 +17,6 @@
  * ```
  */
 export { Flood, type FloodInit, type FloodEvents, type FloodStats, type PeerTransport } from './lib/flood.js'
-export { attachFlood, floodPlugin } from './lib/channel.js'
+export { attachFlood, floodPlugin, FLOOD_RATE, type AttachFloodOptions, type FloodPluginOptions } from './lib/channel.js'
 export { packetCodec, packetMessage, FLOOD_VERSION, type Packet } from './lib/messages.js'
 export { ClockSequence, sequenceTime } from './lib/sequence.js'

@@ -7,7 +7,7 @@ const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 describe('flooding (in-memory links)', () => {
   it('reaches all 20 nodes of a line-and-ring exactly once, multi-hop', async () => {
-    const m = mesh(20)
+    const m = mesh(20, { maxTtl: 20 })
     for (let i = 0; i < 20; i++) m.link(i, (i + 1) % 20)
     const counts = counter(m.nodes)
     const hops: number[] = m.nodes.map(() => -1)

@@ -2,17 +2,17 @@ import { verifyAnswer } from '@lume/rpc'
 import type { Flood } from '@lume/dht-flood'
 import { decode, encode, LumeError, PLUGIN_API_VERSION, toHex, type CachedAnswer, type Plugin, type PluginAPI } from '@lume/types'
 import { AnswerCache, type AnswerCacheOptions } from './answer-cache.js'
-import { CacheDirectory } from './directory.js'
+import { CacheDirectory, type CacheDirectoryOptions } from './directory.js'
 import { CacheMethods, decodeAnnouncement, encodeAnnouncement, MAX_HASHES_PER_ANNOUNCE } from './messages.js'
 
 /** Options for {@link DhtCache}. */
-export interface DhtCacheInit extends AnswerCacheOptions {
+export interface DhtCacheInit extends AnswerCacheOptions, CacheDirectoryOptions {
   /** The relay's flood: announcements go out and come in here. */
   flood: Flood
   /** How often new holdings (or, if none, an online heartbeat) are announced. @default 5000 */
   announceIntervalMs?: number
-  /** Relays count as online this long after they were last heard. @default 60000 */
-  onlineForMs?: number
+  /** How often expired holders and relays not heard from are forgotten. @default 30000 */
+  sweepIntervalMs?: number
   /** Hops an announcement travels. @default 6 */
   announceTtl?: number
 }
@@ -35,12 +35,13 @@ export class DhtCache {
   private readonly fresh: Array<{ hash: Uint8Array, ttlMs: number }> = []
   private api: PluginAPI | null = null
   private timer: ReturnType<typeof setInterval> | null = null
+  private sweeper: ReturnType<typeof setInterval> | null = null
   private stopListening: (() => void) | null = null
 
   constructor (private readonly init: DhtCacheInit) {
     this.flood = init.flood
     this.cache = new AnswerCache(init)
-    this.directory = new CacheDirectory(init.onlineForMs ?? 60_000)
+    this.directory = new CacheDirectory(init)
     this.plugin = {
       name: 'cache',
       apiVersion: PLUGIN_API_VERSION,
@@ -110,6 +111,9 @@ export class DhtCache {
     this.stopListening = offMessage
     this.timer = setInterval(() => this.announce(), this.init.announceIntervalMs ?? 5000)
     this.timer.unref?.()
+    // Announcements from anyone land in the directory: forget them when they expire, not only when looked up.
+    this.sweeper = setInterval(() => this.directory.sweep(), this.init.sweepIntervalMs ?? 30_000)
+    this.sweeper.unref?.()
   }
 
   /** Announce what was cached since the last time, in digests; or say "online" when there is nothing new. */
@@ -145,6 +149,8 @@ export class DhtCache {
 
   private stop (): void {
     if (this.timer !== null) clearInterval(this.timer)
+    if (this.sweeper !== null) clearInterval(this.sweeper)
+    this.timer = this.sweeper = null
     this.stopListening?.()
     this.api = null
   }

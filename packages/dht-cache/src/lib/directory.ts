@@ -1,57 +1,130 @@
 import { fromHex, toHex } from '@lume/types'
 
+/** Limits of a {@link CacheDirectory}; every one has a default. */
+export interface CacheDirectoryOptions {
+  /** Relays count as online this long after they were last heard. @default 60,000 */
+  onlineForMs?: number
+  /** Request hashes remembered (those heard of longest ago go first). @default 100,000 */
+  maxHashes?: number
+  /** Holders remembered per hash (the earliest announcer goes first). @default 16 */
+  maxHoldersPerHash?: number
+  /** Holder records in all (hashes heard of longest ago go first). @default 100,000 */
+  maxHolders?: number
+  /** Longest an announcement is believed, whatever TTL it claims. @default 600,000 (10 min) */
+  maxAnnounceTtlMs?: number
+  /** Relays remembered as last seen (the one heard of longest ago goes first). @default 10,000 */
+  maxRelays?: number
+}
+
+/** How much a {@link CacheDirectory} holds. */
+export interface CacheDirectorySize {
+  hashes: number
+  holders: number
+  relays: number
+}
+
 /**
  * What this relay has heard over the flood: which relays hold which cached
- * answers (until their TTL), and which relays were seen recently.
+ * answers (until their TTL), and which relays were seen recently. Anyone can
+ * announce under fresh keys, so everything here is capped and
+ * {@link sweep} drops what expired without waiting for a lookup.
  */
 export class CacheDirectory {
+  // Both maps are kept in the order entries were last touched: the first is the stalest.
   private readonly holdersByHash = new Map<string, Map<string, number>>()
   private readonly lastSeen = new Map<string, number>()
+  private holderCount = 0
+  private readonly limits: Required<CacheDirectoryOptions>
 
-  constructor (private readonly onlineForMs = 60_000, private readonly maxHashes = 100_000) {}
+  constructor (options: CacheDirectoryOptions = {}) {
+    this.limits = {
+      onlineForMs: options.onlineForMs ?? 60_000,
+      maxHashes: options.maxHashes ?? 100_000,
+      maxHoldersPerHash: options.maxHoldersPerHash ?? 16,
+      maxHolders: options.maxHolders ?? 100_000,
+      maxAnnounceTtlMs: options.maxAnnounceTtlMs ?? 600_000,
+      maxRelays: options.maxRelays ?? 10_000
+    }
+  }
 
-  /** `relay` says it holds these hashes for `ttlMs`. */
+  /** Hashes, holder records and last-seen relays held now. */
+  get size (): CacheDirectorySize {
+    return { hashes: this.holdersByHash.size, holders: this.holderCount, relays: this.lastSeen.size }
+  }
+
+  /** `relay` says it holds these hashes for `ttlMs` (at most `maxAnnounceTtlMs`). */
   record (relay: Uint8Array, hashes: Uint8Array[], ttlMs: number, now = Date.now()): void {
     const id = toHex(relay)
-    this.lastSeen.set(id, now)
+    const until = now + Math.min(Math.max(0, ttlMs), this.limits.maxAnnounceTtlMs)
+    this.seen(relay, now)
     for (const hash of hashes) {
       const key = toHex(hash)
       const holders = this.holdersByHash.get(key) ?? new Map<string, number>()
-      holders.set(id, now + ttlMs)
+      if (holders.delete(id)) this.holderCount--
+      holders.set(id, until)
+      this.holderCount++
+      if (holders.size > this.limits.maxHoldersPerHash) {
+        holders.delete(holders.keys().next().value as string)
+        this.holderCount--
+      }
       this.holdersByHash.delete(key)
       this.holdersByHash.set(key, holders)
     }
     // Bounded: the hashes heard of longest ago are forgotten first.
-    for (const key of this.holdersByHash.keys()) {
-      if (this.holdersByHash.size <= this.maxHashes) break
-      this.holdersByHash.delete(key)
+    for (const [key, holders] of this.holdersByHash) {
+      if (this.holdersByHash.size <= this.limits.maxHashes && this.holderCount <= this.limits.maxHolders) break
+      this.dropHash(key, holders)
     }
   }
 
   /** `relay` is alive. */
   seen (relay: Uint8Array, now = Date.now()): void {
-    this.lastSeen.set(toHex(relay), now)
+    const id = toHex(relay)
+    this.lastSeen.delete(id)
+    this.lastSeen.set(id, now)
+    if (this.lastSeen.size > this.limits.maxRelays) this.lastSeen.delete(this.lastSeen.keys().next().value as string)
   }
 
   /** Relays believed to hold the answer for `hash` now. */
   holders (hash: Uint8Array, now = Date.now()): Uint8Array[] {
-    const holders = this.holdersByHash.get(toHex(hash))
+    const key = toHex(hash)
+    const holders = this.holdersByHash.get(key)
     if (holders === undefined) return []
-    const live: Uint8Array[] = []
-    for (const [id, until] of holders) {
-      if (until > now) live.push(fromHex(id))
-      else holders.delete(id)
-    }
-    return live
+    this.dropExpired(key, holders, now)
+    return [...holders.keys()].map((id) => fromHex(id))
   }
 
   /** Relays seen within the last `onlineForMs`. */
   online (now = Date.now()): Uint8Array[] {
-    const out: Uint8Array[] = []
-    for (const [id, at] of this.lastSeen) {
-      if (now - at <= this.onlineForMs) out.push(fromHex(id))
-      else this.lastSeen.delete(id)
+    this.sweepLastSeen(now)
+    return [...this.lastSeen.keys()].map((id) => fromHex(id))
+  }
+
+  /** Forget expired holders and relays not heard within `onlineForMs` (the cache runs this on a timer). */
+  sweep (now = Date.now()): void {
+    for (const [key, holders] of this.holdersByHash) this.dropExpired(key, holders, now)
+    this.sweepLastSeen(now)
+  }
+
+  private dropExpired (key: string, holders: Map<string, number>, now: number): void {
+    for (const [id, until] of holders) {
+      if (until > now) continue
+      holders.delete(id)
+      this.holderCount--
     }
-    return out
+    if (holders.size === 0) this.holdersByHash.delete(key)
+  }
+
+  private dropHash (key: string, holders: Map<string, number>): void {
+    this.holderCount -= holders.size
+    this.holdersByHash.delete(key)
+  }
+
+  private sweepLastSeen (now: number): void {
+    // Oldest first: stop at the first relay still online.
+    for (const [id, at] of this.lastSeen) {
+      if (now - at <= this.limits.onlineForMs) break
+      this.lastSeen.delete(id)
+    }
   }
 }

@@ -1,41 +1,99 @@
 import c from 'compact-encoding'
-import { Protocol, type PeerConnection, type Plugin, PLUGIN_API_VERSION } from '@lume/types'
+import { LumeError, Protocol, type MuxLike, type PeerConnection, type Plugin, type RateLimits, PLUGIN_API_VERSION } from '@lume/types'
 import type { Flood } from './flood.js'
+
+/** The rate kind the flood plugin charges each incoming packet and direct message to (per peer and per address). */
+export const FLOOD_RATE = 'flood.message'
+
+/** Options for {@link attachFlood}. */
+export interface AttachFloodOptions {
+  /** Also spend this rate kind of `connection.budget` per incoming message (defined by the plugin). */
+  rate?: string
+}
 
 /**
  * Run a {@link Flood} on one peer connection: a Protomux channel
  * `lume/flood/v1` with two messages, packets (0) and direct messages (1).
+ * The channel opens at once on both sides (so either may open first), but
+ * the peer becomes a flood neighbour only once `connection.isRelay()`
+ * resolves true; until then whatever it sends is dropped (counted as
+ * `notNeighbour`), and if it is not a relay the channel is closed.
  * Returns the function that detaches it (also run when the channel closes).
  */
-export function attachFlood (flood: Flood, connection: PeerConnection): () => void {
+export function attachFlood (flood: Flood, connection: PeerConnection, options: AttachFloodOptions = {}): () => void {
+  const key = connection.remotePublicKey
   let remove: (() => void) | null = null
-  const channel = connection.mux.createChannel({
+  let opened = false
+  let relay = false
+  let detached = false
+  const admit = options.rate === undefined
+    ? undefined
+    : (): boolean => {
+        try {
+          connection.budget.spend(options.rate as string)
+          return true
+        } catch (err) {
+          if (LumeError.isInstance(err)) return false
+          throw err
+        }
+      }
+  const neighbour = (): void => {
+    if (!opened || !relay || detached || remove !== null) return
+    remove = flood.addPeer(key, {
+      packet: (bytes) => channel?.messages[0]?.send(bytes),
+      direct: (bytes) => channel?.messages[1]?.send(bytes),
+      ...(admit === undefined ? {} : { admit })
+    })
+  }
+  // Until the peer is a neighbour, Flood finds no peer under its key and drops (and counts) what it sends.
+  const hear = (receive: (from: Uint8Array, bytes: Uint8Array) => void) => (bytes: never): void => {
+    if (remove === null) { flood.stats.notNeighbour++; return }
+    receive(key, bytes as Uint8Array)
+  }
+  const spec: Parameters<MuxLike['createChannel']>[0] & { ondrain: () => void } = {
     protocol: Protocol.FLOOD,
     unique: true,
     messages: [
-      { encoding: c.raw as never, onmessage: (bytes: never) => flood.receivePacket(connection.remotePublicKey, bytes as Uint8Array) },
-      { encoding: c.raw as never, onmessage: (bytes: never) => flood.receiveDirect(connection.remotePublicKey, bytes as Uint8Array) }
+      { encoding: c.raw as never, onmessage: hear((from, bytes) => flood.receivePacket(from, bytes)) },
+      { encoding: c.raw as never, onmessage: hear((from, bytes) => flood.receiveDirect(from, bytes)) }
     ],
-    onopen: () => {
-      remove = flood.addPeer(connection.remotePublicKey, {
-        packet: (bytes) => { channel?.messages[0]?.send(bytes) },
-        direct: (bytes) => { channel?.messages[1]?.send(bytes) }
-      })
-    },
-    onclose: () => { remove?.(); remove = null }
-  })
+    onopen: () => { opened = true; neighbour() },
+    onclose: () => { remove?.(); remove = null },
+    // Protomux calls this when the stream drained below its high-water mark.
+    ondrain: () => { if (remove !== null) flood.resume(key) }
+  }
+  const channel = connection.mux.createChannel(spec)
   if (channel === null) return () => {}
   channel.open()
+  void connection.isRelay().then((isRelay) => {
+    relay = isRelay
+    if (detached) return
+    if (isRelay) neighbour()
+    else if (!channel.closed) channel.close()
+  })
   return () => {
+    detached = true
     remove?.()
     remove = null
     if (!channel.closed) channel.close()
   }
 }
 
+/** Options for {@link floodPlugin}. */
+export interface FloodPluginOptions {
+  /**
+   * Incoming packets and direct messages per neighbour and per remote
+   * address (shared by every connection from it); the operator's
+   * `limits.rates["flood.message"]` overrides it.
+   * @default { perPeer: { perSecond: 500, burst: 1000 }, perAddress: { perSecond: 1000, burst: 2000 } }
+   */
+  rate?: RateLimits
+}
+
 /**
  * The relay plugin: runs `flood` on every relay connection, present and
- * future. Other plugins get the same `Flood` object to broadcast and listen.
+ * future (client connections never carry the flood). Other plugins get the
+ * same `Flood` object to broadcast and listen.
  *
  * @example
  * ```ts
@@ -43,12 +101,13 @@ export function attachFlood (flood: Flood, connection: PeerConnection): () => vo
  * await createRelay({ keyPair, bootstrap, plugins: [floodPlugin(flood), registryPlugin({ flood })] })
  * ```
  */
-export function floodPlugin (flood: Flood): Plugin {
+export function floodPlugin (flood: Flood, options: FloodPluginOptions = {}): Plugin {
   return {
     name: 'flood',
     apiVersion: PLUGIN_API_VERSION,
     start (api) {
-      api.registerProtocol({ name: Protocol.FLOOD, onConnection: (connection) => attachFlood(flood, connection) })
+      api.defineRate(FLOOD_RATE, options.rate ?? { perPeer: { perSecond: 500, burst: 1000 }, perAddress: { perSecond: 1000, burst: 2000 } })
+      api.registerProtocol({ name: Protocol.FLOOD, onConnection: (connection) => attachFlood(flood, connection, { rate: FLOOD_RATE }) })
     },
     stop () {
       flood.close()

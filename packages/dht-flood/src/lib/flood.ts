@@ -12,8 +12,10 @@ import { ClockSequence, sequenceTime } from './sequence.js'
 export interface FloodInit {
   /** The node's key: packets it originates are signed with it. */
   keyPair: KeyPair
-  /** Hops a broadcast travels by default. @default 8 */
+  /** Hops a broadcast travels by default: at degree 6, 100k relays are within 9 hops. @default 10 */
   ttl?: number
+  /** Highest TTL accepted: a larger incoming TTL is lowered to it (the TTL is not signed), and `broadcast` refuses more. @default 12 */
+  maxTtl?: number
   /** Most peers a packet is forwarded to (a random subset beyond that). @default 16 */
   maxFanout?: number
   /** Largest payload. @default 64 KiB */
@@ -22,19 +24,29 @@ export interface FloodInit {
   maxAgeMs?: number
   /** …and those this far in the future too. @default 1 min */
   maxSkewMs?: number
-  /** Packets accepted per peer per second, and the burst. @default { perSecond: 500, burst: 1000 } */
+  /** Packets and direct messages accepted per neighbour per second, and the burst. @default { perSecond: 500, burst: 1000 } */
   rate?: { perSecond: number, burst: number }
-  /** Packets remembered for duplicate detection. @default 100,000 */
+  /**
+   * Packets remembered for duplicate detection. A packet not newer than what
+   * the set can still vouch for (see docs/protocol.md, "Flood") is refused as
+   * stale, so keep it above the accepted packet rate × `maxSkewMs`.
+   * @default 100,000
+   */
   seenCapacity?: number
   logger?: Logger
 }
 
 /** How packets reach one peer; the channel binding provides it. */
 export interface PeerTransport {
-  /** Send an encoded flood packet. */
-  packet (bytes: Uint8Array): void
-  /** Send a direct message. */
-  direct (bytes: Uint8Array): void
+  /**
+   * Send an encoded flood packet. Return false when the link is backed up:
+   * nothing more is sent to this peer until {@link Flood.resume} is called.
+   */
+  packet (bytes: Uint8Array): boolean | void
+  /** Send a direct message; false when backed up, as for `packet`. */
+  direct (bytes: Uint8Array): boolean | void
+  /** Charge one incoming message to limits the transport keeps (e.g. the peer's address); false drops it. */
+  admit? (): boolean
 }
 
 /** The events of a {@link Flood}. */
@@ -58,12 +70,18 @@ export interface FloodStats {
   stale: number
   rateLimited: number
   tooLarge: number
+  /** Packets or direct messages from a peer that is not a flood neighbour. */
+  notNeighbour: number
+  /** Packets not sent to a neighbour whose link was backed up. */
+  backedUp: number
 }
 
 interface Peer {
   key: Uint8Array
   transport: PeerTransport
   bucket: TokenBucket
+  /** The last send returned false: skip it until it drains. */
+  backedUp: boolean
 }
 
 /**
@@ -74,7 +92,7 @@ interface Peer {
  * counted in {@link stats}.
  */
 export class Flood extends TypedEventTarget<FloodEvents> {
-  readonly stats: FloodStats = { delivered: 0, forwarded: 0, sent: 0, duplicate: 0, badSignature: 0, malformed: 0, stale: 0, rateLimited: 0, tooLarge: 0 }
+  readonly stats: FloodStats = { delivered: 0, forwarded: 0, sent: 0, duplicate: 0, badSignature: 0, malformed: 0, stale: 0, rateLimited: 0, tooLarge: 0, notNeighbour: 0, backedUp: 0 }
   private readonly keyPair: KeyPair
   private readonly peers = new Map<string, Peer>()
   private readonly seen: SeenSet
@@ -88,7 +106,8 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     this.keyPair = init.keyPair
     this.logger = init.logger ?? silentLogger
     this.options = {
-      ttl: init.ttl ?? 8,
+      ttl: init.ttl ?? 10,
+      maxTtl: init.maxTtl ?? 12,
       maxFanout: init.maxFanout ?? 16,
       maxPayloadBytes: init.maxPayloadBytes ?? 64 * 1024,
       maxAgeMs: init.maxAgeMs ?? 5 * 60_000,
@@ -96,7 +115,10 @@ export class Flood extends TypedEventTarget<FloodEvents> {
       rate: init.rate ?? { perSecond: 500, burst: 1000 },
       seenCapacity: init.seenCapacity ?? 100_000
     }
-    this.seen = new SeenSet(this.options.seenCapacity)
+    const { ttl, maxTtl } = this.options
+    if (!Number.isInteger(maxTtl) || maxTtl < 1 || maxTtl > 255) throw new RangeError(`maxTtl must be 1..255, got ${maxTtl}`)
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > maxTtl) throw new RangeError(`ttl must be 1..maxTtl (${maxTtl}), got ${ttl}`)
+    this.seen = new SeenSet(this.options.seenCapacity, this.options.maxSkewMs)
     this.onListenerError = (err, type) => this.logger.error({ err, event: type }, 'flood listener failed')
   }
 
@@ -119,28 +141,35 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     if (this.closed) throw LumeError.closed('flood')
     if (payload.byteLength > this.options.maxPayloadBytes) throw LumeError.tooLarge('flood payload', payload.byteLength, this.options.maxPayloadBytes)
     const ttl = options.ttl ?? this.options.ttl
-    if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) throw new RangeError(`ttl must be 1..255, got ${ttl}`)
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > this.options.maxTtl) throw new RangeError(`ttl must be 1..maxTtl (${this.options.maxTtl}), got ${ttl}`)
     const seq = this.sequence.next()
     const origin = this.keyPair.publicKey
     const signature = sign(SigningContext.FLOOD_PACKET, packetMessage(origin, seq, payload), this.keyPair.secretKey)
-    this.seen.add(seenKey(origin, seq))
+    this.seen.add(seenKey(origin, seq), seq)
     this.forward({ origin, seq, ttl, payload, signature }, null)
     return seq
   }
 
-  /** Send a direct message to one neighbour; false if it is not connected. */
+  /** Send a direct message to one neighbour; false if it is not connected or its link is backed up (then nothing is sent). */
   send (peer: Uint8Array, payload: Uint8Array): boolean {
     if (payload.byteLength > this.options.maxPayloadBytes) throw LumeError.tooLarge('direct message', payload.byteLength, this.options.maxPayloadBytes)
     const target = this.peers.get(toHex(peer))
     if (target === undefined) return false
-    target.transport.direct(payload)
+    if (target.backedUp) { this.stats.backedUp++; return false }
+    if (target.transport.direct(payload) === false) target.backedUp = true
     return true
+  }
+
+  /** The link to `peer` drained: send to it again. */
+  resume (peer: Uint8Array): void {
+    const target = this.peers.get(toHex(peer))
+    if (target !== undefined) target.backedUp = false
   }
 
   /** Start flooding to a neighbour. Returns the function that removes it. */
   addPeer (key: Uint8Array, transport: PeerTransport): () => void {
     const id = toHex(key)
-    const peer: Peer = { key, transport, bucket: new TokenBucket(this.options.rate.perSecond, this.options.rate.burst) }
+    const peer: Peer = { key, transport, bucket: new TokenBucket(this.options.rate.perSecond, this.options.rate.burst), backedUp: false }
     this.peers.set(id, peer)
     this.emit('peer:open', { publicKey: key })
     return () => {
@@ -150,11 +179,10 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     }
   }
 
-  /** Handle packet bytes from neighbour `from`. Never throws: bad packets are dropped and counted. */
+  /** Handle packet bytes from neighbour `from`. Never throws: bad packets, and any from a peer that is not a neighbour, are dropped and counted. */
   receivePacket (from: Uint8Array, bytes: Uint8Array): void {
     if (this.closed) return
-    const peer = this.peers.get(toHex(from))
-    if (peer !== undefined && !peer.bucket.take()) { this.stats.rateLimited++; return }
+    if (!this.admit(from)) return
     let packet: Packet
     try {
       packet = decode(packetCodec, bytes)
@@ -168,23 +196,26 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     if (this.seen.has(key)) { this.stats.duplicate++; return }
     const age = Date.now() - sequenceTime(packet.seq)
     if (age > this.options.maxAgeMs || age < -this.options.maxSkewMs) { this.stats.stale++; return }
+    // Older than what the seen-set still covers: it may have been seen and evicted.
+    if (packet.seq <= this.seen.floor) { this.stats.stale++; return }
     // Marked seen only after it verified: a forgery must not block the real packet.
     if (!verify(SigningContext.FLOOD_PACKET, packetMessage(packet.origin, packet.seq, packet.payload), packet.signature, packet.origin)) {
       this.stats.badSignature++
       return
     }
-    this.seen.add(key)
+    this.seen.add(key, packet.seq)
     this.stats.delivered++
-    this.emit('message', { origin: packet.origin, seq: packet.seq, payload: packet.payload, from, ttl: packet.ttl })
-    if (packet.ttl > 1) this.forward({ ...packet, ttl: packet.ttl - 1 }, toHex(from))
+    // The TTL is not signed: anyone could raise it, so every relay caps it.
+    const ttl = Math.min(packet.ttl, this.options.maxTtl)
+    this.emit('message', { origin: packet.origin, seq: packet.seq, payload: packet.payload, from, ttl })
+    if (ttl > 1) this.forward({ ...packet, ttl: ttl - 1 }, toHex(from))
   }
 
   /** Handle a direct message from neighbour `from`. */
   receiveDirect (from: Uint8Array, payload: Uint8Array): void {
     if (this.closed) return
+    if (!this.admit(from)) return
     if (payload.byteLength > this.options.maxPayloadBytes) { this.stats.tooLarge++; return }
-    const peer = this.peers.get(toHex(from))
-    if (peer !== undefined && !peer.bucket.take()) { this.stats.rateLimited++; return }
     this.emit('direct', { from, payload })
   }
 
@@ -194,13 +225,23 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     this.peers.clear()
   }
 
+  /** Only neighbours are heard, each within its rate and the transport's own limit. */
+  private admit (from: Uint8Array): boolean {
+    const peer = this.peers.get(toHex(from))
+    if (peer === undefined) { this.stats.notNeighbour++; return false }
+    if (!peer.bucket.take() || peer.transport.admit?.() === false) { this.stats.rateLimited++; return false }
+    return true
+  }
+
   private forward (packet: Packet, except: string | null): void {
     const bytes = encode(packetCodec, packet)
     let targets = [...this.peers.entries()].filter(([id]) => id !== except).map(([, p]) => p)
     if (targets.length > this.options.maxFanout) targets = sample(targets, this.options.maxFanout)
     for (const target of targets) {
+      // A backed-up link is skipped, never queued for: its backlog stays bounded by the stream's buffer.
+      if (target.backedUp) { this.stats.backedUp++; continue }
       try {
-        target.transport.packet(bytes)
+        if (target.transport.packet(bytes) === false) target.backedUp = true
         this.stats.sent++
       } catch (err) {
         this.logger.warn({ err, peer: toHex(target.key).slice(0, 12) }, 'flood send failed')
