@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
 import type HyperDHT from 'hyperdht'
-import type { NoiseSecretStream } from 'hyperdht'
+import type { NoiseSecretStream, Server as DHTServer } from 'hyperdht'
 import Protomux from 'protomux'
 import ProtomuxRPC from 'protomux-rpc'
 import { packetCodec, packetMessage } from '@lume/dht-flood'
@@ -18,6 +18,7 @@ export class HostilePeer {
   /** Flood packets (0) and direct messages (1) the relay sent us on our flood channel. */
   readonly floodReceived: { packets: Uint8Array[], direct: Uint8Array[] } = { packets: [], direct: [] }
   private flood: ChannelLike | null = null
+  private server: DHTServer | null = null
 
   private constructor (readonly socket: NoiseSecretStream, readonly keyPair: KeyPair) {
     this.rpc = new ProtomuxRPC(socket, { protocol: Protocol.RPC, valueEncoding: null })
@@ -25,15 +26,29 @@ export class HostilePeer {
     socket.on('error', () => {})
   }
 
-  /** Connect to the relay `relayKey` from `dht` (as `keyPair`, a fresh key by default). */
-  static async connect (dht: HyperDHT, relayKey: Uint8Array, keyPair: KeyPair = generateKeyPair()): Promise<HostilePeer> {
-    const socket = dht.connect(Buffer.from(relayKey), { keyPair: { publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) } })
+  /**
+   * Connect to the relay `relayKey` from `dht` (as `keyPair`, a fresh key by
+   * default). With `asRelay`, the peer first listens on its key, so that a
+   * relay dialing back finds a server holding it: anyone can run a relay, so
+   * a hostile relay is the strongest attacker of relay-to-relay protocols.
+   */
+  static async connect (dht: HyperDHT, relayKey: Uint8Array, keyPair: KeyPair = generateKeyPair(), options: { asRelay?: boolean } = {}): Promise<HostilePeer> {
+    const dhtKeyPair = { publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) }
+    let server: DHTServer | null = null
+    if (options.asRelay === true) {
+      // Dial-backs are answered (the handshake proves the key) and otherwise ignored.
+      server = dht.createServer({}, (socket) => { socket.on('error', () => {}) })
+      await server.listen(dhtKeyPair)
+    }
+    const socket = dht.connect(Buffer.from(relayKey), { keyPair: dhtKeyPair })
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve())
       socket.once('error', reject)
       socket.once('close', () => reject(new Error('closed before it opened')))
     })
-    return new HostilePeer(socket, keyPair)
+    const peer = new HostilePeer(socket, keyPair)
+    peer.server = server
+    return peer
   }
 
   /** Send a raw request value; resolves with the raw response value. */
@@ -50,34 +65,51 @@ export class HostilePeer {
     return out
   }
 
-  /** Open our own flood channel on this connection (as a relay would), recording what the relay sends on it. */
-  async openFlood (): Promise<void> {
+  /**
+   * Open our own flood channel on this connection (as a relay would),
+   * recording what the relay sends on it. Resolves false when the relay has
+   * not opened its side by an RPC round trip and `graceMs` later, or closed it
+   * (it does not take us for a relay).
+   */
+  async openFlood (graceMs = 1_000): Promise<boolean> {
     const mux = Protomux.from(this.socket)
-    await new Promise<void>((resolve, reject) => {
-      const channel = mux.createChannel({
-        protocol: Protocol.FLOOD,
-        unique: true,
-        messages: [
-          { encoding: c.raw, onmessage: (bytes: Uint8Array) => this.floodReceived.packets.push(bytes) },
-          { encoding: c.raw, onmessage: (bytes: Uint8Array) => this.floodReceived.direct.push(bytes) }
-        ],
-        onopen: () => resolve(),
-        onclose: () => reject(new Error('the relay closed the flood channel'))
-      }) as ChannelLike | null
-      if (channel === null) { reject(new Error('flood channel already open')); return }
-      this.flood = channel
-      channel.open()
-    })
+    let settle: (open: boolean) => void = () => {}
+    const opened = new Promise<boolean>((resolve) => { settle = resolve })
+    const channel = mux.createChannel({
+      protocol: Protocol.FLOOD,
+      unique: true,
+      messages: [
+        { encoding: c.raw, onmessage: (bytes: Uint8Array) => this.floodReceived.packets.push(bytes) },
+        { encoding: c.raw, onmessage: (bytes: Uint8Array) => this.floodReceived.direct.push(bytes) }
+      ],
+      onopen: () => settle(true),
+      onclose: () => { this.flood = null; settle(false) }
+    }) as ChannelLike | null
+    if (channel === null) return false
+    this.flood = channel
+    channel.open()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    void this.barrier().then(() => { timer = setTimeout(() => settle(false), graceMs) }, () => settle(false))
+    const open = await opened
+    clearTimeout(timer)
+    return open && this.flood !== null
   }
 
-  /** Send encoded flood packet bytes; false when the stream is backed up. */
+  /** True while our flood channel is open. */
+  get floodOpen (): boolean {
+    return this.flood !== null && !this.flood.closed
+  }
+
+  /** Send encoded flood packet bytes; false when the channel is closed or backed up. */
   sendPacket (bytes: Uint8Array): boolean {
-    return this.floodChannel().messages[0]?.send(bytes) ?? false
+    if (!this.floodOpen) return false
+    return this.flood?.messages[0]?.send(bytes) ?? false
   }
 
-  /** Send a flood direct message; false when the stream is backed up. */
+  /** Send a flood direct message; false when the channel is closed or backed up. */
   sendDirect (payload: Uint8Array): boolean {
-    return this.floodChannel().messages[1]?.send(payload) ?? false
+    if (!this.floodOpen) return false
+    return this.flood?.messages[1]?.send(payload) ?? false
   }
 
   /** A round trip on the RPC channel: everything sent before it has been read by the relay. */
@@ -92,15 +124,11 @@ export class HostilePeer {
     await new Promise<void>((resolve) => stream.once('drain', resolve))
   }
 
-  /** Close the connection at once. */
-  destroy (): void {
+  /** Close the connection (and stop listening, for a peer posing as a relay). */
+  async destroy (): Promise<void> {
     this.rpc.destroy()
     this.socket.destroy()
-  }
-
-  private floodChannel (): ChannelLike {
-    if (this.flood === null) throw new Error('call openFlood() first')
-    return this.flood
+    await this.server?.close()
   }
 }
 

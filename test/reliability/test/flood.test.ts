@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeAnnouncement } from '@lume/dht-cache'
-import { packetCodec } from '@lume/dht-flood'
+import { packetCodec, type Packet } from '@lume/dht-flood'
 import { RegistryMethods, registryKey } from '@lume/registry'
 import { RpcConnection } from '@lume/rpc'
 import { decode, generateKeyPair, toHex } from '@lume/types'
@@ -10,76 +10,88 @@ import { freshEntry, registryFloodPayload } from '../src/flood-payloads.js'
 import { HostilePeer, nowSeq, signedPacket } from '../src/hostile-peer.js'
 
 /** Packets `peer` received whose origin is `origin`. */
-function fromOrigin (peer: HostilePeer, origin: Uint8Array): number {
+function fromOrigin (peer: HostilePeer, origin: Uint8Array): Packet[] {
   const hex = toHex(origin)
-  return peer.floodReceived.packets.filter((bytes) => toHex(decode(packetCodec, bytes).origin) === hex).length
+  return peer.floodReceived.packets.map((bytes) => decode(packetCodec, bytes)).filter((p) => toHex(p.origin) === hex)
 }
 
-describe('flood injection from clients', () => {
+/** Most hops a forwarded packet may have left: a small fixed bound, whatever the origin asked for. */
+const MAX_FORWARDED_TTL = 32
+
+describe('flood attacks', () => {
   let arena: Arena | null = null
   afterEach(async () => { await arena?.close(); arena = null })
 
   it('does not forward a client\'s self-signed TTL-255 packets to anyone, other clients included (issue 3)', async () => {
     arena = await Arena.open()
     const attacker = await HostilePeer.connect(arena.attacker, arena.relayKey)
-    await attacker.openFlood().catch(() => {})
+    const admitted = await attacker.openFlood()
     // Other clients that merely opened a flood channel: they must not become the attacker's amplifier.
     const bystanders = await Promise.all(Array.from({ length: 4 }, async () => {
       const peer = await HostilePeer.connect(arena?.honest as never, arena?.relayKey as Uint8Array)
-      await peer.openFlood().catch(() => {})
+      await peer.openFlood()
       return peer
     }))
     const origin = generateKeyPair()
-    let sent = 0
-    for (let i = 0; i < 500; i++) {
-      try {
-        attacker.sendPacket(signedPacket(origin, nowSeq(i), randomBytes(1024), 255))
-        sent++
-      } catch { break } // the relay closed the channel: also a pass
-    }
-    await attacker.barrier().catch(() => {})
+    for (let i = 0; i < 500; i++) attacker.sendPacket(signedPacket(origin, nowSeq(i), randomBytes(1024), 255))
+    await attacker.barrier()
     for (const b of bystanders) await b.barrier()
-    const amplified = bystanders.reduce((n, b) => n + fromOrigin(b, origin.publicKey), 0)
-    attacker.destroy()
-    for (const b of bystanders) b.destroy()
-    const verdict = await arena.verdict(`client flood injection (${sent} packets, TTL 255, 4 bystanders)`)
+    const amplified = bystanders.reduce((n, b) => n + fromOrigin(b, origin.publicKey).length, 0)
+    await attacker.destroy()
+    for (const b of bystanders) await b.destroy()
+    const verdict = await arena.verdict(`client flood injection (500 packets, TTL 255, 4 bystanders; flood channel ${admitted ? 'admitted' : 'refused'})`)
     expect(Arena.broken(verdict)).toEqual([])
     expect(amplified).toBe(0)
+  })
+
+  it('caps the TTL of a hostile relay\'s packets before forwarding them (issue 3)', async () => {
+    arena = await Arena.open()
+    const attacker = await HostilePeer.connect(arena.attacker, arena.relayKey, generateKeyPair(), { asRelay: true })
+    const witness = await HostilePeer.connect(arena.honest, arena.relayKey, generateKeyPair(), { asRelay: true })
+    expect(await attacker.openFlood()).toBe(true)
+    expect(await witness.openFlood()).toBe(true)
+    const origin = generateKeyPair()
+    for (let i = 0; i < 10; i++) attacker.sendPacket(signedPacket(origin, nowSeq(i), randomBytes(64), 255))
+    await attacker.barrier()
+    await witness.barrier()
+    const forwarded = fromOrigin(witness, origin.publicKey)
+    await attacker.destroy()
+    await witness.destroy()
+    const verdict = await arena.verdict('hostile relay injecting TTL-255 packets')
+    expect(Arena.broken(verdict)).toEqual([])
+    expect(forwarded.length).toBeGreaterThan(0)
+    for (const p of forwarded) expect(p.ttl).toBeLessThanOrEqual(MAX_FORWARDED_TTL)
   })
 
   it('keeps the cache directory bounded under "have" spam from fresh origins, same 512 hashes, TTL 2^40 (issue 2)', async () => {
     arena = await Arena.open()
     const hashes = Array.from({ length: 512 }, () => randomBytes(32))
     const payload = encodeAnnouncement({ type: 'have', ttlMs: 2 ** 40, hashes })
-    const peers = await Promise.all(Array.from({ length: 8 }, async () => await HostilePeer.connect(arena?.attacker as never, arena?.relayKey as Uint8Array)))
-    let sent = 0
+    // Hostile relays (each listening on its key, so the relay's dial-back succeeds) and plain clients.
+    const peers = await Promise.all(Array.from({ length: 8 }, async (_, i) => await HostilePeer.connect(arena?.attacker as never, arena?.relayKey as Uint8Array, generateKeyPair(), { asRelay: i % 2 === 0 })))
+    let admitted = 0
     for (const peer of peers) {
-      await peer.openFlood().catch(() => {})
-      // Within the per-peer flood burst (1,000): every packet is one the relay accepts as fresh.
+      if (await peer.openFlood()) admitted++
+      // Within the unfixed relay's per-peer flood burst (1,000): every packet is one it accepts as fresh.
       for (let i = 0; i < 900; i++) {
-        try {
-          peer.sendPacket(signedPacket(generateKeyPair(), nowSeq(i), payload, 1))
-          sent++
-        } catch { break }
+        peer.sendPacket(signedPacket(generateKeyPair(), nowSeq(i), payload, 1))
         if (i % 100 === 0) await peer.drained()
       }
     }
     for (const peer of peers) await peer.barrier().catch(() => {})
-    for (const peer of peers) peer.destroy()
-    const verdict = await arena.verdict(`cache-directory spam (${sent} "have" packets of 512 hashes)`)
+    for (const peer of peers) await peer.destroy()
+    const verdict = await arena.verdict(`cache-directory spam (7,200 "have" packets of 512 hashes, ${admitted} of 8 peers admitted to the flood)`)
     expect(Arena.broken(verdict)).toEqual([])
   }, 120_000)
 
-  it('stores no registry entry a peer pushed as a direct "have" nobody asked for (issue 7)', async () => {
+  it('stores no registry entry a hostile relay pushed as a direct "have" nobody asked for (issue 7)', async () => {
     arena = await Arena.open()
-    const attacker = await HostilePeer.connect(arena.attacker, arena.relayKey)
-    await attacker.openFlood().catch(() => {})
+    const attacker = await HostilePeer.connect(arena.attacker, arena.relayKey, generateKeyPair(), { asRelay: true })
+    await attacker.openFlood()
     const pushed = Array.from({ length: 200 }, () => freshEntry())
-    for (const { bytes } of pushed) {
-      try { attacker.sendDirect(registryFloodPayload(2, bytes)) } catch { break }
-    }
-    await attacker.barrier().catch(() => {})
-    attacker.destroy()
+    for (const { bytes } of pushed) attacker.sendDirect(registryFloodPayload(2, bytes))
+    await attacker.barrier()
+    await attacker.destroy()
     const conn = RpcConnection.open(arena.honest.connect(Buffer.from(arena.relayKey)))
     const found = (await Promise.all(pushed.map(async ({ keyPair }) => await conn.call(RegistryMethods.get, registryKey(keyPair.publicKey))))).filter((e) => e !== null).length
     conn.destroy()
@@ -92,28 +104,28 @@ describe('flood injection from clients', () => {
     arena = await Arena.open()
     const origin = generateKeyPair()
     const first = signedPacket(origin, nowSeq(), registryFloodPayload(1, new Uint8Array(33)), 1)
-    // 120 connections x 900 packets: each within its connection's burst, so the relay verifies and remembers all.
-    const peer0 = await HostilePeer.connect(arena.attacker, arena.relayKey)
-    await peer0.openFlood().catch(() => {})
+    // The packet and its replay come from a hostile relay (a flood neighbour under any rules).
+    const peer0 = await HostilePeer.connect(arena.attacker, arena.relayKey, generateKeyPair(), { asRelay: true })
+    await peer0.openFlood()
     peer0.sendPacket(first)
     await peer0.barrier()
     const deliveredBefore = await arena.relay.metric('lume_flood_delivered_total')
+    // 120 connections x 900 packets: each within the unfixed relay's per-connection burst, so it verifies and remembers all.
     let seq = nowSeq() + 1
     for (let c = 0; c < 120; c++) {
       const peer = await HostilePeer.connect(arena.attacker, arena.relayKey)
-      await peer.openFlood().catch(() => {})
-      for (let i = 0; i < 900; i++) {
-        try { peer.sendPacket(signedPacket(origin, seq++, new Uint8Array(1), 1)) } catch { break }
+      if (await peer.openFlood(200)) {
+        for (let i = 0; i < 900; i++) peer.sendPacket(signedPacket(origin, seq++, new Uint8Array(1), 1))
+        await peer.barrier().catch(() => {})
       }
-      await peer.barrier().catch(() => {})
-      peer.destroy()
+      await peer.destroy()
     }
     const flooded = await arena.relay.metric('lume_flood_delivered_total') - deliveredBefore
     peer0.sendPacket(first)
     await peer0.barrier()
     const replayed = await arena.relay.metric('lume_flood_delivered_total') - deliveredBefore - flooded
-    peer0.destroy()
-    const verdict = await arena.verdict(`flood replay after ${flooded} packets`)
+    await peer0.destroy()
+    const verdict = await arena.verdict(`flood replay after ${flooded} packets delivered`)
     expect(Arena.broken(verdict)).toEqual([])
     expect(replayed).toBe(0)
   }, 180_000)

@@ -36,7 +36,8 @@ describe('garbage and oversize frames', () => {
     const closed = new Promise<void>((resolve) => bad.socket.once('close', () => resolve()))
     for (let i = 0; i < 50; i++) bad.socket.write(randomBytes(1 + i * 37))
     await closed
-    peer.destroy()
+    await bad.destroy()
+    await peer.destroy()
     const verdict = await arena.verdict('garbage and oversize frames')
     expect(Arena.broken(verdict)).toEqual([])
   })
@@ -56,7 +57,7 @@ describe('registry.pin (issue 5)', () => {
       const raw = await peer.request(RegistryMethods.pin.name, HostilePeer.envelope(encode(RegistryMethods.pin.request, pk)))
       return errorCode(raw)
     }))
-    peer.destroy()
+    await peer.destroy()
     expect(new Set(codes)).toEqual(new Set([ErrorCode.FORBIDDEN]))
     expect(Arena.broken(await arena.verdict('registry.pin unauthorized'))).toEqual([])
   })

@@ -24,7 +24,7 @@ describe('load from one hostile address', () => {
     }
     const honestMs = await honestRoundTrip(arena.honest, arena.relayKey)
     const outcomes = await Promise.all(requests)
-    peer.destroy()
+    await peer.destroy()
     const verdict = await arena.verdict(`10k requests in flight (honest call during the attack: ${Math.round(honestMs)} ms)`)
     expect(Arena.broken(verdict)).toEqual([])
     expect(honestMs).toBeLessThan(3_000)
@@ -45,7 +45,7 @@ describe('load from one hostile address', () => {
     // Each connection is used: a call on each, all at once.
     await Promise.allSettled(peers.map(async (p) => await p.barrier()))
     const verdict = await arena.verdict(`1,000 connections (${peers.length} opened, ${refused} refused)`)
-    for (const p of peers) p.destroy()
+    for (const p of peers) await p.destroy()
     expect(Arena.broken(verdict)).toEqual([])
   }, 180_000)
 
@@ -56,7 +56,7 @@ describe('load from one hostile address', () => {
       const raw = await peer.request(RegistryMethods.set.name, HostilePeer.envelope(freshEntry().bytes)).catch(() => null)
       return raw === null ? 'closed' : errorCodeOf(raw) ?? 'stored'
     })))
-    for (const p of peers) p.destroy()
+    for (const p of peers) await p.destroy()
     const stored = outcomes.filter((o) => o === 'stored').length
     const verdict = await arena.verdict(`write burst from 100 fresh keys (${stored} of 6,000 writes stored)`)
     expect(Arena.broken(verdict)).toEqual([])

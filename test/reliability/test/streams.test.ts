@@ -15,7 +15,7 @@ async function grantedSlots (arena: Arena, me: KeyPair, n = SLOTS): Promise<numb
     for (let i = 0; i < n; i++) opened.push(await rawSubscribe(peer, generateKeyPair()))
     return opened.filter((o) => 'streamId' in o).length
   } finally {
-    peer.destroy()
+    await peer.destroy()
   }
 }
 
@@ -38,7 +38,7 @@ describe('stream pulls on an open subscription (issue 1)', () => {
     // A bounded relay refuses what it will not queue (RATE_LIMITED) instead of holding it.
     const refused = await Promise.race([pulls[pulls.length - 1]?.then(errorCodeOf), new Promise((resolve) => setTimeout(() => resolve('still queued'), 2_000))])
     const verdict = await arena.verdict('300k $stream.next pulls on one subscription')
-    peer.destroy()
+    await peer.destroy()
     expect(Arena.broken(verdict)).toEqual([])
     expect(refused).toBe(ErrorCode.RATE_LIMITED)
   }, 120_000)
@@ -56,7 +56,7 @@ describe('registry subscription slots (issue 4)', () => {
       const opened = await rawSubscribe(peer, generateKeyPair())
       if ('streamId' in opened) await rawCancel(peer, opened.streamId)
     }
-    peer.destroy()
+    await peer.destroy()
     expect(await grantedSlots(arena, me)).toBe(SLOTS)
   })
 
@@ -69,7 +69,7 @@ describe('registry subscription slots (issue 4)', () => {
       rawPull(peer, opened.streamId)
       await rawCancel(peer, opened.streamId)
     }
-    peer.destroy()
+    await peer.destroy()
     expect(await grantedSlots(arena, me)).toBe(SLOTS)
   })
 
@@ -82,7 +82,7 @@ describe('registry subscription slots (issue 4)', () => {
         if ('streamId' in opened) rawPull(peer, opened.streamId)
       }
       await peer.barrier()
-      peer.destroy()
+      await peer.destroy()
     }
     expect(await grantedSlots(arena, me)).toBe(SLOTS)
   })
@@ -98,7 +98,7 @@ describe('registry subscription slots (issue 4)', () => {
         rawPull(peer, opened.streamId)
         await rawCancel(peer, opened.streamId)
       }
-      peer.destroy()
+      await peer.destroy()
       return n
     }))
     expect(Arena.broken(await arena.verdict('subscription churn (3,000 cycles, 30 peers)'))).toEqual([])
