@@ -23,6 +23,7 @@
  */
 export { RpcConnection, nothing, type RpcConnectionInit, type CallOptions, type VerifiedAnswer, type FramedStream } from './lib/connection.js'
 export { MethodRegistry } from './lib/registry.js'
+export { ThrottledLog } from './lib/throttled-log.js'
 export { BudgetBook, type BudgetBookInit } from './lib/budget-book.js'
 export { ConnectionBudget } from './lib/connection-budget.js'
 export type { RequestObserver } from './lib/serve.js'

@@ -213,7 +213,12 @@ export class RpcConnection {
     let done = false
     try {
       while (true) {
-        while (pulls.length < prefetch) pulls.push(this.request(InternalMethod.STREAM_NEXT, id, pullOptions))
+        while (pulls.length < prefetch) {
+          const pull = this.request(InternalMethod.STREAM_NEXT, id, pullOptions)
+          // A consumer that stops pulling (and never returns) must not leave unhandled rejections behind.
+          pull.catch(() => {})
+          pulls.push(pull)
+        }
         const next = await (pulls.shift() as Promise<ResponseEnvelope>)
         if (next.kind === ResponseKind.END) { done = true; return }
         if (next.kind !== ResponseKind.OK) throw LumeError.badFrame(`${spec.name}: bad stream chunk`)
