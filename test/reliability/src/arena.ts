@@ -1,9 +1,12 @@
 import type HyperDHT from 'hyperdht'
+import { registryKey } from '@lume/registry'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
+import { generateKeyPair } from '@lume/types'
 import { honestRoundTrip } from './honest-client.js'
 import { RelayProcess } from './relay-process.js'
 
 const MB = 1024 * 1024
+
 
 /** What every attack must leave true, and the bounds it states. */
 export interface Bounds {
@@ -34,9 +37,14 @@ export class Arena {
     readonly relay: RelayProcess,
     /** The attacker's DHT node. */
     readonly attacker: HyperDHT,
-    /** The honest client's DHT node. */
+    /**
+     * The honest client's DHT node. On a loopback testnet it shares the
+     * attacker's address (127.0.0.1), so limits per address fall on it too.
+     */
     readonly honest: HyperDHT,
-    readonly startRss: number
+    readonly startRss: number,
+    /** A registry key the relay holds (written at start): what a flood neighbour's "want" finds. */
+    readonly knownKey: Uint8Array
   ) {}
 
   /** Start a testnet and a relay on it (extra relay flags, if any). */
@@ -44,9 +52,10 @@ export class Arena {
     const testnet = await createTestnet()
     try {
       const relay = await RelayProcess.start({ bootstrap: formatAddresses(testnet.bootstrap), flags })
-      const arena = new Arena(testnet, relay, testnet.createNode(), testnet.createNode(), await relay.rss())
+      const known = generateKeyPair()
+      const arena = new Arena(testnet, relay, testnet.createNode(), testnet.createNode(), await relay.rss(), registryKey(known.publicKey))
       // The relay's first honest call warms its code paths: memory from here on is the attack's.
-      await honestRoundTrip(arena.honest, relay.publicKey)
+      await honestRoundTrip(arena.honest, relay.publicKey, 10_000, known)
       return arena
     } catch (err) {
       await testnet.close()

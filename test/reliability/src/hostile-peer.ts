@@ -1,11 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import c from 'compact-encoding'
 import type HyperDHT from 'hyperdht'
 import type { NoiseSecretStream, Server as DHTServer } from 'hyperdht'
 import Protomux from 'protomux'
 import ProtomuxRPC from 'protomux-rpc'
 import { packetCodec, packetMessage } from '@lume/dht-flood'
-import { RPC_VERSION } from '@lume/rpc'
-import { encode, generateKeyPair, Protocol, sign, SigningContext, type ChannelLike, type KeyPair } from '@lume/types'
+import { CoreMethods, MethodRegistry, RPC_VERSION, RpcConnection } from '@lume/rpc'
+import { registryFloodPayload } from './flood-payloads.js'
+import { encode, generateKeyPair, Protocol, sign, SigningContext, toHex, type ChannelLike, type KeyPair } from '@lume/types'
 
 /**
  * A peer that speaks the wire protocols by hand: raw protomux-rpc frames
@@ -36,8 +38,10 @@ export class HostilePeer {
     const dhtKeyPair = { publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) }
     let server: DHTServer | null = null
     if (options.asRelay === true) {
-      // Dial-backs are answered (the handshake proves the key) and otherwise ignored.
-      server = dht.createServer({}, (socket) => { socket.on('error', () => {}) })
+      // Dial-backs get what a relay answers: its key in core.info (the handshake proves it holds the key).
+      const methods = new MethodRegistry()
+      methods.register({ ...CoreMethods.info, handler: () => ({ version: '0.0.0', publicKey: toHex(keyPair.publicKey), plugins: ['flood'], methods: ['core.info'] }) })
+      server = dht.createServer({}, (socket) => { RpcConnection.open(socket, { methods }) })
       await server.listen(dhtKeyPair)
     }
     const socket = dht.connect(Buffer.from(relayKey), { keyPair: dhtKeyPair })
@@ -93,6 +97,21 @@ export class HostilePeer {
     const open = await opened
     clearTimeout(timer)
     return open && this.flood !== null
+  }
+
+  /**
+   * Whether the relay took us as a flood neighbour: asks it (direct "want")
+   * for `knownKey`, a key it holds, until it answers (true), closes the
+   * channel or `timeoutMs` passes (false). A relay decides after its dial-back.
+   */
+  async admitted (knownKey: Uint8Array, timeoutMs = 10_000): Promise<boolean> {
+    const until = Date.now() + timeoutMs
+    while (Date.now() < until && this.floodOpen) {
+      this.sendDirect(registryFloodPayload(1, knownKey))
+      await sleep(250)
+      if (this.floodReceived.direct.length > 0) return true
+    }
+    return false
   }
 
   /** True while our flood channel is open. */

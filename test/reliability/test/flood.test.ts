@@ -47,9 +47,12 @@ describe('flood attacks', () => {
   it('caps the TTL of a hostile relay\'s packets before forwarding them (issue 3)', async () => {
     arena = await Arena.open()
     const attacker = await HostilePeer.connect(arena.attacker, arena.relayKey, generateKeyPair(), { asRelay: true })
+    await attacker.openFlood()
+    const admitted = [await attacker.admitted(arena.knownKey)]
     const witness = await HostilePeer.connect(arena.honest, arena.relayKey, generateKeyPair(), { asRelay: true })
-    expect(await attacker.openFlood()).toBe(true)
-    expect(await witness.openFlood()).toBe(true)
+    await witness.openFlood()
+    admitted.push(await witness.admitted(arena.knownKey))
+    expect(admitted).toEqual([true, true])
     const origin = generateKeyPair()
     for (let i = 0; i < 10; i++) attacker.sendPacket(signedPacket(origin, nowSeq(i), randomBytes(64), 255))
     await attacker.barrier()
@@ -57,7 +60,7 @@ describe('flood attacks', () => {
     const forwarded = fromOrigin(witness, origin.publicKey)
     await attacker.destroy()
     await witness.destroy()
-    const verdict = await arena.verdict('hostile relay injecting TTL-255 packets')
+    const verdict = await arena.verdict(`hostile relay injecting TTL-255 packets (forwarded with TTL ${forwarded.map((p) => p.ttl).join(',')})`)
     expect(Arena.broken(verdict)).toEqual([])
     expect(forwarded.length).toBeGreaterThan(0)
     for (const p of forwarded) expect(p.ttl).toBeLessThanOrEqual(MAX_FORWARDED_TTL)
@@ -70,8 +73,9 @@ describe('flood attacks', () => {
     // Hostile relays (each listening on its key, so the relay's dial-back succeeds) and plain clients.
     const peers = await Promise.all(Array.from({ length: 8 }, async (_, i) => await HostilePeer.connect(arena?.attacker as never, arena?.relayKey as Uint8Array, generateKeyPair(), { asRelay: i % 2 === 0 })))
     let admitted = 0
-    for (const peer of peers) {
-      if (await peer.openFlood()) admitted++
+    for (const [i, peer] of peers.entries()) {
+      await peer.openFlood()
+      if (i % 2 === 0 && await peer.admitted(arena.knownKey)) admitted++
       // Within the unfixed relay's per-peer flood burst (1,000): every packet is one it accepts as fresh.
       for (let i = 0; i < 900; i++) {
         peer.sendPacket(signedPacket(generateKeyPair(), nowSeq(i), payload, 1))
@@ -88,6 +92,7 @@ describe('flood attacks', () => {
     arena = await Arena.open()
     const attacker = await HostilePeer.connect(arena.attacker, arena.relayKey, generateKeyPair(), { asRelay: true })
     await attacker.openFlood()
+    const admitted = await attacker.admitted(arena.knownKey)
     const pushed = Array.from({ length: 200 }, () => freshEntry())
     for (const { bytes } of pushed) attacker.sendDirect(registryFloodPayload(2, bytes))
     await attacker.barrier()
@@ -95,7 +100,7 @@ describe('flood attacks', () => {
     const conn = RpcConnection.open(arena.honest.connect(Buffer.from(arena.relayKey)))
     const found = (await Promise.all(pushed.map(async ({ keyPair }) => await conn.call(RegistryMethods.get, registryKey(keyPair.publicKey))))).filter((e) => e !== null).length
     conn.destroy()
-    const verdict = await arena.verdict('unrequested direct "have" entries (200)')
+    const verdict = await arena.verdict(`unrequested direct "have" entries (200, from a relay ${admitted ? 'admitted' : 'not admitted'} to the flood)`)
     expect(Arena.broken(verdict)).toEqual([])
     expect(found).toBe(0)
   })
@@ -105,19 +110,21 @@ describe('flood attacks', () => {
     const origin = generateKeyPair()
     const first = signedPacket(origin, nowSeq(), registryFloodPayload(1, new Uint8Array(33)), 1)
     // The packet and its replay come from a hostile relay (a flood neighbour under any rules).
-    const peer0 = await HostilePeer.connect(arena.attacker, arena.relayKey, generateKeyPair(), { asRelay: true })
+    const relayKeys = generateKeyPair()
+    const peer0 = await HostilePeer.connect(arena.attacker, arena.relayKey, relayKeys, { asRelay: true })
     await peer0.openFlood()
+    const admitted = await peer0.admitted(arena.knownKey)
     peer0.sendPacket(first)
     await peer0.barrier()
     const deliveredBefore = await arena.relay.metric('lume_flood_delivered_total')
-    // 120 connections x 900 packets: each within the unfixed relay's per-connection burst, so it verifies and remembers all.
+    // 120 more connections under the same (verified) key, 900 packets each: within the unfixed relay's
+    // per-connection burst, so it verifies and remembers all of them.
     let seq = nowSeq() + 1
     for (let c = 0; c < 120; c++) {
-      const peer = await HostilePeer.connect(arena.attacker, arena.relayKey)
-      if (await peer.openFlood(200)) {
-        for (let i = 0; i < 900; i++) peer.sendPacket(signedPacket(origin, seq++, new Uint8Array(1), 1))
-        await peer.barrier().catch(() => {})
-      }
+      const peer = await HostilePeer.connect(arena.attacker, arena.relayKey, relayKeys)
+      await peer.openFlood(200)
+      for (let i = 0; i < 900; i++) peer.sendPacket(signedPacket(origin, seq++, new Uint8Array(1), 1))
+      await peer.barrier().catch(() => {})
       await peer.destroy()
     }
     const flooded = await arena.relay.metric('lume_flood_delivered_total') - deliveredBefore
@@ -125,7 +132,7 @@ describe('flood attacks', () => {
     await peer0.barrier()
     const replayed = await arena.relay.metric('lume_flood_delivered_total') - deliveredBefore - flooded
     await peer0.destroy()
-    const verdict = await arena.verdict(`flood replay after ${flooded} packets delivered`)
+    const verdict = await arena.verdict(`flood replay after ${flooded} of 108,000 packets delivered (relay ${admitted ? 'admitted' : 'not admitted'})`)
     expect(Arena.broken(verdict)).toEqual([])
     expect(replayed).toBe(0)
   }, 180_000)

@@ -16,7 +16,7 @@ describe('slow readers', () => {
 
   it('does not buffer without bound for a neighbour that stopped reading while others flood 60 KB packets', async () => {
     arena = await Arena.open()
-    const reader = spawn(process.execPath, ['--conditions=lume-source', '--import', 'tsx', SLOW_READER, toHex(arena.relayKey), formatAddresses(arena.testnet.bootstrap).join(',')], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const reader = spawn(process.execPath, ['--conditions=lume-source', '--import', 'tsx', SLOW_READER, toHex(arena.relayKey), formatAddresses(arena.testnet.bootstrap).join(','), toHex(arena.knownKey)], { stdio: ['ignore', 'pipe', 'inherit'] })
     const exited = new Promise<number | null>((resolve) => reader.once('exit', resolve))
     try {
       const ready = await waitForLine(reader, /ready flood=(\w+) subscribed=(\d+)/, 30_000, exited)
@@ -25,6 +25,7 @@ describe('slow readers', () => {
       const senders = await Promise.all(Array.from({ length: 4 }, async () => await HostilePeer.connect(arena?.attacker as never, arena?.relayKey as Uint8Array, generateKeyPair(), { asRelay: true })))
       for (const sender of senders) {
         await sender.openFlood()
+        await sender.admitted(arena.knownKey)
         const origin = generateKeyPair()
         for (let i = 0; i < 900; i++) {
           sender.sendPacket(signedPacket(origin, nowSeq(i), randomBytes(60 * 1024), 2))
