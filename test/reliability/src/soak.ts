@@ -1,7 +1,10 @@
-// pnpm soak [--clients 1000] [--minutes 3] [--interval 10]: one production relay
-// process on a loopback testnet, N clients mixing reads, writes and
-// subscriptions; prints throughput, latency, errors and the relay's RSS every
-// interval, then a summary. Bounded to minutes; not part of the test suite.
+// pnpm soak [--clients 1000] [--connections 30] [--minutes 3] [--interval 10]:
+// one production relay process on a loopback testnet, N clients mixing reads,
+// writes and subscriptions; prints throughput, latency, errors and the
+// relay's RSS every interval, then a summary. Bounded to minutes; not part of
+// the test suite. Every client here comes from 127.0.0.1, and the relay
+// allows one address 32 connections (and one connection per key): clients
+// share `--connections` connections (each its own key) unless told otherwise.
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RegistryClient } from '@lume/registry'
@@ -16,15 +19,17 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     clients: { type: 'string', default: '1000' },
+    connections: { type: 'string', default: '30' },
     minutes: { type: 'string', default: '3' },
     interval: { type: 'string', default: '10' },
     /** Calls per second per client (each waits a random 0..2/rate s between calls). */
     rate: { type: 'string', default: '1' },
     /** Share of clients that also hold a subscription open. */
-    subscribers: { type: 'string', default: '0.2' }
+    subscribers: { type: 'string', default: '0.1' }
   }
 })
 const CLIENTS = Number(values.clients)
+const CONNECTIONS = Math.min(CLIENTS, Number(values.connections))
 const DURATION_MS = Number(values.minutes) * 60_000
 const INTERVAL_MS = Number(values.interval) * 1000
 const RATE = Number(values.rate)
@@ -34,6 +39,7 @@ const MB = 1024 * 1024
 interface Window { latencies: number[], ok: number, errors: Map<string, number>, updates: number }
 const fresh = (): Window => ({ latencies: [], ok: 0, errors: new Map(), updates: 0 })
 let window = fresh()
+const followers: Array<Promise<void>> = []
 const total = { ok: 0, errors: new Map<string, number>(), updates: 0, latencies: [] as number[] }
 
 function record (ms: number | null, code?: string): void {
@@ -66,12 +72,13 @@ async function timed (fn: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** One client: its own key, its own connection; reads hot keys, writes its own, maybe subscribes to a hot key. */
-async function runClient (dht: HyperDHT, relayKey: Uint8Array, hot: KeyPair[], until: number, subscribe: boolean): Promise<void> {
+/** One client: its own key; reads hot keys, writes its own, maybe subscribes to a hot key. */
+async function runClient (conn: RpcConnection, hot: KeyPair[], until: number, subscribe: boolean): Promise<void> {
   const me = generateKeyPair()
-  const conn = RpcConnection.open(dht.connect(Buffer.from(relayKey), { keyPair: { publicKey: Buffer.from(me.publicKey), secretKey: Buffer.from(me.secretKey) } }))
   const registry = new RegistryClient(conn)
-  const following = subscribe ? followHotKey(registry, hot[Math.floor(Math.random() * hot.length)] as KeyPair, conn.signal) : null
+  const stop = new AbortController()
+  // A subscription ends when its connection closes (a waiting pull has no timeout): awaited after that.
+  if (subscribe) followers.push(followHotKey(registry, hot[Math.floor(Math.random() * hot.length)] as KeyPair, stop.signal))
   let n = 0
   try {
     while (Date.now() < until && !conn.closed) {
@@ -83,19 +90,20 @@ async function runClient (dht: HyperDHT, relayKey: Uint8Array, hot: KeyPair[], u
       n++
     }
   } finally {
-    conn.destroy()
-    await following
+    stop.abort()
   }
 }
 
-async function followHotKey (registry: RegistryClient, key: KeyPair, signal: AbortSignal): Promise<void> {
+async function followHotKey (registry: RegistryClient, key: KeyPair, stop: AbortSignal): Promise<void> {
+  const updates = registry.subscribe(key.publicKey)[Symbol.asyncIterator]()
   try {
-    for await (const _ of registry.subscribe(key.publicKey)) {
+    while (!stop.aborted) {
+      const next = await updates.next()
+      if (next.done === true) return
       window.updates++
-      if (signal.aborted) return
     }
   } catch (err) {
-    if (!signal.aborted) record(null, `subscribe:${LumeError.isInstance(err) ? err.code : (err as Error).name}`)
+    if (!stop.aborted) record(null, `subscribe:${LumeError.isInstance(err) ? err.code : (err as Error).name}`)
   }
 }
 
@@ -105,18 +113,22 @@ async function main (): Promise<void> {
   const rssSamples: Array<{ at: number, rss: number }> = []
   try {
     const startRss = await relay.rss()
-    console.log(`soak: relay ${Buffer.from(relay.publicKey).toString('hex').slice(0, 12)} pid ${relay.pid}, RSS at start ${Math.round(startRss / MB)} MB; ${CLIENTS} clients, ${DURATION_MS / 60_000} min, ${RATE} call/s each, ${Math.round(SUBSCRIBERS * 100)} % subscribed`)
+    console.log(`soak: relay ${Buffer.from(relay.publicKey).toString('hex').slice(0, 12)} pid ${relay.pid}, RSS at start ${Math.round(startRss / MB)} MB; ${CLIENTS} clients on ${CONNECTIONS} connections, ${DURATION_MS / 60_000} min, ${RATE} call/s each, ${Math.round(SUBSCRIBERS * 100)} % subscribed`)
     // Hot keys everyone reads; their owner writes them now and then (subscribers hear it).
     const owner = RpcConnection.open(testnet.createNode().connect(Buffer.from(relay.publicKey)))
     const hot = Array.from({ length: 20 }, () => generateKeyPair())
     for (const key of hot) await new RegistryClient(owner).set(key, new TextEncoder().encode('hot 0'))
-    // Clients spread over several DHT nodes (a node per 100 clients), connected in batches.
-    const nodes = Array.from({ length: Math.max(1, Math.ceil(CLIENTS / 100)) }, () => testnet.createNode())
+    // Connections (each its own key) spread over several DHT nodes; clients share them round-robin.
+    const nodes = Array.from({ length: Math.max(1, Math.ceil(CONNECTIONS / 100)) }, () => testnet.createNode())
+    const conns = Array.from({ length: CONNECTIONS }, (_, i) => {
+      const key = generateKeyPair()
+      return RpcConnection.open((nodes[i % nodes.length] as HyperDHT).connect(Buffer.from(relay.publicKey), { keyPair: { publicKey: Buffer.from(key.publicKey), secretKey: Buffer.from(key.secretKey) } }))
+    })
     const started = Date.now()
     const until = started + DURATION_MS
     const clients: Array<Promise<void>> = []
     for (let i = 0; i < CLIENTS; i++) {
-      clients.push(runClient(nodes[i % nodes.length] as HyperDHT, relay.publicKey, hot, until, Math.random() < SUBSCRIBERS).catch((err: unknown) => record(null, `client:${(err as Error).message}`)))
+      clients.push(runClient(conns[i % conns.length] as RpcConnection, hot, until, Math.random() < SUBSCRIBERS).catch((err: unknown) => record(null, `client:${(err as Error).message}`)))
       if (i % 50 === 49) await sleep(100)
     }
     const hotWriter = (async () => {
@@ -142,7 +154,14 @@ async function main (): Promise<void> {
     }, INTERVAL_MS)
     await Promise.all([...clients, hotWriter])
     clearInterval(reporter)
+    // The last, partial interval counts in the totals too.
+    total.ok += window.ok
+    total.updates += window.updates
+    for (const [k, v] of window.errors) total.errors.set(k, (total.errors.get(k) ?? 0) + v)
+    total.latencies.push(...window.latencies)
     owner.destroy()
+    for (const conn of conns) conn.destroy()
+    await Promise.all(followers)
     const endRss = await relay.rss()
     const peak = await relay.peakRss()
     const sorted = total.latencies.sort((a, b) => a - b)
@@ -152,6 +171,7 @@ async function main (): Promise<void> {
     console.log('soak: summary')
     console.log(JSON.stringify({
       clients: CLIENTS,
+      connections: CONNECTIONS,
       minutes: Number((seconds / 60).toFixed(1)),
       calls: total.ok,
       callsPerSecond: Math.round(total.ok / seconds),
