@@ -52,6 +52,8 @@ export class HostilePeer {
     })
     const peer = new HostilePeer(socket, keyPair)
     peer.server = server
+    // A relay opens its flood channel as the connection opens (a remote open that waits unpaired for long is dropped).
+    if (options.asRelay === true) await peer.openFlood()
     return peer
   }
 
@@ -76,6 +78,7 @@ export class HostilePeer {
    * (it does not take us for a relay).
    */
   async openFlood (graceMs = 1_000): Promise<boolean> {
+    if (this.flood !== null) return this.floodOpen
     const mux = Protomux.from(this.socket)
     let settle: (open: boolean) => void = () => {}
     const opened = new Promise<boolean>((resolve) => { settle = resolve })

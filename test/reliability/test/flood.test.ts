@@ -39,7 +39,7 @@ describe('flood attacks', () => {
     const amplified = bystanders.reduce((n, b) => n + fromOrigin(b, origin.publicKey).length, 0)
     await attacker.destroy()
     for (const b of bystanders) await b.destroy()
-    const verdict = await arena.verdict(`client flood injection (500 packets, TTL 255, 4 bystanders; flood channel ${admitted ? 'admitted' : 'refused'})`)
+    const verdict = await arena.verdict(`client flood injection (500 packets, TTL 255, 4 bystanders; flood channel ${admitted ? 'opened' : 'refused'})`)
     expect(Arena.broken(verdict)).toEqual([])
     expect(amplified).toBe(0)
   })
