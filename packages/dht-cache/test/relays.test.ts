@@ -1,5 +1,5 @@
 import HyperDHT from 'hyperdht'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
 import { Flood, floodPlugin } from '@lume/dht-flood'
@@ -20,7 +20,7 @@ function calcPlugin (runs: { count: number }): Plugin {
   }
 }
 
-interface Node { relay: Relay, cache: DhtCache, runs: { count: number } }
+interface Node { relay: Relay, cache: DhtCache, flood: Flood, runs: { count: number } }
 
 describe('cached answers across relays', () => {
   let testnet: Testnet
@@ -35,10 +35,12 @@ describe('cached answers across relays', () => {
       const cache = new DhtCache({ flood, announceIntervalMs: 100 })
       const runs = { count: 0 }
       const relay = await createRelay({ keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, plugins: [floodPlugin(flood), cache.plugin, calcPlugin(runs)] })
-      nodes.push({ relay, cache, runs })
+      nodes.push({ relay, cache, flood, runs })
     }
     await nodes[0]!.relay.connect(nodes[1]!.relay.publicKey)
     await nodes[1]!.relay.connect(nodes[2]!.relay.publicKey)
+    // The flood carries nothing until each side has verified the other is a relay (dial-back).
+    await vi.waitFor(() => { expect(nodes.map((n) => n.flood.neighbours.length)).toEqual([1, 2, 1]) }, { timeout: 10_000 })
     client = testnet.createNode()
   }, 30_000)
   afterAll(async () => {

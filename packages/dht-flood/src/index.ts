@@ -16,7 +16,8 @@
  * flood.broadcast(new TextEncoder().encode('hello, swarm'), { ttl: 6 })
  * ```
  */
-export { Flood, type FloodInit, type FloodEvents, type FloodStats, type PeerTransport } from './lib/flood.js'
+export { Flood } from './lib/flood.js'
+export type { FloodInit, FloodEvents, FloodStats, PeerTransport } from './lib/options.js'
 export { attachFlood, floodPlugin, FLOOD_RATE, type AttachFloodOptions, type FloodPluginOptions } from './lib/channel.js'
-export { packetCodec, packetMessage, FLOOD_VERSION, type Packet } from './lib/messages.js'
+export { packetCodec, packetMessage, haveCodec, FLOOD_VERSION, type Packet, type PacketId } from './lib/messages.js'
 export { ClockSequence, sequenceTime } from './lib/sequence.js'

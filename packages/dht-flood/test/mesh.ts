@@ -1,5 +1,5 @@
 import { generateKeyPair, type KeyPair } from '@lume/types'
-import { Flood, type FloodInit } from '../src/index.js'
+import { Flood, type FloodInit, type PeerTransport } from '../src/index.js'
 
 /** Flood nodes wired by in-memory links (delivery on a later microtask, like a network). */
 export interface Mesh {
@@ -20,11 +20,17 @@ export function mesh (n: number, init: Partial<FloodInit> = {}): Mesh {
   }
   const link = (a: number, b: number): void => {
     const [A, B] = [nodes[a]!, nodes[b]!]
-    A.addPeer(B.publicKey, { packet: (bytes) => deliver(() => B.receivePacket(A.publicKey, bytes)), direct: (bytes) => deliver(() => B.receiveDirect(A.publicKey, bytes)) })
-    B.addPeer(A.publicKey, { packet: (bytes) => deliver(() => A.receivePacket(B.publicKey, bytes)), direct: (bytes) => deliver(() => A.receiveDirect(B.publicKey, bytes)) })
+    const transport = (from: Flood, to: Flood): PeerTransport => ({
+      packet: (bytes) => deliver(() => to.receivePacket(from.publicKey, bytes)),
+      direct: (bytes) => deliver(() => to.receiveDirect(from.publicKey, bytes)),
+      have: (bytes) => deliver(() => to.receiveHave(from.publicKey, bytes))
+    })
+    A.addPeer(B.publicKey, transport(A, B))
+    B.addPeer(A.publicKey, transport(B, A))
   }
+  // Held forwards (collectMs) count as in transit too.
   const settle = async (): Promise<void> => {
-    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 0))
+    while (inFlight > 0 || nodes.some((node) => node.pending > 0)) await new Promise((resolve) => setTimeout(resolve, 0))
   }
   return { nodes, keys, link, settle }
 }

@@ -11,7 +11,8 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 interface Node { relay: Relay, flood: Flood, keyPair: KeyPair, got: string[] }
 
 async function startNode (testnet: Testnet, keyPair: KeyPair): Promise<Node> {
-  const flood = new Flood({ keyPair })
+  // A ring of 20 is 10 hops across: above the default reach.
+  const flood = new Flood({ keyPair, maxTtl: N })
   const got: string[] = []
   flood.on('message', ({ payload }) => got.push(new TextDecoder().decode(payload)))
   const relay = await createRelay({ keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, plugins: [floodPlugin(flood)] })

@@ -32,7 +32,8 @@ export class DhtCache {
   /** The relay plugin (`cache`): installs the answer cache, serves `cache.get`, runs the announcements. */
   readonly plugin: Plugin
   private readonly flood: Flood
-  private readonly fresh: Array<{ hash: Uint8Array, ttlMs: number }> = []
+  // Cached since the last announcement, by hash: never more than the cache itself can hold.
+  private readonly fresh = new Map<string, { hash: Uint8Array, ttlMs: number }>()
   private api: PluginAPI | null = null
   private timer: ReturnType<typeof setInterval> | null = null
   private sweeper: ReturnType<typeof setInterval> | null = null
@@ -98,7 +99,9 @@ export class DhtCache {
         return hit
       },
       store: (method, answer, ttlMs) => {
-        if (this.cache.set(method, answer, ttlMs)) this.fresh.push({ hash: answer.requestHash, ttlMs })
+        if (!this.cache.set(method, answer, ttlMs)) return
+        const key = toHex(answer.requestHash)
+        if (this.fresh.has(key) || this.fresh.size < (this.init.maxEntries ?? 10_000)) this.fresh.set(key, { hash: answer.requestHash, ttlMs })
       }
     })
     api.registerMethod({ ...CacheMethods.get, name: 'get', handler: (hash) => this.cache.get(hash) })
@@ -119,14 +122,19 @@ export class DhtCache {
   /** Announce what was cached since the last time, in digests; or say "online" when there is nothing new. */
   private announce (): void {
     const ttl = this.init.announceTtl ?? 6
-    if (this.fresh.length === 0) {
+    if (this.fresh.size === 0) {
       this.safeBroadcast(encodeAnnouncement({ type: 'online' }), ttl)
       return
     }
-    const batch = this.fresh.splice(0)
+    const batch = [...this.fresh.values()]
+    this.fresh.clear()
     // One digest per TTL, up to the size cap each: holders learn how long to believe the announcement.
     const byTtl = new Map<number, Uint8Array[]>()
-    for (const { hash, ttlMs } of batch) byTtl.set(ttlMs, [...(byTtl.get(ttlMs) ?? []), hash])
+    for (const { hash, ttlMs } of batch) {
+      const list = byTtl.get(ttlMs)
+      if (list === undefined) byTtl.set(ttlMs, [hash])
+      else list.push(hash)
+    }
     for (const [ttlMs, hashes] of byTtl) {
       for (let i = 0; i < hashes.length; i += MAX_HASHES_PER_ANNOUNCE) {
         this.safeBroadcast(encodeAnnouncement({ type: 'have', ttlMs, hashes: hashes.slice(i, i + MAX_HASHES_PER_ANNOUNCE) }), ttl)

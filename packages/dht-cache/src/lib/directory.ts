@@ -4,11 +4,11 @@ import { fromHex, toHex } from '@lume/types'
 export interface CacheDirectoryOptions {
   /** Relays count as online this long after they were last heard. @default 60,000 */
   onlineForMs?: number
-  /** Request hashes remembered (those heard of longest ago go first). @default 100,000 */
+  /** Request hashes remembered (those heard of longest ago go first). @default 50,000 */
   maxHashes?: number
   /** Holders remembered per hash (the earliest announcer goes first). @default 16 */
   maxHoldersPerHash?: number
-  /** Holder records in all (hashes heard of longest ago go first). @default 100,000 */
+  /** Holder records in all (hashes heard of longest ago go first). @default 50,000 */
   maxHolders?: number
   /** Longest an announcement is believed, whatever TTL it claims. @default 600,000 (10 min) */
   maxAnnounceTtlMs?: number
@@ -39,9 +39,9 @@ export class CacheDirectory {
   constructor (options: CacheDirectoryOptions = {}) {
     this.limits = {
       onlineForMs: options.onlineForMs ?? 60_000,
-      maxHashes: options.maxHashes ?? 100_000,
+      maxHashes: options.maxHashes ?? 50_000,
       maxHoldersPerHash: options.maxHoldersPerHash ?? 16,
-      maxHolders: options.maxHolders ?? 100_000,
+      maxHolders: options.maxHolders ?? 50_000,
       maxAnnounceTtlMs: options.maxAnnounceTtlMs ?? 600_000,
       maxRelays: options.maxRelays ?? 10_000
     }

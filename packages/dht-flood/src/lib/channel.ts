@@ -13,11 +13,13 @@ export interface AttachFloodOptions {
 
 /**
  * Run a {@link Flood} on one peer connection: a Protomux channel
- * `lume/flood/v1` with two messages, packets (0) and direct messages (1).
+ * `lume/flood/v1` with packets (0), direct messages (1), `ready` (2) and
+ * `have` (3, sent only by a flood with `collectMs`).
  * The channel opens at once on both sides (so either may open first), but
- * the peer becomes a flood neighbour only once `connection.isRelay()`
- * resolves true; until then whatever it sends is dropped (counted as
- * `notNeighbour`), and if it is not a relay the channel is closed.
+ * each side sends `ready` only once `connection.isRelay()` resolved true, and
+ * a peer becomes a flood neighbour only when both are ready: nothing is sent
+ * before the other side listens. What a peer sends before that is dropped
+ * (counted as `notNeighbour`); if it is not a relay the channel is closed.
  * Returns the function that detaches it (also run when the channel closes).
  */
 export function attachFlood (flood: Flood, connection: PeerConnection, options: AttachFloodOptions = {}): () => void {
@@ -25,6 +27,8 @@ export function attachFlood (flood: Flood, connection: PeerConnection, options: 
   let remove: (() => void) | null = null
   let opened = false
   let relay = false
+  let remoteReady = false
+  let sentReady = false
   let detached = false
   const admit = options.rate === undefined
     ? undefined
@@ -38,10 +42,11 @@ export function attachFlood (flood: Flood, connection: PeerConnection, options: 
         }
       }
   const neighbour = (): void => {
-    if (!opened || !relay || detached || remove !== null) return
+    if (!opened || !relay || !remoteReady || detached || remove !== null) return
     remove = flood.addPeer(key, {
       packet: (bytes) => channel?.messages[0]?.send(bytes),
       direct: (bytes) => channel?.messages[1]?.send(bytes),
+      have: (bytes) => channel?.messages[3]?.send(bytes),
       ...(admit === undefined ? {} : { admit })
     })
   }
@@ -55,12 +60,21 @@ export function attachFlood (flood: Flood, connection: PeerConnection, options: 
     unique: true,
     messages: [
       { encoding: c.raw as never, onmessage: hear((from, bytes) => flood.receivePacket(from, bytes)) },
-      { encoding: c.raw as never, onmessage: hear((from, bytes) => flood.receiveDirect(from, bytes)) }
+      { encoding: c.raw as never, onmessage: hear((from, bytes) => flood.receiveDirect(from, bytes)) },
+      { encoding: c.raw as never, onmessage: () => { remoteReady = true; neighbour() } },
+      { encoding: c.raw as never, onmessage: hear((from, bytes) => flood.receiveHave(from, bytes)) }
     ],
-    onopen: () => { opened = true; neighbour() },
+    onopen: () => { opened = true; ready() },
     onclose: () => { remove?.(); remove = null },
     // Protomux calls this when the stream drained below its high-water mark.
     ondrain: () => { if (remove !== null) flood.resume(key) }
+  }
+  // Tell the peer we listen, once it is known to be a relay and the channel is open.
+  const ready = (): void => {
+    if (!opened || !relay || detached || sentReady) return
+    sentReady = true
+    channel?.messages[2]?.send(new Uint8Array(0))
+    neighbour()
   }
   const channel = connection.mux.createChannel(spec)
   if (channel === null) return () => {}
@@ -68,7 +82,7 @@ export function attachFlood (flood: Flood, connection: PeerConnection, options: 
   void connection.isRelay().then((isRelay) => {
     relay = isRelay
     if (detached) return
-    if (isRelay) neighbour()
+    if (isRelay) ready()
     else if (!channel.closed) channel.close()
   })
   return () => {

@@ -3,78 +3,11 @@ import {
   decode, encode, LumeError, sign, SigningContext, silentLogger, toHex, TypedEventTarget, verify,
   type KeyPair, type Logger
 } from '@lume/types'
-import { packetCodec, packetMessage, type Packet } from './messages.js'
+import type { FloodEvents, FloodInit, FloodStats, PeerTransport } from './options.js'
+import { Collector } from './collector.js'
+import { haveCodec, packetCodec, packetMessage, type Packet, type PacketId } from './messages.js'
 import { SeenSet } from './seen.js'
 import { ClockSequence, sequenceTime } from './sequence.js'
-
-
-/** Options for {@link Flood}; every limit has a default. */
-export interface FloodInit {
-  /** The node's key: packets it originates are signed with it. */
-  keyPair: KeyPair
-  /** Hops a broadcast travels by default: at degree 6, 100k relays are within 9 hops. @default 10 */
-  ttl?: number
-  /** Highest TTL accepted: a larger incoming TTL is lowered to it (the TTL is not signed), and `broadcast` refuses more. @default 12 */
-  maxTtl?: number
-  /** Most peers a packet is forwarded to (a random subset beyond that). @default 16 */
-  maxFanout?: number
-  /** Largest payload. @default 64 KiB */
-  maxPayloadBytes?: number
-  /** Packets whose sequence (a clock) is older than this are replays and dropped. @default 5 min */
-  maxAgeMs?: number
-  /** …and those this far in the future too. @default 1 min */
-  maxSkewMs?: number
-  /** Packets and direct messages accepted per neighbour per second, and the burst. @default { perSecond: 500, burst: 1000 } */
-  rate?: { perSecond: number, burst: number }
-  /**
-   * Packets remembered for duplicate detection. A packet not newer than what
-   * the set can still vouch for (see docs/protocol.md, "Flood") is refused as
-   * stale, so keep it above the accepted packet rate × `maxSkewMs`.
-   * @default 100,000
-   */
-  seenCapacity?: number
-  logger?: Logger
-}
-
-/** How packets reach one peer; the channel binding provides it. */
-export interface PeerTransport {
-  /**
-   * Send an encoded flood packet. Return false when the link is backed up:
-   * nothing more is sent to this peer until {@link Flood.resume} is called.
-   */
-  packet (bytes: Uint8Array): boolean | void
-  /** Send a direct message; false when backed up, as for `packet`. */
-  direct (bytes: Uint8Array): boolean | void
-  /** Charge one incoming message to limits the transport keeps (e.g. the peer's address); false drops it. */
-  admit? (): boolean
-}
-
-/** The events of a {@link Flood}. */
-export interface FloodEvents {
-  /** A broadcast reached this node (once per packet). `from` is the neighbour it came through. */
-  'message': { origin: Uint8Array, seq: number, payload: Uint8Array, from: Uint8Array, ttl: number }
-  /** A direct message from a neighbour. */
-  'direct': { from: Uint8Array, payload: Uint8Array }
-  'peer:open': { publicKey: Uint8Array }
-  'peer:close': { publicKey: Uint8Array }
-}
-
-/** Why packets were dropped, counted. */
-export interface FloodStats {
-  delivered: number
-  forwarded: number
-  sent: number
-  duplicate: number
-  badSignature: number
-  malformed: number
-  stale: number
-  rateLimited: number
-  tooLarge: number
-  /** Packets or direct messages from a peer that is not a flood neighbour. */
-  notNeighbour: number
-  /** Packets not sent to a neighbour whose link was backed up. */
-  backedUp: number
-}
 
 interface Peer {
   key: Uint8Array
@@ -97,6 +30,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   private readonly peers = new Map<string, Peer>()
   private readonly seen: SeenSet
   private readonly sequence = new ClockSequence()
+  private readonly collector: Collector
   private readonly options: Required<Omit<FloodInit, 'keyPair' | 'logger'>>
   private readonly logger: Logger
   private closed = false
@@ -113,8 +47,12 @@ export class Flood extends TypedEventTarget<FloodEvents> {
       maxAgeMs: init.maxAgeMs ?? 5 * 60_000,
       maxSkewMs: init.maxSkewMs ?? 60_000,
       rate: init.rate ?? { perSecond: 500, burst: 1000 },
-      seenCapacity: init.seenCapacity ?? 100_000
+      seenCapacity: init.seenCapacity ?? 100_000,
+      collectMs: init.collectMs ?? 0,
+      maxPending: init.maxPending ?? 10_000,
+      maxPendingBytes: init.maxPendingBytes ?? 16 * 1024 * 1024
     }
+    this.collector = new Collector(this.options.collectMs, this.options.maxPending, this.options.maxPendingBytes)
     const { ttl, maxTtl } = this.options
     if (!Number.isInteger(maxTtl) || maxTtl < 1 || maxTtl > 255) throw new RangeError(`maxTtl must be 1..255, got ${maxTtl}`)
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > maxTtl) throw new RangeError(`ttl must be 1..maxTtl (${maxTtl}), got ${ttl}`)
@@ -129,6 +67,11 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   /** This node's public key (the origin of its broadcasts). */
   get publicKey (): Uint8Array {
     return this.keyPair.publicKey
+  }
+
+  /** Forwards held back now (see `collectMs`). */
+  get pending (): number {
+    return this.collector.size
   }
 
   /** Keys of the neighbours connected now. */
@@ -146,7 +89,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     const origin = this.keyPair.publicKey
     const signature = sign(SigningContext.FLOOD_PACKET, packetMessage(origin, seq, payload), this.keyPair.secretKey)
     this.seen.add(seenKey(origin, seq), seq)
-    this.forward({ origin, seq, ttl, payload, signature }, null)
+    this.forward({ origin, seq, ttl, payload, signature }, null, null)
     return seq
   }
 
@@ -192,8 +135,13 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     }
     if (packet.payload.byteLength > this.options.maxPayloadBytes) { this.stats.tooLarge++; return }
     const key = seenKey(packet.origin, packet.seq)
+    const fromId = toHex(from)
     // Seen before verifying: duplicates cost no signature check.
-    if (this.seen.has(key)) { this.stats.duplicate++; return }
+    if (this.seen.has(key)) {
+      this.stats.duplicate++
+      this.collector.has(key, fromId, true)
+      return
+    }
     const age = Date.now() - sequenceTime(packet.seq)
     if (age > this.options.maxAgeMs || age < -this.options.maxSkewMs) { this.stats.stale++; return }
     // Older than what the seen-set still covers: it may have been seen and evicted.
@@ -208,7 +156,24 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     // The TTL is not signed: anyone could raise it, so every relay caps it.
     const ttl = Math.min(packet.ttl, this.options.maxTtl)
     this.emit('message', { origin: packet.origin, seq: packet.seq, payload: packet.payload, from, ttl })
-    if (ttl > 1) this.forward({ ...packet, ttl: ttl - 1 }, toHex(from))
+    if (ttl <= 1) return
+    const next = { ...packet, ttl: ttl - 1 }
+    if (this.collector.hold(key, fromId, bytes.byteLength, (except) => { if (!this.closed) this.forward(next, fromId, except) })) this.announce(packet, fromId)
+    else this.forward(next, fromId, null)
+  }
+
+  /** Handle a `have` from neighbour `from`: it has that packet, so a held forward skips it. */
+  receiveHave (from: Uint8Array, bytes: Uint8Array): void {
+    if (this.closed || !this.admit(from) || !this.collector.enabled) return
+    let id: PacketId
+    try {
+      id = decode(haveCodec, bytes)
+    } catch {
+      this.stats.malformed++
+      return
+    }
+    const key = seenKey(id.origin, id.seq)
+    this.collector.has(key, toHex(from), this.seen.has(key))
   }
 
   /** Handle a direct message from neighbour `from`. */
@@ -222,6 +187,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   /** Stop sending and receiving. */
   close (): void {
     this.closed = true
+    this.collector.close()
     this.peers.clear()
   }
 
@@ -233,9 +199,17 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     return true
   }
 
-  private forward (packet: Packet, except: string | null): void {
+  /** Tell every neighbour but `except` that this node has the packet. */
+  private announce (packet: Packet, except: string): void {
+    const bytes = encode(haveCodec, packet)
+    for (const [id, peer] of this.peers) {
+      if (id !== except && !peer.backedUp && peer.transport.have?.(bytes) === false) peer.backedUp = true
+    }
+  }
+
+  private forward (packet: Packet, from: string | null, skip: Set<string> | null): void {
     const bytes = encode(packetCodec, packet)
-    let targets = [...this.peers.entries()].filter(([id]) => id !== except).map(([, p]) => p)
+    let targets = [...this.peers.entries()].filter(([id]) => id !== from && skip?.has(id) !== true).map(([, p]) => p)
     if (targets.length > this.options.maxFanout) targets = sample(targets, this.options.maxFanout)
     for (const target of targets) {
       // A backed-up link is skipped, never queued for: its backlog stays bounded by the stream's buffer.
@@ -247,7 +221,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
         this.logger.warn({ err, peer: toHex(target.key).slice(0, 12) }, 'flood send failed')
       }
     }
-    if (except !== null) this.stats.forwarded++
+    if (from !== null) this.stats.forwarded++
   }
 }
 

@@ -51,3 +51,24 @@ export function packetMessage (origin: Uint8Array, seq: number, payload: Uint8Ar
   out.set(payload, 40)
   return out
 }
+
+/** Names a packet: its origin and sequence. */
+export interface PacketId {
+  origin: Uint8Array
+  seq: number
+}
+
+/** `have` (channel message 3): `origin (32) ‖ seq uint`, "I already have this packet, do not send it to me". */
+export const haveCodec: Codec<PacketId> = {
+  preencode (state, id) {
+    state.end += 32
+    c.uint.preencode(state, id.seq)
+  },
+  encode (state, id) {
+    c.fixed32.encode(state, id.origin)
+    c.uint.encode(state, id.seq)
+  },
+  decode (state) {
+    return { origin: c.fixed32.decode(state), seq: c.uint.decode(state) }
+  }
+}
