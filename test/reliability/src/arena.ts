@@ -3,7 +3,7 @@ import { registryKey } from '@lume/registry'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
 import { generateKeyPair } from '@lume/types'
 import { honestRoundTrip } from './honest-client.js'
-import { RelayProcess } from './relay-process.js'
+import { RelayProcess, type RelayProcessInit } from './relay-process.js'
 
 const MB = 1024 * 1024
 
@@ -47,11 +47,11 @@ export class Arena {
     readonly knownKey: Uint8Array
   ) {}
 
-  /** Start a testnet and a relay on it (extra relay flags, if any). */
-  static async open (flags: string[] = []): Promise<Arena> {
+  /** Start a testnet and a relay on it (extra relay flags, if any; see {@link RelayProcessInit}). */
+  static async open (options: Omit<RelayProcessInit, 'bootstrap'> = {}): Promise<Arena> {
     const testnet = await createTestnet()
     try {
-      const relay = await RelayProcess.start({ bootstrap: formatAddresses(testnet.bootstrap), flags })
+      const relay = await RelayProcess.start({ ...options, bootstrap: formatAddresses(testnet.bootstrap) })
       const known = generateKeyPair()
       const arena = new Arena(testnet, relay, testnet.createNode(), testnet.createNode(), await relay.rss(), registryKey(known.publicKey))
       // The relay's first honest call warms its code paths: memory from here on is the attack's.

@@ -87,9 +87,16 @@ export class HostilePeer {
       unique: true,
       messages: [
         { encoding: c.raw, onmessage: (bytes: Uint8Array) => this.floodReceived.packets.push(bytes) },
-        { encoding: c.raw, onmessage: (bytes: Uint8Array) => this.floodReceived.direct.push(bytes) }
+        { encoding: c.raw, onmessage: (bytes: Uint8Array) => this.floodReceived.direct.push(bytes) },
+        // `ready` (the relay listens to us now) and `have` (docs/protocol.md, "Flood").
+        { encoding: c.raw, onmessage: () => {} },
+        { encoding: c.raw, onmessage: () => {} }
       ],
-      onopen: () => settle(true),
+      onopen: () => {
+        // We say `ready` at once: a relay takes us as a neighbour once it verified us and heard it.
+        (this.flood?.messages[2] as { send (m: Uint8Array): boolean } | undefined)?.send(new Uint8Array(0))
+        settle(true)
+      },
       onclose: () => { this.flood = null; settle(false) }
     }) as ChannelLike | null
     if (channel === null) return false

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +19,13 @@ export interface RelayProcessInit {
   flags?: string[]
   /** Fail when the relay has not printed its key within this. @default 30000 */
   startTimeoutMs?: number
+  /**
+   * Run without the WebSocket endpoint (its port line left out of the
+   * configuration). While it runs, the relay trusts loopback as a shared
+   * address (its gateway's connections arrive from there) and limits per
+   * address do not apply to loopback peers: every peer of a test. @default false
+   */
+  withoutWebSocket?: boolean
 }
 
 /**
@@ -48,10 +55,12 @@ export class RelayProcess {
   static async start (init: RelayProcessInit): Promise<RelayProcess> {
     const dir = await mkdtemp(join(tmpdir(), 'lume-reliability-'))
     const config = join(dir, 'relay.config.yaml')
-    await copyFile(PRODUCTION_CONFIG, config)
+    const production = await readFile(PRODUCTION_CONFIG, 'utf8')
+    const withoutWebSocket = init.withoutWebSocket === true
+    await writeFile(config, withoutWebSocket ? production.replace(/^(websocket:\n(?:\s+#.*\n)*)\s+port: \d+\n/m, '$1') : production)
     const { child, exited, stderrTail } = spawnRelay(config, [
       `--dht.bootstrap=${init.bootstrap.join(',')}`, '--dht.port=0', '--dht.host=127.0.0.1',
-      '--websocket.port=0', '--websocket.host=127.0.0.1', '--http.port=0', '--log.level=warn',
+      ...(withoutWebSocket ? [] : ['--websocket.port=0']), '--websocket.host=127.0.0.1', '--http.port=0', '--log.level=warn',
       ...(init.flags ?? [])
     ])
     try {
