@@ -153,7 +153,7 @@ function printSummary (reportDir) {
 function testedProjects () {
   const names = []
   for (const group of ['packages', 'examples', '.']) {
-    const dirs = group === '.' ? ['docs', 'bench'] : readdirSync(join(root, group)).map((d) => join(group, d))
+    const dirs = group === '.' ? ['docs', 'bench', 'test/reliability'] : readdirSync(join(root, group)).map((d) => join(group, d))
     for (const dir of dirs) {
       const file = join(root, dir, 'vitest.config.ts')
       if (!existsSync(file) || !existsSync(join(root, dir, 'package.json'))) continue

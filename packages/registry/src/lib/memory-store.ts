@@ -1,5 +1,5 @@
 import { ErrorCode, LumeError, toHex } from '@lume/types'
-import { compareEntries, type RegistryEntry } from './entry.js'
+import { compareEntries, readStoredEntry, serializeEntry, type RegistryEntry } from './entry.js'
 import type { PutResult, RegistryStore } from './store.js'
 import { Watchers } from './watchers.js'
 
@@ -7,44 +7,66 @@ import { Watchers } from './watchers.js'
 export interface StoreOptions {
   /** Most keys stored; a write for a new key beyond it fails with `STORE_FULL` (pinned keys excepted). @default unlimited */
   maxKeys?: number
+  /**
+   * Most pinned keys; a pin beyond it fails with `STORE_FULL`. Pinned keys may
+   * go past `maxKeys`, so a store holds at most `maxKeys + maxPins` keys.
+   * @default 10000
+   */
+  maxPins?: number
 }
+
+/** Default {@link StoreOptions.maxPins}. */
+export const DEFAULT_MAX_PINS = 10_000
 
 /** Entries in memory: for tests, browsers, and relays that need no persistence. */
 export class MemoryStore implements RegistryStore {
-  private readonly entries = new Map<string, RegistryEntry>()
+  // Serialized entries (one typed array per key, not four objects): ~0.4 KB a key.
+  private readonly entries = new Map<string, Uint8Array>()
   private readonly pins = new Set<string>()
   private readonly watchers = new Watchers()
+  private closed = false
 
   constructor (private readonly options: StoreOptions = {}) {}
 
   async get (pk: Uint8Array): Promise<RegistryEntry | null> {
-    return this.entries.get(toHex(pk)) ?? null
+    this.assertOpen()
+    const bytes = this.entries.get(toHex(pk))
+    return bytes === undefined ? null : readStoredEntry(bytes)
   }
 
   async put (entry: RegistryEntry): Promise<PutResult> {
+    this.assertOpen()
     const key = toHex(entry.pk)
-    const current = this.entries.get(key)
-    if (current !== undefined) {
+    const stored = this.entries.get(key)
+    if (stored !== undefined) {
+      const current = readStoredEntry(stored)
       const order = compareEntries(entry, current)
       if (order === 0) return { status: 'same', current }
       if (order < 0) return { status: 'stale', current }
     } else if (this.entries.size >= (this.options.maxKeys ?? Infinity) && !this.pins.has(key)) {
       throw new LumeError(ErrorCode.STORE_FULL, `registry store holds its limit of ${this.options.maxKeys} keys`)
     }
-    this.entries.set(key, entry)
+    this.entries.set(key, serializeEntry(entry))
     this.watchers.notify(entry)
     return { status: 'stored', current: entry }
   }
 
   async count (): Promise<number> {
+    this.assertOpen()
     return this.entries.size
   }
 
   async pin (pk: Uint8Array): Promise<void> {
-    this.pins.add(toHex(pk))
+    this.assertOpen()
+    const key = toHex(pk)
+    if (this.pins.has(key)) return
+    const max = this.options.maxPins ?? DEFAULT_MAX_PINS
+    if (this.pins.size >= max) throw new LumeError(ErrorCode.STORE_FULL, `registry store holds its limit of ${max} pins`)
+    this.pins.add(key)
   }
 
   async isPinned (pk: Uint8Array): Promise<boolean> {
+    this.assertOpen()
     return this.pins.has(toHex(pk))
   }
 
@@ -53,6 +75,11 @@ export class MemoryStore implements RegistryStore {
   }
 
   async close (): Promise<void> {
+    this.closed = true
     this.watchers.clear()
+  }
+
+  private assertOpen (): void {
+    if (this.closed) throw LumeError.closed('memory registry store')
   }
 }
