@@ -32,7 +32,7 @@ describe('registry plugin hardening', () => {
     return relay
   }
   const connect = (relay: Relay, keyPair?: KeyPair, limits?: { callTimeoutMs: number }): RpcConnection => {
-    const conn = RpcConnection.open(testnet.createNode().connect(relay.publicKey, keyPair === undefined ? {} : { keyPair }), limits === undefined ? {} : { limits })
+    const conn = RpcConnection.open(testnet.createNode().connect(relay.publicKey, keyPair === undefined ? {} : { keyPair: { publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) } }), limits === undefined ? {} : { limits })
     conns.push(conn)
     return conn
   }
