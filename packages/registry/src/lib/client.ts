@@ -77,7 +77,7 @@ export class RegistryClient {
         // Resuming asks from one revision below the last entry, so an equal-revision winner is not missed.
         const request = { pk, since: last === null ? since : last.revision - 1 }
         const stream = this.connection.callStream(RegistryMethods.subscribe, request, { prefetch: 1, ...(options.signal === undefined ? {} : { signal: options.signal }) })
-        for await (const bytes of stream) {
+        for await (const bytes of abortable(stream, options.signal)) {
           failures = 0 // the relay answered: this stream works
           const entry = this.parse(bytes)
           if (!sameKey(entry.pk, pk)) throw LumeError.badFrame('the relay sent an entry for another key')
@@ -109,6 +109,31 @@ export class RegistryClient {
 
 /** Stream faults worth subscribing again for; anything else (a closed connection, a limit, a bad frame) is thrown. */
 const RESUMABLE = new Set<string>([ErrorCode.TIMEOUT, ErrorCode.NOT_FOUND, ErrorCode.CLOSED, ErrorCode.ABORTED])
+
+/**
+ * The stream's items until `signal` aborts: a pending pull is left behind
+ * (the stream is then closed behind it) instead of holding the caller.
+ */
+async function * abortable<T> (stream: AsyncGenerator<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  if (signal === undefined) { yield * stream; return }
+  let onAbort: () => void = () => {}
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(LumeError.aborted('registry subscription', signal.reason))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  aborted.catch(() => {})
+  try {
+    for (;;) {
+      const next = await Promise.race([stream.next(), aborted])
+      if (next.done === true) return
+      yield next.value
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    void stream.return(undefined).catch(() => {})
+  }
+}
 
 function toPk (key: Uint8Array): Uint8Array {
   if (key.byteLength === 33) return key
