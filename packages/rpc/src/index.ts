@@ -23,6 +23,9 @@
  */
 export { RpcConnection, nothing, type RpcConnectionInit, type CallOptions, type VerifiedAnswer, type FramedStream } from './lib/connection.js'
 export { MethodRegistry } from './lib/registry.js'
+export { ThrottledLog } from './lib/throttled-log.js'
+export { BudgetBook, type BudgetBookInit } from './lib/budget-book.js'
+export { ConnectionBudget } from './lib/connection-budget.js'
 export type { RequestObserver } from './lib/serve.js'
 export { defineMethod, assertMethodName, type MethodSpec, type UnaryMethod, type StreamMethod, type ServedMethod } from './lib/method.js'
 export { requestHash, answerMessage, answerLeaf, signRoot, verifyAnswer, VerifiedRoots, type SignedAnswer } from './lib/signed-answer.js'
@@ -30,5 +33,5 @@ export { buildTree, rootFromProof, leafHash, nodeHash, MAX_TREE_LEAVES, type Inc
 export { BatchSigner } from './lib/batch-signer.js'
 export { resolveLimits, TRANSPORT_MAX_BYTES, type RpcLimits } from './lib/limits.js'
 export { requestEnvelope, responseEnvelope, proofCodec, answerSignatureCodec, type RequestEnvelope, type ResponseEnvelope, type AnswerSignature } from './lib/messages.js'
-export { RPC_PROTOCOL, RPC_VERSION, ResponseKind, InternalMethod, DEFAULT_LIMITS } from './lib/constants.js'
+export { RPC_PROTOCOL, RPC_VERSION, ResponseKind, InternalMethod, DEFAULT_LIMITS, DEFAULT_BUDGETS, RpcBudget } from './lib/constants.js'
 export { CoreMethods, verifyBroadcast, rawBytesCodec, MAX_BROADCAST_RELAYS, type RelayInfo, type BroadcastRequest, type BroadcastEntry, type VerifiedBroadcastEntry } from './lib/core-methods.js'

@@ -1,6 +1,6 @@
 import HyperDHT, { type Address } from 'hyperdht'
 import { pino } from 'pino'
-import { toHex } from '@lume/types'
+import { fromHex, toHex } from '@lume/types'
 import { createRelay } from '../lib/relay.js'
 import { loadOrCreateIdentity } from '../lib/identity.js'
 import { loadPlugins } from '../lib/load-plugins.js'
@@ -28,7 +28,10 @@ export async function start (argv: readonly string[]): Promise<number> {
     plugins: await loadPlugins(config.plugins, dir, logger),
     pluginConfig: config.plugin,
     announce: config.announce,
-    limits: config.rpc,
+    limits: { ...config.rpc, ...config.limits },
+    relays: config.relays.map((key) => fromHex(key)),
+    // A relay without a plugin it was configured with is not the relay the operator asked for.
+    requirePlugins: true,
     shutdownGraceMs: config.shutdownGraceMs,
     ...(config.websocket.port === undefined ? {} : { websocket: { port: config.websocket.port, host: config.websocket.host, maxConnections: config.websocket.maxConnections } }),
     logger

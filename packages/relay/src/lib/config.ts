@@ -1,5 +1,8 @@
 import { z } from 'zod'
 
+const count = z.number().int().min(0).optional()
+const rate = z.object({ perSecond: z.number().min(0).optional(), burst: z.number().min(0).optional() }).optional()
+
 const level = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
 
 /**
@@ -26,8 +29,20 @@ export const relayConfigSchema = z.object({
     maxResponseBytes: z.number().int().positive().optional(),
     maxInFlight: z.number().int().positive().optional(),
     handlerTimeoutMs: z.number().int().positive().optional(),
-    idleTimeoutMs: z.number().int().min(0).optional()
+    idleTimeoutMs: z.number().int().min(0).optional(),
+    maxStreams: z.number().int().positive().optional(),
+    maxPendingPulls: z.number().int().positive().optional(),
+    streamIdleMs: z.number().int().positive().optional()
   }).prefault({}),
+  /** Budgets and rates by kind (`limits.budgets.<kind>.perAddress`, …) and the memory guard; see the README's "Security". */
+  limits: z.object({
+    budgets: z.record(z.string(), z.object({ perPeer: count, perAddress: count, global: count })).default({}),
+    rates: z.record(z.string(), z.object({ perPeer: rate, perAddress: rate })).default({}),
+    /** New calls are answered BUSY while the heap is over this share of V8's limit. */
+    maxHeapFraction: z.number().gt(0).max(1).optional()
+  }).prefault({}),
+  /** Keys (hex) of relays trusted as relays without a dial-back. */
+  relays: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a relay key is 64 hex digits')).default([]),
   /** WebSocket endpoint for browsers (runs in a child process); off unless `port` is set. */
   websocket: z.object({
     port: z.number().int().min(0).max(65535).optional(),

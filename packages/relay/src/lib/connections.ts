@@ -1,8 +1,11 @@
 import type HyperDHT from 'hyperdht'
 import type { KeyPair, NoiseSecretStream } from 'hyperdht'
-import { RpcConnection, type MethodRegistry, type RequestObserver, type RpcLimits } from '@lume/rpc'
+import { RpcConnection, ThrottledLog, type BudgetBook, type MethodRegistry, type RequestObserver, type RpcLimits } from '@lume/rpc'
 import Protomux from 'protomux'
 import { ErrorCode, LumeError, type AnswerCacheHook, type Logger, type MuxLike, type PeerConnection } from '@lume/types'
+import { RelayBudget } from './limits.js'
+import type { RelayVerifier } from './relay-verifier.js'
+import { chooseVictim } from './shedding.js'
 
 const hex = (key: Uint8Array): string => Buffer.from(key).toString('hex')
 
@@ -12,25 +15,41 @@ export interface ConnectionHooks {
   onClose (connection: PeerConnection): void
 }
 
+/** What the connection table needs from the relay. */
+export interface ConnectionTableInit {
+  dht: HyperDHT
+  keyPair: KeyPair
+  methods: MethodRegistry
+  limits: Partial<RpcLimits>
+  logger: Logger
+  observe: RequestObserver | null
+  hooks: ConnectionHooks
+  answerCache: AnswerCacheHook
+  /** Every connection is charged here. */
+  book: BudgetBook
+  /** Answers `PeerConnection.isRelay()` for connections the peer dialed. */
+  verifier: RelayVerifier
+}
+
 /**
- * The relay's open connections, by peer key. Serves RPC on each, and dials
- * other relays on demand: one dial per key at a time, always with a timeout
- * (a dial to a peer that is not there fails instead of hanging).
+ * The relay's open connections, by peer key. Serves RPC on each, charging
+ * every inbound one to its address and to the relay's connection cap, and
+ * dials other relays on demand: one dial per key at a time, always with a
+ * timeout (a dial to a peer that is not there fails instead of hanging).
  */
 export class ConnectionTable {
   private readonly byKey = new Map<string, Set<RpcConnection>>()
   private readonly dialing = new Map<string, Promise<RpcConnection>>()
+  private readonly inbound = new Set<RpcConnection>()
+  private readonly dht: HyperDHT
+  private readonly keyPair: KeyPair
+  private readonly sheddingLog: ThrottledLog
 
-  constructor (
-    private readonly dht: HyperDHT,
-    private readonly keyPair: KeyPair,
-    private readonly methods: MethodRegistry,
-    private readonly limits: Partial<RpcLimits>,
-    private readonly logger: Logger,
-    private readonly observe: RequestObserver | null,
-    private readonly hooks: ConnectionHooks,
-    private readonly answerCache: AnswerCacheHook
-  ) {}
+  constructor (private readonly init: ConnectionTableInit) {
+    this.dht = init.dht
+    this.keyPair = init.keyPair
+    this.sheddingLog = new ThrottledLog(init.logger)
+  }
 
   /** Number of open connections. */
   get size (): number {
@@ -44,30 +63,41 @@ export class ConnectionTable {
     return [...this.byKey.values()].flatMap((set) => [...set])
   }
 
-  /** Serve RPC on a new socket (inbound or outbound). */
+  /**
+   * Serve RPC on a new socket (inbound or outbound). An inbound one over its
+   * address's share or the relay's cap is closed at once (returned closed);
+   * at the relay's cap, a connection of the address holding the most is shed
+   * first if the newcomer's address holds fewer.
+   */
   adopt (socket: NoiseSecretStream): RpcConnection {
-    const rpc = RpcConnection.open(socket, { methods: this.methods, keyPair: this.keyPair, limits: this.limits, logger: this.logger, answerCache: this.answerCache, ...(this.observe === null ? {} : { observe: this.observe }) })
+    const { init } = this
+    const rpc = RpcConnection.open(socket, { methods: init.methods, keyPair: this.keyPair, limits: init.limits, logger: init.logger, answerCache: init.answerCache, book: init.book, ...(init.observe === null ? {} : { observe: init.observe }) })
+    if (!socket.isInitiator && !this.admit(rpc)) return rpc
     const key = hex(socket.remotePublicKey)
     const set = this.byKey.get(key) ?? new Set()
     set.add(rpc)
     this.byKey.set(key, set)
-    // INTERIM (replaced by the budget work): nobody is verified as a relay yet, nothing charged.
+    let relay: Promise<boolean> | null = null
     const peer: PeerConnection = {
       remotePublicKey: socket.remotePublicKey,
-      remoteHost: '',
+      remoteHost: rpc.remoteHost,
       initiator: socket.isInitiator,
-      isRelay: async () => socket.isInitiator,
-      budget: { hold: () => () => {}, spend: () => {} },
+      isRelay: async () => {
+        relay ??= socket.isInitiator ? Promise.resolve(true) : init.verifier.verify(socket.remotePublicKey)
+        return await relay
+      },
+      budget: rpc.budget,
       // The same multiplexer the RPC channel runs on (Protomux keeps one per stream).
       mux: Protomux.from(socket) as unknown as MuxLike,
       destroy: (err) => rpc.destroy(err)
     }
     rpc.signal.addEventListener('abort', () => {
       set.delete(rpc)
+      this.inbound.delete(rpc)
       if (set.size === 0) this.byKey.delete(key)
-      this.hooks.onClose(peer)
+      init.hooks.onClose(peer)
     }, { once: true })
-    this.hooks.onOpen(peer, rpc)
+    init.hooks.onOpen(peer, rpc)
     return rpc
   }
 
@@ -86,6 +116,35 @@ export class ConnectionTable {
   /** Close every connection, letting calls in flight finish within `graceMs`. */
   async closeAll (graceMs: number): Promise<void> {
     await Promise.allSettled(this.all().map(async (c) => await c.close(graceMs)))
+  }
+
+  // Charge an inbound connection to the connection budget; false (and closed) when refused.
+  private admit (rpc: RpcConnection): boolean {
+    try {
+      rpc.budget.hold(RelayBudget.CONNECTIONS)
+    } catch (err) {
+      if (!LumeError.hasCode(err, ErrorCode.BUSY) || !this.shedFor(rpc.remoteHost)) {
+        rpc.destroy()
+        return false
+      }
+      try {
+        rpc.budget.hold(RelayBudget.CONNECTIONS)
+      } catch {
+        rpc.destroy()
+        return false
+      }
+    }
+    this.inbound.add(rpc)
+    return true
+  }
+
+  // At the relay's cap: shed a connection of the address holding the most, if fair (see chooseVictim).
+  private shedFor (host: string): boolean {
+    const victim = chooseVictim(this.inbound, host, (h) => this.init.book.usedBy(h, RelayBudget.CONNECTIONS))
+    if (victim === null) return false
+    this.sheddingLog.warn('shed', { host: victim.remoteHost, for: host }, 'connection cap reached: closing a connection of the address holding the most')
+    victim.destroy(new LumeError(ErrorCode.BUSY, 'shed: the relay is at its connection cap'))
+    return true
   }
 
   private async dial (publicKey: Uint8Array, timeoutMs: number): Promise<RpcConnection> {

@@ -1,4 +1,4 @@
-import type { MethodRegistry } from '@lume/rpc'
+import type { BudgetBook, MethodRegistry } from '@lume/rpc'
 import {
   ErrorCode, LumeError, PLUGIN_API_VERSION, sign,
   type AnswerCacheHook, type KeyPair, type Logger, type PeerConnection, type PeerRpc, type Plugin, type PluginAPI, type ProtocolHandler, type RelayEvents, type TypedEventTarget
@@ -20,6 +20,8 @@ export interface PluginHostContext {
   useAnswerCache: (hook: AnswerCacheHook) => void
   /** A raw RPC channel to another relay. */
   connect: (publicKey: Uint8Array, timeoutMs?: number) => Promise<PeerRpc>
+  /** The relay-wide book plugins define their budgets and rates in. */
+  book: BudgetBook
 }
 
 interface Loaded {
@@ -126,9 +128,8 @@ export class PluginHost {
       sign: (context, message) => sign(context, message, ctx.keyPair.secretKey),
       useAnswerCache: (hook) => ctx.useAnswerCache(hook),
       connect: async (publicKey, timeoutMs) => await ctx.connect(publicKey, timeoutMs),
-      // INTERIM (replaced by the budget work).
-      defineBudget: () => {},
-      defineRate: () => {}
+      defineBudget: (kind, defaults) => { ctx.book.defineBudget(kind, defaults) },
+      defineRate: (kind, defaults) => { ctx.book.defineRate(kind, defaults) }
     }
   }
 

@@ -1,12 +1,16 @@
 import HyperDHT, { type Address, type KeyPair as DHTKeyPair, type Server } from 'hyperdht'
-import { MethodRegistry, rawBytesCodec, type RequestObserver, type RpcConnection, type RpcLimits } from '@lume/rpc'
+import { BudgetBook, MethodRegistry, rawBytesCodec, type RequestObserver, type RpcConnection } from '@lume/rpc'
 import {
-  ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, silentLogger, toHex,
+  ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, toHex,
   type AnswerCacheHook, type Closable, type KeyPair, type Logger, type PeerConnection, type Plugin, type RelayEvents
 } from '@lume/types'
-import { ConnectionTable } from './connections.js'
+import { ConnectionTable, type ConnectionHooks } from './connections.js'
 import { registerCoreMethods } from './core-methods.js'
 import { PluginHost } from './plugin-host.js'
+import { DEFAULT_MAX_HEAP_FRACTION, DEFAULT_RELAY_BUDGETS, RelayBudget, rpcBudgetOverrides, type RelayLimits } from './limits.js'
+import { errorsToStderr } from './loud-logger.js'
+import { MemoryGuard } from './memory-guard.js'
+import { RelayVerifier } from './relay-verifier.js'
 import { RELAY_VERSION } from './version.js'
 import { DEFAULT_SOCKET_BUFFER_BYTES, setSocketBuffers } from './socket-buffers.js'
 import { WebSocketGateway, type WebSocketOptions } from './ws-gateway.js'
@@ -32,8 +36,16 @@ export interface RelayInit {
   announce?: boolean
   /** How often to re-announce. @default 5 min */
   announceIntervalMs?: number
-  /** RPC limits for every connection. */
-  limits?: Partial<RpcLimits>
+  /**
+   * RPC limits for every connection, the relay-wide budgets and rates by kind
+   * (`budgets`, `rates`: operator overrides of what the relay and plugins
+   * define), and the memory guard. See the README's "Security".
+   */
+  limits?: RelayLimits
+  /** Keys of relays this operator trusts as relays without a dial-back (for the flood). @default [] */
+  relays?: readonly Uint8Array[]
+  /** Fail start-up (and release everything) if any plugin fails to start. @default false: log it and go on */
+  requirePlugins?: boolean
   /** How long shutdown waits for requests in flight. @default 5000 */
   shutdownGraceMs?: number
   /** Told about every RPC call served (method, outcome, ms), e.g. for metrics. */
@@ -42,7 +54,7 @@ export interface RelayInit {
   socketBufferBytes?: number
   /** Serve a WebSocket endpoint through which browsers reach the DHT (in a child process). @default none */
   websocket?: WebSocketOptions
-  /** @default a silent logger */
+  /** @default errors to stderr, nothing else */
   logger?: Logger
 }
 
@@ -75,7 +87,10 @@ export class Relay implements Closable {
   /** Every method the relay serves; plugins add theirs through their API. */
   readonly methods = new MethodRegistry()
   readonly dht: HyperDHT
+  /** Every budget and rate peers are charged to (the relay's, the RPC layer's, the plugins'). */
+  readonly book: BudgetBook
   private readonly init: RelayInit
+  private readonly verifier: RelayVerifier
   private readonly keyPair: DHTKeyPair
   private readonly logger: Logger
   private readonly server: Server
@@ -91,10 +106,16 @@ export class Relay implements Closable {
   constructor (init: RelayInit) {
     this.init = init
     this.keyPair = { publicKey: Buffer.from(init.keyPair.publicKey), secretKey: Buffer.from(init.keyPair.secretKey) }
-    this.logger = init.logger ?? silentLogger
+    this.logger = init.logger ?? errorsToStderr()
     this.events.onListenerError = (err, type) => this.logger.error({ err, event: type }, 'event listener failed')
+    // Limits are checked before anything holding a socket is made.
+    const { budgets: _budgets, rates, maxHeapFraction, ...rpcLimits } = init.limits ?? {}
+    const guard = new MemoryGuard(maxHeapFraction ?? DEFAULT_MAX_HEAP_FRACTION, this.logger)
+    this.book = new BudgetBook({ budgets: rpcBudgetOverrides(init.limits ?? {}), ...(rates === undefined ? {} : { rates }), overloaded: () => guard.overloaded(), logger: this.logger })
+    this.book.defineBudget(RelayBudget.CONNECTIONS, DEFAULT_RELAY_BUDGETS[RelayBudget.CONNECTIONS])
     this.dht = new HyperDHT({ bootstrap: init.bootstrap, host: init.host ?? '0.0.0.0', ...(init.port === undefined ? {} : { port: init.port }) })
-    this.connections = new ConnectionTable(this.dht, this.keyPair, this.methods, init.limits ?? {}, this.logger, init.observe ?? null, {
+    this.verifier = new RelayVerifier({ dht: this.dht, keyPair: this.keyPair, listed: init.relays ?? [] })
+    const hooks: ConnectionHooks = {
       onOpen: (peer) => {
         this.peers.add(peer)
         this.plugins.onConnection(peer)
@@ -105,10 +126,22 @@ export class Relay implements Closable {
         this.plugins.onDisconnect(peer)
         this.events.emit('peer:disconnect', { remotePublicKey: peer.remotePublicKey })
       }
-    }, {
-      // Every connection asks through here, so a cache installed later applies to connections already open.
-      lookup: (method, hash) => this.answerCache?.lookup(method, hash) ?? null,
-      store: (method, answer, ttlMs) => { this.answerCache?.store(method, answer, ttlMs) }
+    }
+    this.connections = new ConnectionTable({
+      dht: this.dht,
+      keyPair: this.keyPair,
+      methods: this.methods,
+      limits: rpcLimits,
+      logger: this.logger,
+      observe: init.observe ?? null,
+      hooks,
+      book: this.book,
+      verifier: this.verifier,
+      answerCache: {
+        // Every connection asks through here, so a cache installed later applies to connections already open.
+        lookup: (method, hash) => this.answerCache?.lookup(method, hash) ?? null,
+        store: (method, answer, ttlMs) => { this.answerCache?.store(method, answer, ttlMs) }
+      }
     })
     this.plugins = new PluginHost({
       keyPair: init.keyPair,
@@ -124,7 +157,8 @@ export class Relay implements Closable {
       connect: async (publicKey, timeoutMs) => {
         const conn = await this.connect(publicKey, timeoutMs)
         return { request: async (method, body, ms) => await conn.call({ name: method, request: rawBytesCodec, response: rawBytesCodec }, body, ms === undefined ? {} : { timeoutMs: ms }) }
-      }
+      },
+      book: this.book
     })
     this.server = this.dht.createServer({}, (socket) => {
       if (this.closing !== null) { socket.destroy(); return }
@@ -177,9 +211,17 @@ export class Relay implements Closable {
   async start (): Promise<void> {
     await this.dht.ready()
     setSocketBuffers(this.dht, this.init.socketBufferBytes ?? DEFAULT_SOCKET_BUFFER_BYTES, this.logger)
+    const port = this.dht.address().port
+    // HyperDHT quietly binds another port when the one asked for is taken: an operator's firewall rule would miss it.
+    if (this.init.port !== undefined && this.init.port !== 0 && port !== this.init.port) {
+      throw new LumeError(ErrorCode.CONNECTION_FAILED, `UDP port ${this.init.port} is in use (set dht.port to a free port, or 0 for any)`, { details: { port: this.init.port } })
+    }
     await this.server.listen(this.keyPair)
-    this.logger.info({ publicKey: this.publicKeyHex, port: this.dht.address().port }, 'relay listening')
-    await this.plugins.startAll(this.init.plugins ?? [])
+    this.logger.info({ publicKey: this.publicKeyHex, port }, 'relay listening')
+    const { failed } = await this.plugins.startAll(this.init.plugins ?? [])
+    if (failed.length > 0 && this.init.requirePlugins === true) {
+      throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed to start`, { details: { failed } })
+    }
     if (this.init.websocket !== undefined) {
       this.gateway = new WebSocketGateway(this.init.websocket, this.init.bootstrap, this.init.host ?? '0.0.0.0', this.logger)
       await this.gateway.start()
@@ -218,6 +260,7 @@ export class Relay implements Closable {
     await this.server.close().catch(() => {})
     await this.connections.closeAll(this.init.shutdownGraceMs ?? 5000)
     await this.plugins.stopAll()
+    this.verifier.close()
     await this.dht.destroy()
     this.logger.info('relay stopped')
   }

@@ -3,7 +3,7 @@ import {
   decode, encode, emptyCodec, fromWireError, LumeError, silentLogger, uintCodec,
   type AnswerCacheHook, type KeyPair, type Logger
 } from '@lume/types'
-import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
+import { InternalMethod, ResponseKind, RPC_PROTOCOL, RpcBudget } from './constants.js'
 import { fromTransportError } from './errors.js'
 import { resolveLimits, type RpcLimits } from './limits.js'
 import { responseEnvelope, type ResponseEnvelope } from './messages.js'
@@ -15,11 +15,15 @@ import { BatchSigner } from './batch-signer.js'
 import { Deadlines, resolutionFor } from './deadlines.js'
 import { requestHash, verifyAnswer, VerifiedRoots, type SignedAnswer } from './signed-answer.js'
 import { StreamTable } from './stream-table.js'
+import { BudgetBook } from './budget-book.js'
+import type { ConnectionBudget } from './connection-budget.js'
 import { ThrottledLog } from './throttled-log.js'
 
 /** A framed duplex stream, such as HyperDHT's NoiseSecretStream. */
 export interface FramedStream {
   remotePublicKey?: Uint8Array | null
+  /** HyperDHT's UDX stream, which knows the peer's address. */
+  rawStream?: { remoteHost?: string } | null
   destroy (err?: Error): void
   on (event: string, listener: (...args: unknown[]) => void): unknown
   setKeepAlive?: (ms: number) => void
@@ -40,6 +44,14 @@ export interface RpcConnectionInit {
   observe?: RequestObserver
   /** The peer's public key, if the stream does not carry `remotePublicKey`. */
   remotePublicKey?: Uint8Array
+  /**
+   * The relay-wide book every call and stream of this peer is charged to (see
+   * {@link BudgetBook}). @default a book of this connection's own, with
+   * `limits.maxInFlight` calls and `limits.maxStreams` streams
+   */
+  book?: BudgetBook
+  /** The peer's IP address, charged per address in the book. @default `stream.rawStream.remoteHost`, else '' */
+  remoteHost?: string
   limits?: Partial<RpcLimits>
   logger?: Logger
 }
@@ -72,6 +84,10 @@ export class RpcConnection {
   /** The peer's public key (32 bytes, or empty when unknown). */
   readonly remotePublicKey: Uint8Array
   readonly limits: RpcLimits
+  /** The peer's IP address ('' when unknown). */
+  readonly remoteHost: string
+  /** What this peer holds; released when the connection closes. */
+  readonly budget: ConnectionBudget
   private readonly rpc: ProtomuxRPC
   private readonly stream: FramedStream
   private readonly serveContext: ServeContext
@@ -90,14 +106,26 @@ export class RpcConnection {
     this.rpc = new ProtomuxRPC(stream, { protocol: RPC_PROTOCOL, valueEncoding: null })
     const methods = init.methods ?? new MethodRegistry()
     const logger = init.logger ?? silentLogger
+    this.remoteHost = init.remoteHost ?? stream.rawStream?.remoteHost ?? ''
+    const book = init.book ?? new BudgetBook({
+      logger,
+      budgets: {
+        [RpcBudget.CALLS]: { perPeer: this.limits.maxInFlight, perAddress: Infinity, global: Infinity },
+        [RpcBudget.STREAMS]: { perPeer: this.limits.maxStreams, perAddress: Infinity, global: Infinity }
+      }
+    })
+    this.budget = book.peer(this.remoteHost)
     this.serveContext = {
       methods,
       signer: init.keyPair === undefined ? null : { relayPublicKey: init.keyPair.publicKey, batch: init.signer ?? new BatchSigner(init.keyPair) },
       limits: this.limits,
       logger,
       peerFaults: new ThrottledLog(logger),
-      streams: new StreamTable(this.limits.maxStreams, this.limits.streamIdleMs),
+      streams: new StreamTable(this.limits.streamIdleMs, this.limits.maxPendingPulls),
       remotePublicKey: this.remotePublicKey,
+      remoteHost: this.remoteHost,
+      budget: this.budget,
+      overloaded: () => book.overloaded(),
       running: new Set(),
       deadlines: new Deadlines(resolutionFor(this.limits.handlerTimeoutMs)),
       cache: init.answerCache ?? null,
@@ -171,6 +199,9 @@ export class RpcConnection {
    * Call a streaming method. Chunks are pulled as the loop consumes them,
    * with up to `prefetch` pulls ahead (backpressure: a slow consumer slows the
    * server down, nothing piles up). Breaking out of the loop cancels the stream.
+   * `timeoutMs` bounds the opening call only: a pull waits as long as the
+   * server has nothing new (an idle subscription is not an error); a dead
+   * peer is noticed by the connection's keep-alive and idle timeout.
    */
   async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number } = {}): AsyncGenerator<Res> {
     const first = await this.request(spec.name, encodeRequest(spec.request, value, false), options)
@@ -178,10 +209,16 @@ export class RpcConnection {
     const id = encode(uintCodec, first.streamId)
     const pulls: Array<Promise<ResponseEnvelope>> = []
     const prefetch = Math.max(1, options.prefetch ?? 4)
+    const pullOptions: CallOptions = options.signal === undefined ? { timeoutMs: Infinity } : { timeoutMs: Infinity, signal: options.signal }
     let done = false
     try {
       while (true) {
-        while (pulls.length < prefetch) pulls.push(this.request(InternalMethod.STREAM_NEXT, id, { timeoutMs: options.timeoutMs }))
+        while (pulls.length < prefetch) {
+          const pull = this.request(InternalMethod.STREAM_NEXT, id, pullOptions)
+          // A consumer that stops pulling (and never returns) must not leave unhandled rejections behind.
+          pull.catch(() => {})
+          pulls.push(pull)
+        }
         const next = await (pulls.shift() as Promise<ResponseEnvelope>)
         if (next.kind === ResponseKind.END) { done = true; return }
         if (next.kind !== ResponseKind.OK) throw LumeError.badFrame(`${spec.name}: bad stream chunk`)
@@ -247,10 +284,12 @@ export class RpcConnection {
     if (this.closedController.signal.aborted) return
     this.closedController.abort(LumeError.closed('connection'))
     this.stopListening()
-    this.serveContext.streams.closeAll()
     const closed = LumeError.closed('connection')
+    this.serveContext.streams.closeAll(closed)
     for (const call of this.serveContext.running) abortCall(call, closed)
     this.serveContext.deadlines.expireAll()
+    // Everything the peer held goes back to its address and the relay, whatever handlers forgot.
+    this.budget.close()
   }
 }
 

@@ -48,8 +48,23 @@ export const DEFAULT_LIMITS = {
   callTimeoutMs: 10_000,
   streamIdleMs: 30_000,
   maxStreams: 32,
+  maxPendingPulls: 8,
   keepAliveMs: 5_000,
   idleTimeoutMs: 15_000
+} as const
+
+/** The budget kinds the RPC layer itself charges (see `BudgetBook`). */
+export const RpcBudget = {
+  /** Calls being served, `$stream.next` pulls included. */
+  CALLS: 'rpc.calls',
+  /** Streams open. */
+  STREAMS: 'rpc.streams'
+} as const
+
+/** Defaults of the RPC layer's budget kinds in a relay's `BudgetBook`. */
+export const DEFAULT_BUDGETS = {
+  [RpcBudget.CALLS]: { perPeer: DEFAULT_LIMITS.maxInFlight, perAddress: 512, global: 16_384 },
+  [RpcBudget.STREAMS]: { perPeer: DEFAULT_LIMITS.maxStreams, perAddress: 128, global: 8192 }
 } as const
 
 /** The protomux protocol name of the RPC channel. */

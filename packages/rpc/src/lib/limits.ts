@@ -6,16 +6,21 @@ export interface RpcLimits {
   maxRequestBytes: number
   /** Largest unary answer, bytes; bigger results must stream. @default 8 MiB */
   maxResponseBytes: number
-  /** Requests a peer may have running at once; more are answered `RATE_LIMITED`. @default 128 */
+  /**
+   * Requests (stream pulls included) a peer may have running at once; more are
+   * answered `RATE_LIMITED`. With a BudgetBook the book's `rpc.calls` budget applies instead. @default 128
+   */
   maxInFlight: number
   /** A handler running longer is abandoned and answered `TIMEOUT`. @default 30000 */
   handlerTimeoutMs: number
   /** A call with no answer by then fails with `TIMEOUT`. @default 10000 */
   callTimeoutMs: number
-  /** A stream the client stops pulling is closed after this. @default 30000 */
+  /** A stream with no pull waiting for this long is closed (a waiting pull never times out). @default 30000 */
   streamIdleMs: number
-  /** Streams open at once per connection. @default 32 */
+  /** Streams open at once per connection. With a BudgetBook the book's `rpc.streams` budget applies instead. @default 32 */
   maxStreams: number
+  /** `$stream.next` pulls waiting on one stream; more are answered `RATE_LIMITED` (clients prefetch 4). @default 8 */
+  maxPendingPulls: number
   /** Keep-alive interval on streams that support it (HyperDHT's). @default 5000 */
   keepAliveMs: number
   /** A peer silent this long (no data, no keep-alive) is dropped. 0 disables. @default 15000 */

@@ -2,14 +2,16 @@ import {
   decode, encode, ErrorCode, LumeError, toHex, uintCodec,
   type AnswerCacheHook, type CallContext, type Codec, type Logger
 } from '@lume/types'
-import { ResponseKind, RPC_VERSION } from './constants.js'
+import { ResponseKind, RPC_VERSION, RpcBudget } from './constants.js'
 import { encodeAnswer, encodeCachedAnswer, signAnswerBody } from './answer-encoding.js'
 import { requestHash } from './signed-answer.js'
 import type { BatchSigner } from './batch-signer.js'
+import type { ConnectionBudget } from './connection-budget.js'
 import type { Deadlines } from './deadlines.js'
 import { toWireError } from './errors.js'
 import { requestEnvelope, responseEnvelope } from './messages.js'
 import type { MethodRegistry } from './registry.js'
+import type { ServedMethod } from './method.js'
 import type { RpcLimits } from './limits.js'
 import type { StreamTable } from './stream-table.js'
 import type { ThrottledLog } from './throttled-log.js'
@@ -31,6 +33,12 @@ export interface ServeContext {
   peerFaults: ThrottledLog
   streams: StreamTable
   remotePublicKey: Uint8Array
+  /** The peer's IP address ('' when unknown). */
+  remoteHost: string
+  /** What the peer holds: calls in flight, open streams, and whatever handlers charge. */
+  budget: ConnectionBudget
+  /** True while the process is short of memory: new calls are answered `BUSY`. */
+  overloaded: () => boolean
   /** Handlers running now; the connection aborts them all when it closes. */
   running: Set<RunningCall>
   /** Handler time limits. */
@@ -85,7 +93,8 @@ function errorCodeOf (bytes: Uint8Array): string {
 
 function errorResponse (ctx: ServeContext, name: string, err: unknown): Uint8Array {
   if (!LumeError.isInstance(err)) ctx.logger.error({ method: name, err }, 'handler failed')
-  else if (err.code === ErrorCode.BAD_FRAME || err.code === ErrorCode.TOO_LARGE || err.code === ErrorCode.RATE_LIMITED) {
+  // Budget refusals (they name their kind) are logged by the book, once for the whole relay.
+  else if (err.code === ErrorCode.BAD_FRAME || err.code === ErrorCode.TOO_LARGE || (err.code === ErrorCode.RATE_LIMITED && err.details.kind === undefined)) {
     ctx.peerFaults.warn(err.code, { method: name, code: err.code, peer: toHex(ctx.remotePublicKey.subarray(0, 8)) }, err.message)
   }
   return encode(responseEnvelope, { kind: ResponseKind.ERROR, error: toWireError(err, name) })
@@ -97,17 +106,42 @@ function serveUnsafe (ctx: ServeContext, name: string, raw: Uint8Array): Uint8Ar
   if (method === undefined) throw new LumeError(ErrorCode.UNKNOWN_METHOD, `unknown method ${name}`)
   const limit = Math.min(method.maxRequestBytes ?? ctx.limits.maxRequestBytes, ctx.limits.maxRequestBytes)
   if (raw.byteLength > limit) throw LumeError.tooLarge(`request to ${name}`, raw.byteLength, limit)
-  if (ctx.running.size >= ctx.limits.maxInFlight) {
-    throw new LumeError(ErrorCode.RATE_LIMITED, `too many requests in flight (limit ${ctx.limits.maxInFlight})`)
+  if (ctx.overloaded()) throw new LumeError(ErrorCode.BUSY, 'the relay is short of memory; try later or elsewhere')
+  // Held while the call runs (signing included): RATE_LIMITED past the peer's share, BUSY past the relay's.
+  const release = ctx.budget.hold(RpcBudget.CALLS)
+  let result: Uint8Array | Promise<Uint8Array>
+  try {
+    result = serveHeld(ctx, name, method, raw)
+  } catch (err) {
+    release()
+    throw err
   }
+  if (!isPromise(result)) {
+    release()
+    return result
+  }
+  return result.finally(release)
+}
+
+function serveHeld (ctx: ServeContext, name: string, method: ServedMethod<unknown, unknown>, raw: Uint8Array): Uint8Array | Promise<Uint8Array> {
   const envelope = decode(requestEnvelope, raw)
   const request = decode(method.request, envelope.body)
 
   const call: RunningCall = { controller: null, reason: undefined }
-  const context = callContext(name, ctx.remotePublicKey, call)
+  const context = callContext(name, ctx, call)
   if (method.stream === true) {
-    const source = method.handler(request, context)
-    const streamId = ctx.streams.open(encodeChunks(source, method.response, ctx.limits.maxResponseBytes))
+    const release = ctx.budget.hold(RpcBudget.STREAMS)
+    let source: AsyncIterable<unknown> | Iterable<unknown>
+    try {
+      source = method.handler(request, context)
+    } catch (err) {
+      release()
+      throw err
+    }
+    const streamId = ctx.streams.open(encodeChunks(source, method.response, ctx.limits.maxResponseBytes), {
+      abort: (reason) => abortCall(call, reason),
+      release
+    })
     return encode(responseEnvelope, { kind: ResponseKind.STREAM, streamId })
   }
   const signer = envelope.sign && ctx.signer !== null ? { ...ctx.signer, method: name, requestBody: envelope.body } : null
@@ -148,15 +182,12 @@ export function abortCall (call: RunningCall, reason: unknown): void {
   call.controller?.abort(reason)
 }
 
-// INTERIM (replaced by the budget work): no address, nothing charged.
-const UNLIMITED: CallContext['budget'] = { hold: () => () => {}, spend: () => {} }
-
-function callContext (method: string, remotePublicKey: Uint8Array, call: RunningCall): CallContext {
+function callContext (method: string, ctx: ServeContext, call: RunningCall): CallContext {
   return {
     method,
-    remotePublicKey,
-    remoteHost: '',
-    budget: UNLIMITED,
+    remotePublicKey: ctx.remotePublicKey,
+    remoteHost: ctx.remoteHost,
+    budget: ctx.budget,
     get signal (): AbortSignal {
       if (call.controller === null) {
         call.controller = new AbortController()
@@ -179,13 +210,18 @@ async function * encodeChunks<T> (source: AsyncIterable<T> | Iterable<T>, codec:
   }
 }
 
-/** Serve `$stream.next`: the next chunk, or END. */
+/** Serve `$stream.next`: the next chunk, or END. A waiting pull counts as a call in flight. */
 export async function serveStreamNext (ctx: ServeContext, raw: Uint8Array): Promise<Uint8Array> {
+  let release: (() => void) | undefined
   try {
-    const pulled = await ctx.streams.pull(decode(uintCodec, raw))
+    const id = decode(uintCodec, raw)
+    release = ctx.budget.hold(RpcBudget.CALLS)
+    const pulled = await ctx.streams.pull(id)
     return pulled.done ? END : encode(responseEnvelope, { kind: ResponseKind.OK, body: pulled.chunk, signature: null })
   } catch (err) {
     return errorResponse(ctx, '$stream.next', err)
+  } finally {
+    release?.()
   }
 }
 

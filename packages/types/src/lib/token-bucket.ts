@@ -19,6 +19,12 @@ export class TokenBucket {
     return true
   }
 
+  /** True when `cost` tokens could be taken now (nothing is taken). */
+  canTake (now = Date.now(), cost = 1): boolean {
+    this.refill(now)
+    return this.tokens >= cost
+  }
+
   /** True when the bucket is full again (nothing to remember: it can be dropped). */
   isFull (now = Date.now()): boolean {
     this.refill(now)

@@ -1,0 +1,38 @@
+import type { BudgetBookInit, RpcLimits } from '@lume/rpc'
+
+/** The budget kinds the relay itself charges. */
+export const RelayBudget = {
+  /** Inbound connections: one unit each, per remote address and for the whole relay. */
+  CONNECTIONS: 'relay.connections'
+} as const
+
+/** Defaults of the relay's own budget kinds (operators override them under `limits.budgets`). */
+export const DEFAULT_RELAY_BUDGETS = {
+  [RelayBudget.CONNECTIONS]: { perPeer: 1, perAddress: 32, global: 2048 }
+} as const
+
+/** Past this share of V8's heap limit, new calls are answered `BUSY`. */
+export const DEFAULT_MAX_HEAP_FRACTION = 0.85
+
+/**
+ * A relay's limits: the per-connection RPC limits, plus the budgets and
+ * rates of the relay-wide book (by kind; see docs/protocol.md, "Limits").
+ */
+export interface RelayLimits extends Partial<RpcLimits> {
+  /** Overrides of budget kinds, e.g. `{ 'relay.connections': { perAddress: 8 } }`. @default {} */
+  budgets?: BudgetBookInit['budgets']
+  /** Overrides of rate kinds, e.g. `{ 'registry.put': { perAddress: { perSecond: 5 } } }`. @default {} */
+  rates?: BudgetBookInit['rates']
+  /** New calls are answered `BUSY` while the JS heap is over this share of V8's limit (0–1; 1 disables). @default 0.85 */
+  maxHeapFraction?: number
+}
+
+/** The book overrides implied by the per-connection RPC limits an operator set (they cap each peer). */
+export function rpcBudgetOverrides (limits: RelayLimits): NonNullable<BudgetBookInit['budgets']> {
+  const budgets: Record<string, Record<string, number>> = {}
+  for (const [kind, perPeer] of [['rpc.calls', limits.maxInFlight], ['rpc.streams', limits.maxStreams]] as const) {
+    if (perPeer !== undefined) budgets[kind] = { perPeer }
+  }
+  for (const [kind, override] of Object.entries(limits.budgets ?? {})) budgets[kind] = { ...budgets[kind], ...override }
+  return budgets
+}
