@@ -140,17 +140,17 @@ describe('registry plugin hardening', () => {
   })
 
   // Item 11: an idle subscription stays open, whatever the pull timeout.
-  it('keeps an idle subscription open across stream timeouts and then delivers', async () => {
+  it('keeps an idle subscription open past several call timeouts, then delivers', async () => {
     const relay = await startRelay({ store: new MemoryStore() })
-    const reader = new RegistryClient(connect(relay, undefined, { callTimeoutMs: 300 }))
+    const reader = new RegistryClient(connect(relay, undefined, { callTimeoutMs: 200 }))
     const alice = generateKeyPair()
-    let resumed = 0
-    let onSecondResume: () => void = () => {}
-    const twice = new Promise<void>((resolve) => { onSecondResume = resolve })
-    const sub = reader.subscribe(alice.publicKey, { onResume: () => { if (++resumed === 2) onSecondResume() } })
+    const sub = reader.subscribe(alice.publicKey)
     const next = sub.next()
-    next.catch(() => {})
-    await Promise.race([twice, next.then((r) => { throw new Error(`the subscription ended: ${JSON.stringify(r)}`) })])
+    let ended: unknown = null
+    next.catch((err: unknown) => { ended = err })
+    // Quiet for five call timeouts (a wait, not a measurement: a slower machine only makes it longer).
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect(ended).toBeNull()
     await new RegistryClient(connect(relay)).set(alice, text('after a long quiet'))
     const received = await next
     expect(str((received.value as RegistryEntry).data)).toBe('after a long quiet')
