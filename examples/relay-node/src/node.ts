@@ -87,6 +87,7 @@ export async function startRelayNode (config: NodeConfig, keyPair: KeyPair, logg
       server.close()
       server.closeAllConnections()
       await relay?.close()
+      await store.close() // ours, not the registry plugin's
       await discoveryDht?.destroy()
     }
   }
