@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay, type RelayInit } from '@lume/relay'
 import { RpcConnection } from '@lume/rpc'
+import { Flood, floodPlugin } from '@lume/dht-flood'
 import { generateKeyPair } from '@lume/types'
-import { MemoryStore, RegistryClient, RegistryLimitKinds, RegistryMethods, registryPlugin, serializeEntry, signEntry, type RegistryPluginOptions } from '../src/index.js'
+import { MemoryStore, RegistryClient, RegistryLimitKinds, RegistryMethods, registryKey, registryPlugin, serializeEntry, signEntry, type RegistryPluginOptions } from '../src/index.js'
+import { decodeFloodMessage } from '../src/lib/flood-messages.js'
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 
@@ -97,5 +99,31 @@ describe('registry work is charged to the caller through the relay budgets', () 
     const fresh = await Promise.all(Array.from({ length: 20 }, async () => await write(connect(relay))))
     expect(fresh.filter((r) => r === 'ok')).toHaveLength(3)
     expect(new Set([...fromOne, ...fresh].filter((r) => r !== 'ok'))).toEqual(new Set(['RATE_LIMITED']))
+  })
+
+  // Item 7: asking the neighbours costs the caller, and what the relay waits on is bounded.
+  it('charges gets that ask the neighbours to the caller, and waits on at most maxWants keys', async () => {
+    const keyPair = generateKeyPair()
+    const flood = new Flood({ keyPair })
+    const relay = await createRelay({
+      keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+      plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood, maxWants: 2, pullTimeoutMs: 300, pullRate: { perPeer: { perSecond: 0.01, burst: 3 }, perAddress: { perSecond: 0.01, burst: 100 } } })]
+    })
+    relays.push(relay)
+    // A neighbour that hears every want and never answers.
+    const silentKeys = generateKeyPair()
+    const silentFlood = new Flood({ keyPair: silentKeys })
+    const silent = await createRelay({ keyPair: silentKeys, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, plugins: [floodPlugin(silentFlood)] })
+    relays.push(silent)
+    let wants = 0
+    silentFlood.on('direct', ({ payload }) => { if (decodeFloodMessage(payload)?.type === 'want') wants++ })
+    await silent.connect(relay.publicKey)
+    await expect.poll(() => flood.neighbours.length, { timeout: 5000 }).toBe(1)
+
+    const conn = connect(relay)
+    const results = await Promise.all(Array.from({ length: 5 }, async () => await conn.call(RegistryMethods.get, registryKey(generateKeyPair().publicKey)).then((r) => r === null ? 'none' : 'entry', (e: { code: string }) => e.code)))
+    expect(results.filter((r) => r === 'RATE_LIMITED')).toHaveLength(2)
+    expect(results.filter((r) => r === 'none')).toHaveLength(3)
+    await expect.poll(() => wants, { timeout: 5000 }).toBe(2) // the third found the want set full and asked no one
   })
 })
