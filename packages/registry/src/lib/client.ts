@@ -98,7 +98,7 @@ export class RegistryClient {
         const message = failure instanceof Error ? failure.message : String(failure)
         throw new LumeError(code, `registry subscription to ${toHex(pk.subarray(1, 7))}… lost ${where}: ${message}`, { cause: failure })
       }
-      options.onResume?.(failure as Error, last?.revision ?? since)
+      options.onResume?.(failure instanceof Error ? failure : new Error(String(failure)), last?.revision ?? since)
     }
   }
 
