@@ -8,6 +8,13 @@ import { nodeConfigSchema } from './config.js'
 import { nodeLogger, startRelayNode } from './node.js'
 
 const configFile = resolve(process.argv[2] ?? 'relay.config.yaml')
+// A crash leaves a line behind and a non-zero exit (systemd restarts on failure), never silence.
+const fatal = (what: string) => (err: unknown): void => {
+  console.error(`lume-relay-node: ${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+  process.exit(70)
+}
+process.on('uncaughtException', fatal('uncaught exception'))
+process.on('unhandledRejection', fatal('unhandled rejection'))
 try {
   const cfg = await loadConfig({ schema: nodeConfigSchema, userFile: configFile, dir: dirname(configFile), argv: process.argv.slice(3) })
   const config = { ...cfg.value, dir: resolve(dirname(configFile), cfg.value.dir) }
@@ -20,4 +27,9 @@ try {
 } catch (err) {
   console.error(`lume-relay-node: ${LumeError.isInstance(err) ? `${err.code}: ` : ''}${(err as Error).message}`)
   process.exitCode = 1
+  // startRelayNode closed what it opened; should anything still hold the process, say so and exit anyway.
+  setTimeout(() => {
+    console.error('lume-relay-node: something still held the process after the failure; exiting')
+    process.exit()
+  }, 5000).unref()
 }

@@ -29,10 +29,29 @@ export interface RelayNode {
  * server with Prometheus `/metrics` and a live status page at `/`.
  */
 export async function startRelayNode (config: NodeConfig, keyPair: KeyPair, logger: Logger = silentLogger): Promise<RelayNode> {
+  // What start-up opened, closed in reverse if a later step fails: a relay
+  // that cannot start must not keep its sockets and store (systemd restarts it).
+  const opened: Array<() => Promise<void> | void> = []
+  const undo = async (): Promise<void> => {
+    for (const close of opened.reverse()) {
+      try { await close() } catch (err) { logger.error({ err }, 'closing after a failed start') }
+    }
+  }
+  try {
+    return await start(config, keyPair, logger, opened)
+  } catch (err) {
+    await undo()
+    throw err
+  }
+}
+
+async function start (config: NodeConfig, keyPair: KeyPair, logger: Logger, opened: Array<() => Promise<void> | void>): Promise<RelayNode> {
   const store: RegistryStore = config.registry.store === 'redis'
     ? await RedisStore.connect(config.registry.redisUrl, { maxKeys: config.registry.maxKeys })
     : await LmdbStore.open(join(config.dir, 'registry'), { maxKeys: config.registry.maxKeys })
+  opened.push(async () => await store.close())
   const flood = new Flood({ keyPair, logger })
+  opened.push(() => flood.close())
   const cache = new DhtCache({ flood, maxEntries: config.cache.maxEntries, maxBytes: config.cache.maxBytes })
   let relay: Relay | null = null
   const metrics = new RelayMetrics({ relay: () => relay, store, cache, flood })
@@ -40,7 +59,9 @@ export async function startRelayNode (config: NodeConfig, keyPair: KeyPair, logg
   const host = config.dht.host ?? (bootstrap.length > 0 && bootstrap.every((b) => b.host.startsWith('127.')) ? '127.0.0.1' : '0.0.0.0')
   // Records go on the DHT through a node of our own (the relay's is created inside createRelay).
   const discoveryDht = config.discovery.dht ? new HyperDHT({ bootstrap, host }) : null
+  if (discoveryDht !== null) opened.push(async () => { await discoveryDht.destroy() })
   const dhtKeyPair = { publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) }
+  // createRelay closes what it opened itself when it throws.
   relay = await createRelay({
     keyPair,
     bootstrap,
@@ -48,6 +69,7 @@ export async function startRelayNode (config: NodeConfig, keyPair: KeyPair, logg
     port: config.dht.port,
     logger,
     observe: metrics.observe,
+    requirePlugins: true,
     plugins: [
       floodPlugin(flood),
       cache.plugin,
@@ -56,6 +78,8 @@ export async function startRelayNode (config: NodeConfig, keyPair: KeyPair, logg
     ],
     ...(config.websocket.port === undefined ? {} : { websocket: { port: config.websocket.port, host: config.websocket.host } })
   })
+  const running = relay
+  opened.push(async () => { await running.close('start failed') })
   const started = Date.now()
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
@@ -77,7 +101,11 @@ export async function startRelayNode (config: NodeConfig, keyPair: KeyPair, logg
       res.writeHead(404).end()
     }
   })
-  await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve))
+  // A taken HTTP port is a start-up failure, not an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.http.port, config.http.host, () => { server.off('error', reject); resolve() })
+  })
   const address = server.address() as { port: number }
   return {
     relay,
@@ -86,9 +114,9 @@ export async function startRelayNode (config: NodeConfig, keyPair: KeyPair, logg
     close: async () => {
       server.close()
       server.closeAllConnections()
-      await relay?.close()
-      await store.close() // ours, not the registry plugin's
+      await running.close()
       await discoveryDht?.destroy()
+      await store.close()
     }
   }
 }

@@ -32,4 +32,12 @@ if (run === undefined || argv.includes('--help') || argv.includes('-h')) {
     console.error(`lume-relay ${command}: ${LumeError.isInstance(err) ? `${err.code}: ` : ''}${(err as Error).message}`)
     process.exitCode = 1
   }
+  // Whatever a failed start left behind must not keep the process (and its sockets) alive:
+  // systemd's Restart=on-failure needs the exit.
+  if (process.exitCode !== 0) {
+    setTimeout(() => {
+      console.error(`lume-relay ${command}: something still held the process after the failure; exiting`)
+      process.exit()
+    }, 5000).unref()
+  }
 }

@@ -4,6 +4,7 @@ import { createTestnet, type Testnet } from '@lume/testnet'
 import { CoreMethods, RpcConnection, nothing } from '@lume/rpc'
 import { ErrorCode, PLUGIN_API_VERSION, silentLogger, uintCodec, type CallContext, type PeerConnection, type Plugin } from '@lume/types'
 import { createRelay, type Relay, type RelayInit } from '../src/index.js'
+import { RelayVerifier } from '../src/lib/relay-verifier.js'
 
 const subscribe = { name: 'subs.subscribe', request: nothing, response: uintCodec }
 const leak = { name: 'subs.leak', request: nothing, response: nothing }
@@ -117,6 +118,14 @@ describe('relay budgets (issue 12)', () => {
     expect(relay.book.addressCount).toBe(0)
   })
 
+  it('charges connections from a trusted shared address (a WebSocket gateway) one by one', async () => {
+    const relay = await start({ limits: { trustedHosts: ['127.0.0.1'], budgets: { 'relay.connections': { perAddress: 1 } } } })
+    const conns = [await open(relay), await open(relay), await open(relay)]
+    expect(relay.book.used('relay.connections')).toBe(3)
+    for (const conn of conns) conn.destroy()
+    await expect.poll(() => relay.book.addressCount).toBe(0)
+  })
+
   it('answers BUSY to new calls while the heap is over its limit', async () => {
     const relay = await start({ limits: { maxHeapFraction: 1e-9 } })
     const conn = await open(relay).catch((e: { code: string }) => e)
@@ -143,6 +152,8 @@ describe('relay budgets (issue 12)', () => {
     await expect.poll(fromA).toBeDefined()
     const dialedBy = fromA()!
     expect(await dialedBy.isRelay()).toBe(true)
+    // B's dial-back to A is closed once answered: A keeps the client's connection and its own to B.
+    await expect.poll(() => a.connectionCount).toBe(2)
 
     const seenByC: PeerConnection[] = []
     const c = await start({ plugins: [subsPlugin(seenByC)], relays: [clientNode.defaultKeyPair.publicKey] })
@@ -151,5 +162,32 @@ describe('relay budgets (issue 12)', () => {
     expect(await seenByC[0]!.isRelay()).toBe(true)
     client.destroy()
     listed.destroy()
+  }, 30_000)
+
+  it('charges dial-backs to the asking address: past its rate a peer is "not a relay" without a dial', async () => {
+    const seen: PeerConnection[] = []
+    const a = await start({ plugins: [subsPlugin(seen)], limits: { rates: { 'relay.dial-backs': { perAddress: { perSecond: 0, burst: 1 } } } } })
+    const b = await start()
+    const client = await open(a)
+    await expect.poll(() => seen.length).toBe(1)
+    expect(await seen[0]!.isRelay()).toBe(false) // dialed back: nobody serves the client's key
+    await b.connect(a.publicKey)
+    await expect.poll(() => seen.length).toBe(2)
+    // b is a relay, but its address has spent its dial-back: not verified now (and not remembered as "no").
+    expect(await seen[1]!.isRelay()).toBe(false)
+    client.destroy()
+  }, 30_000)
+
+  it('bounds dial-backs: at most maxConcurrent at once and a rate, each ending in false for a key nobody serves', async () => {
+    const node = testnet.createNode()
+    const verifier = new RelayVerifier({ dht: node, keyPair: node.defaultKeyPair, maxConcurrent: 1, rate: { perSecond: 0, burst: 2 }, timeoutMs: 2000 })
+    const [first, second] = [verifier.verify(HyperDHT.keyPair().publicKey), verifier.verify(HyperDHT.keyPair().publicKey)]
+    expect(await second).toBe(false) // refused at once: one dial-back is already running
+    expect(await first).toBe(false) // nobody serves that key: false, not a hang
+    const relay = await start()
+    expect(await verifier.verify(relay.publicKey)).toBe(true) // the second and last token
+    expect(await verifier.verify(relay.publicKey)).toBe(true) // cached, no dial
+    expect(await verifier.verify(HyperDHT.keyPair().publicKey)).toBe(false) // out of tokens
+    verifier.close()
   }, 30_000)
 })

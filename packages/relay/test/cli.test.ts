@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createSocket } from 'node:dgram'
 import { mkdtemp, rm, stat, writeFile, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -51,7 +52,7 @@ describe('lume-relay CLI', () => {
     await rm(relayDir, { recursive: true, force: true })
     const { mkdir } = await import('node:fs/promises')
     await mkdir(relayDir, { recursive: true })
-    await writeFile(join(relayDir, 'config.yaml'), `plugins:\n  - ${plugin}\n  - ./missing-plugin.js\nplugin:\n  hello:\n    greeting: hey\n`)
+    await writeFile(join(relayDir, 'config.yaml'), `plugins:\n  - ${plugin}\nplugin:\n  hello:\n    greeting: hey\n`)
     const relay = run(['start', '--dir', relayDir, `--dht.bootstrap=${bootstrap}`, '--announce=false'], { LUME_LOG__LEVEL: 'warn' })
     const output = finish(relay)
     try {
@@ -77,12 +78,34 @@ describe('lume-relay CLI', () => {
     } finally {
       relay.kill('SIGTERM')
     }
-    const { code, stdout, stderr } = await output
+    const { code, stdout } = await output
     expect(code).toBe(0)
     expect(stdout).toContain('stopped')
-    // The plugin that does not exist was reported by name; the relay ran anyway.
-    expect(stderr).toContain('missing-plugin.js could not be loaded')
   }, 60_000)
+
+  it('start exits non-zero with one clear line when its UDP port is in use', async () => {
+    const taken = createSocket('udp4')
+    await new Promise<void>((resolve) => taken.bind(0, '127.0.0.1', resolve))
+    try {
+      const port = taken.address().port
+      const { code, stderr, stdout } = await finish(run(['start', '--dir', join(dir, 'port'), `--dht.bootstrap=${bootstrap}`, `--dht.port=${port}`, '--announce=false'], { LUME_LOG__LEVEL: 'silent' }))
+      expect(code).toBe(1)
+      expect(stderr.trim()).toBe(`lume-relay start: CONNECTION_FAILED: UDP port ${port} is in use (set dht.port to a free port, or 0 for any)`)
+      expect(stdout).not.toContain('listening as')
+    } finally {
+      taken.close()
+    }
+  }, 30_000)
+
+  it('start exits non-zero with one clear line when a plugin cannot be loaded or fails to start', async () => {
+    const missing = await finish(run(['start', '--dir', join(dir, 'missing'), `--dht.bootstrap=${bootstrap}`, '--plugins=./missing-plugin.js', '--announce=false'], { LUME_LOG__LEVEL: 'silent' }))
+    expect(missing.code).toBe(1)
+    expect(missing.stderr.trim()).toMatch(/^lume-relay start: PLUGIN_FAILED: plugin \.\/missing-plugin\.js could not be loaded: [^\n]+$/)
+    const broken = fileURLToPath(new URL('./fixtures/broken-plugin.ts', import.meta.url))
+    const failed = await finish(run(['start', '--dir', join(dir, 'broken'), `--dht.bootstrap=${bootstrap}`, `--plugins=${broken}`, '--announce=false'], { LUME_LOG__LEVEL: 'silent' }))
+    expect(failed.code).toBe(1)
+    expect(failed.stderr.trim()).toBe('lume-relay start: PLUGIN_FAILED: plugin broken failed to start')
+  }, 30_000)
 
   it('refuses invalid configuration, naming the key and where it came from', async () => {
     const { code, stderr } = await finish(run(['start', '--dir', join(dir, 'bad'), '--dht.port=99999']))

@@ -2,7 +2,7 @@ import HyperDHT from 'hyperdht'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { CoreMethods, RpcConnection, verifyBroadcast } from '@lume/rpc'
-import { ErrorCode, PLUGIN_API_VERSION, decode, encode, jsonCodec, stringCodec, toHex, type JsonValue, type Plugin, type PluginAPI } from '@lume/types'
+import { ErrorCode, PLUGIN_API_VERSION, silentLogger, decode, encode, jsonCodec, stringCodec, toHex, type JsonValue, type Plugin, type PluginAPI } from '@lume/types'
 import { createRelay, type Relay } from '../src/index.js'
 
 const greet = { name: 'hello.greet', request: stringCodec, response: stringCodec }
@@ -40,7 +40,8 @@ describe('relay', () => {
         bootstrap: testnet.bootstrap,
         host: '127.0.0.1',
         plugins: i === 0 ? [failing, helloPlugin(seen), wrongVersion] : [helloPlugin({})],
-        pluginConfig: { hello: { greeting: `hi from ${i}` } }
+        pluginConfig: { hello: { greeting: `hi from ${i}` } },
+        logger: silentLogger // the failing plugins would go to stderr (default-logger.test.ts checks that)
       }))
     }
     client = testnet.createNode()

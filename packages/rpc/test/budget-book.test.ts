@@ -80,6 +80,16 @@ describe('BudgetBook', () => {
     expect(book.addressCount).toBe(0)
   })
 
+  it('charges a connection alone when asked (a trusted shared address), globally all the same', () => {
+    const book = new BudgetBook()
+    book.defineBudget('test.subs', subs)
+    const peers = [book.peer('127.0.0.1', { alone: true }), book.peer('127.0.0.1', { alone: true })]
+    for (const peer of peers) peer.hold('test.subs', 2) // 4 from one host: over its perAddress of 3, but each is alone
+    expect(() => book.peer('127.0.0.1', { alone: true }).hold('test.subs')).toThrow(expect.objectContaining({ code: ErrorCode.BUSY }))
+    for (const peer of peers) peer.close()
+    expect(book.addressCount).toBe(1) // the third, still open
+  })
+
   it('applies operator overrides over defaults and refuses unknown or duplicate kinds', () => {
     const book = new BudgetBook({ budgets: { 'test.subs': { perPeer: 1 } }, rates: { 'test.puts': { perAddress: { burst: 9 } } } })
     book.defineBudget('test.subs', subs)

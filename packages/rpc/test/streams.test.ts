@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ProtomuxRPC from 'protomux-rpc'
 import { decode, encode, ErrorCode, uintCodec, type CallContext } from '@lume/types'
-import { BudgetBook, defineMethod, nothing, responseEnvelope, RpcConnection, type ResponseEnvelope } from '../src/index.js'
+import HyperDHT from 'hyperdht'
+import { createTestnet } from '@lume/testnet'
+import { BudgetBook, defineMethod, MethodRegistry, nothing, responseEnvelope, RpcConnection, type ResponseEnvelope } from '../src/index.js'
 import { encodeRequest } from '../src/lib/answer-encoding.js'
 import { rpcFixture, type RpcFixture } from './helpers.js'
 
@@ -147,5 +149,42 @@ describe('idle streams stay open (issue 12, item 11)', () => {
     publish(7)
     expect(await first).toEqual({ done: false, value: 7 })
     expect(await iterator.next()).toEqual({ done: true, value: undefined })
+  })
+})
+
+describe('budgets across addresses (issue 12)', () => {
+  it('answers BUSY at the global cap while another address is still served', async () => {
+    const testnet = await createTestnet()
+    const book = new BudgetBook({ budgets: { 'rpc.streams': { perAddress: 10, global: 3 } } })
+    const methods = new MethodRegistry()
+    methods.register<null, number>({ ...later, stream: true, handler: function * () { for (let i = 0; ; i++) yield i } })
+    const keyPair = HyperDHT.keyPair()
+    // The server names each connection's address as a relay's book would see it: two hosts.
+    const hosts = ['10.0.0.2', '10.0.0.1', '10.0.0.1', '10.0.0.1']
+    await testnet.addPeer(keyPair, (socket) => { RpcConnection.open(socket, { methods, keyPair, book, remoteHost: hosts.shift() ?? '10.0.0.1' }) })
+    const node = testnet.createNode()
+    const dial = async (): Promise<RpcConnection> => {
+      const conn = RpcConnection.open(node.connect(keyPair.publicKey))
+      await conn.ping()
+      return conn
+    }
+    try {
+      const honest = await dial()
+      const mine = honest.callStream(later, null, { prefetch: 1 })[Symbol.asyncIterator]()
+      expect(await mine.next()).toEqual({ done: false, value: 0 })
+      const attacker = [await dial(), await dial(), await dial()]
+      const open = async (conn: RpcConnection): Promise<unknown> => await conn.callStream(later, null, { prefetch: 1 })[Symbol.asyncIterator]().next().then((r) => r.value, (e: { code: string }) => e.code)
+      expect(await open(attacker[0]!)).toBe(0)
+      expect(await open(attacker[1]!)).toBe(0)
+      expect(await open(attacker[2]!)).toBe(ErrorCode.BUSY)
+      // The honest address keeps its stream and its calls.
+      expect(await mine.next()).toEqual({ done: false, value: 1 })
+      expect(await honest.ping()).toBeGreaterThan(0)
+      expect(book.usedBy('10.0.0.1', 'rpc.streams')).toBe(2)
+      for (const conn of [honest, ...attacker]) conn.destroy()
+      await expect.poll(() => book.used('rpc.streams')).toBe(0)
+    } finally {
+      await testnet.close()
+    }
   })
 })

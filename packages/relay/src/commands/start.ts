@@ -1,6 +1,7 @@
 import HyperDHT, { type Address } from 'hyperdht'
 import { pino } from 'pino'
-import { fromHex, toHex } from '@lume/types'
+import { fromHex, toHex, type BudgetLimits, type RateLimits } from '@lume/types'
+import { flattenKinds } from '../lib/config.js'
 import { createRelay } from '../lib/relay.js'
 import { loadOrCreateIdentity } from '../lib/identity.js'
 import { loadPlugins } from '../lib/load-plugins.js'
@@ -11,30 +12,49 @@ export async function start (argv: readonly string[]): Promise<number> {
   const dir = relayDir(argv)
   const cfg = await relayConfig(argv)
   const config = cfg.value
-  const logger = pino({ level: config.log.level, base: { relay: undefined } }, pino.destination(2))
+  const logger = pino({ level: config.log.level, base: { relay: undefined } }, pino.destination({ fd: 2, sync: true }))
+  // A crash leaves a line in the log (and one on stderr) before the non-zero exit, not silence.
+  const fatal = (what: string) => (err: unknown): void => {
+    logger.fatal({ err }, `${what}; exiting`)
+    console.error(`lume-relay: ${what}: ${err instanceof Error ? err.message : String(err)}`)
+    process.exit(70)
+  }
+  process.on('uncaughtException', fatal('uncaught exception'))
+  process.on('unhandledRejection', fatal('unhandled rejection'))
   const identity = await loadOrCreateIdentity(dir, (m) => logger.warn(m))
   if (identity.created) console.log(`lume-relay: created a new identity in ${identity.file} (back it up: it is the relay's key)`)
 
+  // Plugins first: a bad one fails start-up before any socket is open.
+  const plugins = await loadPlugins(config.plugins, dir, logger, true)
   const backbone = argv.includes('--testnet') ? await startLocalBackbone() : null
   const bootstrap: Address[] = backbone?.bootstrap ?? parseBootstrap(config.dht.bootstrap)
   const host = config.dht.host ?? defaultHost(bootstrap)
   if (bootstrap.length === 0) console.log('lume-relay: no dht.bootstrap given: joining the public HyperDHT')
 
+  // createRelay releases what it opened when it fails; the backbone is ours to close.
   const relay = await createRelay({
     keyPair: identity.keyPair,
     bootstrap,
     host,
     port: config.dht.port,
-    plugins: await loadPlugins(config.plugins, dir, logger),
+    plugins,
     pluginConfig: config.plugin,
     announce: config.announce,
-    limits: { ...config.rpc, ...config.limits },
+    limits: {
+      ...config.rpc,
+      ...config.limits,
+      budgets: flattenKinds<BudgetLimits>(config.limits.budgets, ['perPeer', 'perAddress', 'global']),
+      rates: flattenKinds<RateLimits>(config.limits.rates, ['perPeer', 'perAddress'])
+    },
     relays: config.relays.map((key) => fromHex(key)),
     // A relay without a plugin it was configured with is not the relay the operator asked for.
     requirePlugins: true,
     shutdownGraceMs: config.shutdownGraceMs,
     ...(config.websocket.port === undefined ? {} : { websocket: { port: config.websocket.port, host: config.websocket.host, maxConnections: config.websocket.maxConnections } }),
     logger
+  }).catch(async (err: unknown) => {
+    await backbone?.close()
+    throw err
   })
   const bootstrapText = bootstrap.map((a) => `${a.host}:${a.port}`).join(',')
   console.log(`lume-relay: listening as ${relay.publicKeyHex} (dir ${dir}, plugins: ${relay.pluginNames.join(', ') || 'none'})`)

@@ -2,6 +2,12 @@ import { z } from 'zod'
 
 const count = z.number().int().min(0).optional()
 const rate = z.object({ perSecond: z.number().min(0).optional(), burst: z.number().min(0).optional() }).optional()
+// Kinds have dots (`relay.connections`), which flags and env split into levels:
+// up to three levels are taken and joined again by flattenKinds.
+const budget = z.object({ perPeer: count, perAddress: count, global: count })
+const budgetTree = budget.catchall(budget.catchall(budget))
+const rateLimits = z.object({ perPeer: rate, perAddress: rate })
+const rateTree = rateLimits.catchall(rateLimits.catchall(rateLimits))
 
 const level = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
 
@@ -36,10 +42,12 @@ export const relayConfigSchema = z.object({
   }).prefault({}),
   /** Budgets and rates by kind (`limits.budgets.<kind>.perAddress`, …) and the memory guard; see the README's "Security". */
   limits: z.object({
-    budgets: z.record(z.string(), z.object({ perPeer: count, perAddress: count, global: count })).default({}),
-    rates: z.record(z.string(), z.object({ perPeer: rate, perAddress: rate })).default({}),
+    budgets: z.record(z.string(), budgetTree).default({}),
+    rates: z.record(z.string(), rateTree).default({}),
     /** New calls are answered BUSY while the heap is over this share of V8's limit. */
-    maxHeapFraction: z.number().gt(0).max(1).optional()
+    maxHeapFraction: z.number().gt(0).max(1).optional(),
+    /** Addresses many users share (a WebSocket gateway's): charged per connection, not per address. */
+    trustedHosts: z.array(z.string()).optional()
   }).prefault({}),
   /** Keys (hex) of relays trusted as relays without a dial-back. */
   relays: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a relay key is 64 hex digits')).default([]),
@@ -56,3 +64,22 @@ export const relayConfigSchema = z.object({
 
 /** The validated relay configuration. */
 export type RelayConfig = z.output<typeof relayConfigSchema>
+
+/**
+ * Budget or rate overrides by kind, with the levels flags and environment
+ * variables split a dotted kind into joined again:
+ * `{ relay: { connections: { global: 5 } } }` → `{ 'relay.connections': { global: 5 } }`.
+ */
+export function flattenKinds<T extends object> (tree: Readonly<Record<string, object>>, fields: ReadonlyArray<keyof T & string>): Record<string, Partial<T>> {
+  const out: Record<string, Partial<T>> = {}
+  const walk = (prefix: string, node: object): void => {
+    const own: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(node)) {
+      if ((fields as readonly string[]).includes(key)) own[key] = value
+      else if (typeof value === 'object' && value !== null) walk(`${prefix}.${key}`, value)
+    }
+    if (Object.keys(own).length > 0) out[prefix] = { ...out[prefix], ...own } as Partial<T>
+  }
+  for (const [kind, node] of Object.entries(tree)) walk(kind, node)
+  return out
+}

@@ -29,6 +29,8 @@ export interface ConnectionTableInit {
   book: BudgetBook
   /** Answers `PeerConnection.isRelay()` for connections the peer dialed. */
   verifier: RelayVerifier
+  /** Connections from these addresses are charged one by one, not per address. */
+  trustedHosts: ReadonlySet<string>
 }
 
 /**
@@ -71,21 +73,20 @@ export class ConnectionTable {
    */
   adopt (socket: NoiseSecretStream): RpcConnection {
     const { init } = this
-    const rpc = RpcConnection.open(socket, { methods: init.methods, keyPair: this.keyPair, limits: init.limits, logger: init.logger, answerCache: init.answerCache, book: init.book, ...(init.observe === null ? {} : { observe: init.observe }) })
-    if (!socket.isInitiator && !this.admit(rpc)) return rpc
+    const rpc = RpcConnection.open(socket, { methods: init.methods, keyPair: this.keyPair, limits: init.limits, logger: init.logger, answerCache: init.answerCache, book: init.book, chargeAlone: init.trustedHosts.has(socket.rawStream?.remoteHost ?? ''), ...(init.observe === null ? {} : { observe: init.observe }) })
+    // Relays the operator listed are not capped: the operator vouched for them.
+    if (!socket.isInitiator && !init.verifier.isListed(socket.remotePublicKey) && !this.admit(rpc)) return rpc
     const key = hex(socket.remotePublicKey)
     const set = this.byKey.get(key) ?? new Set()
     set.add(rpc)
     this.byKey.set(key, set)
-    let relay: Promise<boolean> | null = null
     const peer: PeerConnection = {
       remotePublicKey: socket.remotePublicKey,
       remoteHost: rpc.remoteHost,
       initiator: socket.isInitiator,
-      isRelay: async () => {
-        relay ??= socket.isInitiator ? Promise.resolve(true) : init.verifier.verify(socket.remotePublicKey)
-        return await relay
-      },
+      // The verifier caches verdicts per key; a "no" from a saturated verifier is not remembered, so ask again later.
+      // A dial-back is charged to the peer's address, so one address cannot use up the relay's dial-backs.
+      isRelay: async () => socket.isInitiator || await init.verifier.verify(socket.remotePublicKey, () => spends(rpc, RelayBudget.DIAL_BACKS)),
       budget: rpc.budget,
       // The same multiplexer the RPC channel runs on (Protomux keeps one per stream).
       mux: Protomux.from(socket) as unknown as MuxLike,
@@ -161,5 +162,14 @@ export class ConnectionTable {
       })
     })
     return this.adopt(socket)
+  }
+}
+
+function spends (rpc: RpcConnection, kind: string): boolean {
+  try {
+    rpc.budget.spend(kind)
+    return true
+  } catch {
+    return false
   }
 }

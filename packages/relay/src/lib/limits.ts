@@ -1,9 +1,16 @@
 import type { BudgetBookInit, RpcLimits } from '@lume/rpc'
 
-/** The budget kinds the relay itself charges. */
+/** The budget and rate kinds the relay itself charges. */
 export const RelayBudget = {
   /** Inbound connections: one unit each, per remote address and for the whole relay. */
-  CONNECTIONS: 'relay.connections'
+  CONNECTIONS: 'relay.connections',
+  /** A rate: dial-backs a peer's connections make the relay try (to check that the peer is a relay). */
+  DIAL_BACKS: 'relay.dial-backs'
+} as const
+
+/** Defaults of the relay's own rate kinds (operators override them under `limits.rates`). */
+export const DEFAULT_RELAY_RATES = {
+  [RelayBudget.DIAL_BACKS]: { perPeer: { perSecond: 0.1, burst: 2 }, perAddress: { perSecond: 0.5, burst: 4 } }
 } as const
 
 /** Defaults of the relay's own budget kinds (operators override them under `limits.budgets`). */
@@ -25,6 +32,12 @@ export interface RelayLimits extends Partial<RpcLimits> {
   rates?: BudgetBookInit['rates']
   /** New calls are answered `BUSY` while the JS heap is over this share of V8's limit (0–1; 1 disables). @default 0.85 */
   maxHeapFraction?: number
+  /**
+   * Addresses many users share that the operator trusts (the WebSocket
+   * gateway's): each connection from them is charged as an address of its
+   * own; global limits still apply. @default [] (plus 127.0.0.1 while the WebSocket endpoint runs)
+   */
+  trustedHosts?: readonly string[]
 }
 
 /** The book overrides implied by the per-connection RPC limits an operator set (they cap each peer). */

@@ -6,14 +6,16 @@ import { ErrorCode, LumeError, type Logger, type Plugin } from '@lume/types'
  * Import each configured plugin: a package name, or a path relative to
  * `baseDir`. The module's default export is a {@link Plugin} or a function
  * returning one (sync or async). One that fails is logged by name and left
- * out; the relay starts without it.
+ * out; with `strict`, the first failure throws `PLUGIN_FAILED` instead.
  */
-export async function loadPlugins (specs: readonly string[], baseDir: string, logger: Logger): Promise<Plugin[]> {
+export async function loadPlugins (specs: readonly string[], baseDir: string, logger: Logger, strict = false): Promise<Plugin[]> {
   const plugins: Plugin[] = []
   for (const spec of specs) {
     try {
       plugins.push(await loadPlugin(spec, baseDir))
     } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err)
+      if (strict) throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin ${spec} could not be loaded: ${reason}`, { cause: err })
       logger.error({ plugin: spec, err }, `plugin ${spec} could not be loaded; the relay continues without it`)
     }
   }

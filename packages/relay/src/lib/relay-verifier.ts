@@ -54,8 +54,12 @@ export class RelayVerifier {
     return this.listed.has(toHex(key))
   }
 
-  /** Whether `key` is a relay (see the class). Never rejects, never hangs past the timeout. */
-  async verify (key: Uint8Array): Promise<boolean> {
+  /**
+   * Whether `key` is a relay (see the class). Never rejects, never hangs past
+   * the timeout. `mayDial` is asked before a new dial-back (e.g. to charge the
+   * asking peer's address); false answers "not a relay" without remembering it.
+   */
+  async verify (key: Uint8Array, mayDial: () => boolean = () => true): Promise<boolean> {
     const hex = toHex(key)
     if (this.listed.has(hex)) return true
     if (this.closed) return false
@@ -63,7 +67,7 @@ export class RelayVerifier {
     if (cached !== undefined && cached.until > Date.now()) return cached.relay
     const running = this.pending.get(hex)
     if (running !== undefined) return await running
-    if (this.pending.size >= (this.init.maxConcurrent ?? 4) || !this.bucket.take()) return false
+    if (this.pending.size >= (this.init.maxConcurrent ?? 4) || !mayDial() || !this.bucket.take()) return false
     const check = this.dialBack(key).then((relay) => {
       this.remember(hex, relay)
       return relay

@@ -7,7 +7,7 @@ import {
 import { ConnectionTable, type ConnectionHooks } from './connections.js'
 import { registerCoreMethods } from './core-methods.js'
 import { PluginHost } from './plugin-host.js'
-import { DEFAULT_MAX_HEAP_FRACTION, DEFAULT_RELAY_BUDGETS, RelayBudget, rpcBudgetOverrides, type RelayLimits } from './limits.js'
+import { DEFAULT_MAX_HEAP_FRACTION, DEFAULT_RELAY_BUDGETS, DEFAULT_RELAY_RATES, RelayBudget, rpcBudgetOverrides, type RelayLimits } from './limits.js'
 import { errorsToStderr } from './loud-logger.js'
 import { MemoryGuard } from './memory-guard.js'
 import { RelayVerifier } from './relay-verifier.js'
@@ -74,7 +74,8 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
   try {
     await relay.start()
   } catch (err) {
-    await relay.close()
+    // Everything start() opened (DHT sockets, server, plugins, gateway) is released before the error goes up.
+    await relay.close(`start failed: ${err instanceof Error ? err.message : String(err)}`)
     throw err
   }
   return relay
@@ -101,6 +102,7 @@ export class Relay implements Closable {
   private answerCache: AnswerCacheHook | null = null
   private gateway: WebSocketGateway | null = null
   private closing: Promise<void> | null = null
+  private started = false
 
   /** @internal Use {@link createRelay}. */
   constructor (init: RelayInit) {
@@ -109,10 +111,11 @@ export class Relay implements Closable {
     this.logger = init.logger ?? errorsToStderr()
     this.events.onListenerError = (err, type) => this.logger.error({ err, event: type }, 'event listener failed')
     // Limits are checked before anything holding a socket is made.
-    const { budgets: _budgets, rates, maxHeapFraction, ...rpcLimits } = init.limits ?? {}
+    const { budgets: _budgets, rates, maxHeapFraction, trustedHosts = [], ...rpcLimits } = init.limits ?? {}
     const guard = new MemoryGuard(maxHeapFraction ?? DEFAULT_MAX_HEAP_FRACTION, this.logger)
     this.book = new BudgetBook({ budgets: rpcBudgetOverrides(init.limits ?? {}), ...(rates === undefined ? {} : { rates }), overloaded: () => guard.overloaded(), logger: this.logger })
     this.book.defineBudget(RelayBudget.CONNECTIONS, DEFAULT_RELAY_BUDGETS[RelayBudget.CONNECTIONS])
+    this.book.defineRate(RelayBudget.DIAL_BACKS, DEFAULT_RELAY_RATES[RelayBudget.DIAL_BACKS])
     this.dht = new HyperDHT({ bootstrap: init.bootstrap, host: init.host ?? '0.0.0.0', ...(init.port === undefined ? {} : { port: init.port }) })
     this.verifier = new RelayVerifier({ dht: this.dht, keyPair: this.keyPair, listed: init.relays ?? [] })
     const hooks: ConnectionHooks = {
@@ -137,6 +140,8 @@ export class Relay implements Closable {
       hooks,
       book: this.book,
       verifier: this.verifier,
+      // Browsers reach the relay through the WebSocket gateway's DHT node: one address for all of them.
+      trustedHosts: new Set([...trustedHosts, ...(init.websocket === undefined ? [] : ['127.0.0.1'])]),
       answerCache: {
         // Every connection asks through here, so a cache installed later applies to connections already open.
         lookup: (method, hash) => this.answerCache?.lookup(method, hash) ?? null,
@@ -219,6 +224,13 @@ export class Relay implements Closable {
     await this.server.listen(this.keyPair)
     this.logger.info({ publicKey: this.publicKeyHex, port }, 'relay listening')
     const { failed } = await this.plugins.startAll(this.init.plugins ?? [])
+    // An override of a kind no one defined is most likely a typo: say so rather than ignore it.
+    for (const kind of Object.keys(this.init.limits?.budgets ?? {})) {
+      if (this.book.budgetLimits(kind) === undefined) this.logger.warn({ kind }, `limits.budgets.${kind}: no such budget kind (ignored)`)
+    }
+    for (const kind of Object.keys(this.init.limits?.rates ?? {})) {
+      if (this.book.rateLimits(kind) === undefined) this.logger.warn({ kind }, `limits.rates.${kind}: no such rate kind (ignored)`)
+    }
     if (failed.length > 0 && this.init.requirePlugins === true) {
       throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed to start`, { details: { failed } })
     }
@@ -231,6 +243,7 @@ export class Relay implements Closable {
       this.announceTimer = setInterval(() => { void this.announce() }, this.init.announceIntervalMs ?? 5 * 60_000)
       this.announceTimer.unref?.()
     }
+    this.started = true
   }
 
   /**
@@ -262,7 +275,8 @@ export class Relay implements Closable {
     await this.plugins.stopAll()
     this.verifier.close()
     await this.dht.destroy()
-    this.logger.info('relay stopped')
+    if (this.started) this.logger.info('relay stopped')
+    else this.logger.error({ reason }, 'relay did not start; everything it opened is closed')
   }
 
   private async announce (): Promise<void> {

@@ -5,6 +5,7 @@ import {
 import { DEFAULT_BUDGETS, RpcBudget } from './constants.js'
 import { ConnectionBudget } from './connection-budget.js'
 import { ThrottledLog } from './throttled-log.js'
+import type { RpcLimits } from './limits.js'
 
 /** Options for {@link BudgetBook}. */
 export interface BudgetBookInit {
@@ -35,6 +36,8 @@ export interface RateKind {
 
 /** @internal What one remote address holds, across all its connections. */
 export interface AddressEntry {
+  /** The key in the book: the host, or a key of its own for a connection charged alone. */
+  readonly key: string
   readonly host: string
   /** Connections from this address open now. */
   peers: number
@@ -69,6 +72,7 @@ export class BudgetBook {
   private readonly draining = new Set<AddressEntry>()
   private readonly refusals: ThrottledLog
   private readonly init: BudgetBookInit
+  private alone = 0
   /** The clock rates refill by. */
   readonly now: () => number
 
@@ -78,6 +82,17 @@ export class BudgetBook {
     this.refusals = new ThrottledLog(init.logger ?? silentLogger)
     this.defineBudget(RpcBudget.CALLS, DEFAULT_BUDGETS[RpcBudget.CALLS])
     this.defineBudget(RpcBudget.STREAMS, DEFAULT_BUDGETS[RpcBudget.STREAMS])
+  }
+
+  /** A book for a connection that has no relay's book: only its own `maxInFlight` and `maxStreams` apply. */
+  static ofOneConnection (limits: Pick<RpcLimits, 'maxInFlight' | 'maxStreams'>, logger: Logger): BudgetBook {
+    return new BudgetBook({
+      logger,
+      budgets: {
+        [RpcBudget.CALLS]: { perPeer: limits.maxInFlight, perAddress: Infinity, global: Infinity },
+        [RpcBudget.STREAMS]: { perPeer: limits.maxStreams, perAddress: Infinity, global: Infinity }
+      }
+    })
   }
 
   get [Symbol.toStringTag] (): string {
@@ -115,6 +130,11 @@ export class BudgetBook {
     return this.budgets.get(kind)?.limits
   }
 
+  /** The limits in force for a rate kind, or undefined. */
+  rateLimits (kind: string): RateLimits | undefined {
+    return this.rates.get(kind)?.limits
+  }
+
   /** Units of `kind` the whole relay holds now. */
   used (kind: string): number {
     return this.budgets.get(kind)?.global ?? 0
@@ -136,13 +156,19 @@ export class BudgetBook {
     return this.init.overloaded?.() ?? false
   }
 
-  /** A budget for one new connection from `host`; `close()` it when the connection closes. */
-  peer (host: string): ConnectionBudget {
+  /**
+   * A budget for one new connection from `host`; `close()` it when the
+   * connection closes. With `alone`, the connection is charged as if it were
+   * an address of its own (for a trusted host many users share, such as a
+   * WebSocket gateway); the global limits still apply.
+   */
+  peer (host: string, options: { alone?: boolean } = {}): ConnectionBudget {
     this.sweep()
-    let entry = this.addresses.get(host)
+    const key = options.alone === true ? `${host}#${this.alone++}` : host
+    let entry = this.addresses.get(key)
     if (entry === undefined) {
-      entry = { host, peers: 0, held: new Map(), buckets: new Map() }
-      this.addresses.set(host, entry)
+      entry = { key, host, peers: 0, held: new Map(), buckets: new Map() }
+      this.addresses.set(key, entry)
     }
     this.draining.delete(entry)
     entry.peers++
@@ -174,7 +200,7 @@ export class BudgetBook {
     entry.peers--
     if (entry.peers > 0) return
     if (this.isIdle(entry)) {
-      this.addresses.delete(entry.host)
+      this.addresses.delete(entry.key)
       return
     }
     this.draining.add(entry)
@@ -182,7 +208,7 @@ export class BudgetBook {
     if (this.draining.size > MAX_DRAINING) {
       const oldest = this.draining.values().next().value as AddressEntry
       this.draining.delete(oldest)
-      this.addresses.delete(oldest.host)
+      this.addresses.delete(oldest.key)
     }
   }
 
@@ -200,7 +226,7 @@ export class BudgetBook {
       if (budget-- === 0) return
       if (!this.isIdle(entry)) continue
       this.draining.delete(entry)
-      this.addresses.delete(entry.host)
+      this.addresses.delete(entry.key)
     }
   }
 }

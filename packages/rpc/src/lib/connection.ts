@@ -3,7 +3,7 @@ import {
   decode, encode, emptyCodec, fromWireError, LumeError, silentLogger, uintCodec,
   type AnswerCacheHook, type KeyPair, type Logger
 } from '@lume/types'
-import { InternalMethod, ResponseKind, RPC_PROTOCOL, RpcBudget } from './constants.js'
+import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
 import { fromTransportError } from './errors.js'
 import { resolveLimits, type RpcLimits } from './limits.js'
 import { responseEnvelope, type ResponseEnvelope } from './messages.js'
@@ -52,6 +52,8 @@ export interface RpcConnectionInit {
   book?: BudgetBook
   /** The peer's IP address, charged per address in the book. @default `stream.rawStream.remoteHost`, else '' */
   remoteHost?: string
+  /** Charge this connection as an address of its own (a trusted host many users share). @default false */
+  chargeAlone?: boolean
   limits?: Partial<RpcLimits>
   logger?: Logger
 }
@@ -107,14 +109,8 @@ export class RpcConnection {
     const methods = init.methods ?? new MethodRegistry()
     const logger = init.logger ?? silentLogger
     this.remoteHost = init.remoteHost ?? stream.rawStream?.remoteHost ?? ''
-    const book = init.book ?? new BudgetBook({
-      logger,
-      budgets: {
-        [RpcBudget.CALLS]: { perPeer: this.limits.maxInFlight, perAddress: Infinity, global: Infinity },
-        [RpcBudget.STREAMS]: { perPeer: this.limits.maxStreams, perAddress: Infinity, global: Infinity }
-      }
-    })
-    this.budget = book.peer(this.remoteHost)
+    const book = init.book ?? BudgetBook.ofOneConnection(this.limits, logger)
+    this.budget = book.peer(this.remoteHost, { alone: init.chargeAlone === true })
     this.serveContext = {
       methods,
       signer: init.keyPair === undefined ? null : { relayPublicKey: init.keyPair.publicKey, batch: init.signer ?? new BatchSigner(init.keyPair) },
@@ -200,16 +196,18 @@ export class RpcConnection {
    * with up to `prefetch` pulls ahead (backpressure: a slow consumer slows the
    * server down, nothing piles up). Breaking out of the loop cancels the stream.
    * `timeoutMs` bounds the opening call only: a pull waits as long as the
-   * server has nothing new (an idle subscription is not an error); a dead
-   * peer is noticed by the connection's keep-alive and idle timeout.
+   * server has nothing new (an idle subscription is not an error) unless
+   * `pullTimeoutMs` is set; a dead peer is noticed by the connection's
+   * keep-alive and idle timeout, and `signal` cancels at any time.
    */
-  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number } = {}): AsyncGenerator<Res> {
+  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number, pullTimeoutMs?: number } = {}): AsyncGenerator<Res> {
     const first = await this.request(spec.name, encodeRequest(spec.request, value, false), options)
     if (first.kind !== ResponseKind.STREAM) throw LumeError.badFrame(`${spec.name}: expected a stream`)
     const id = encode(uintCodec, first.streamId)
     const pulls: Array<Promise<ResponseEnvelope>> = []
     const prefetch = Math.max(1, options.prefetch ?? 4)
-    const pullOptions: CallOptions = options.signal === undefined ? { timeoutMs: Infinity } : { timeoutMs: Infinity, signal: options.signal }
+    const pullTimeoutMs = options.pullTimeoutMs ?? Infinity
+    const pullOptions: CallOptions = options.signal === undefined ? { timeoutMs: pullTimeoutMs } : { timeoutMs: pullTimeoutMs, signal: options.signal }
     let done = false
     try {
       while (true) {
