@@ -160,7 +160,7 @@ export function registryPlugin (options: RegistryPluginOptions = {}): Plugin {
           else signal.addEventListener('abort', release, { once: true })
           return (async function * () {
             try {
-              const current = await store.get(request.pk)
+              const current = async (): Promise<RegistryEntry | null> => await store.get(request.pk)
               for await (const entry of subscriptions.follow(request.pk, request.since, current, signal)) yield serializeEntry(entry)
             } finally {
               signal.removeEventListener('abort', release)
