@@ -9,7 +9,7 @@ export interface SubscribeOptions {
   since?: number
   /** Unsubscribe when this aborts (the generator then throws `ABORTED`). */
   signal?: AbortSignal
-  /** Resubscriptions in a row, with nothing received, before giving up. @default 3 */
+  /** Resubscriptions in a row, with no new entry, before giving up. @default 3 */
   maxResumes?: number
   /** Told each time the subscription is resumed: why, and the revision it resumes after. */
   onResume?: (reason: Error, revision: number) => void
@@ -61,7 +61,7 @@ export class RegistryClient {
    * An idle subscription stays open. When its stream fails while the
    * connection lives (a pull timed out, or the relay dropped the stream) the
    * client subscribes again from the last entry and tells `onResume`; after
-   * `maxResumes` failures in a row with nothing received (timeouts of an idle
+   * `maxResumes` failures in a row with no new entry (timeouts of an idle
    * stream excepted), or when the connection is gone, it throws a `LumeError`
    * that names the key and the last revision. Leave the loop (or abort
    * `signal`) to unsubscribe.
@@ -78,11 +78,11 @@ export class RegistryClient {
         const request = { pk, since: last === null ? since : last.revision - 1 }
         const stream = this.connection.callStream(RegistryMethods.subscribe, request, { prefetch: 1, ...(options.signal === undefined ? {} : { signal: options.signal }) })
         for await (const bytes of abortable(stream, options.signal)) {
-          failures = 0 // the relay answered: this stream works
           const entry = this.parse(bytes)
           if (!sameKey(entry.pk, pk)) throw LumeError.badFrame('the relay sent an entry for another key')
           if (last === null ? entry.revision <= since : compareEntries(entry, last) <= 0) continue
           last = entry
+          failures = 0 // news, not a repeat: a relay cannot keep us resubscribing by re-sending one entry
           yield entry
         }
         failure = new LumeError(ErrorCode.CLOSED, 'the relay ended the subscription')

@@ -102,6 +102,8 @@ export function registryPlugin (options: RegistryPluginOptions = {}): Plugin {
     store.put(entry).then((result) => {
       if (message.type === 'have') wants.settle(toHex(entry.pk), result.current)
     }, (err: unknown) => {
+      // Not stored (a full store, say), but verified: the caller waiting for it still gets it.
+      if (message.type === 'have') wants.settle(toHex(entry.pk), entry)
       logger?.debug({ code: (err as { code?: string }).code, from: toHex(from).slice(0, 12) }, 'dropped a registry entry from the flood')
     })
   }
