@@ -6,7 +6,7 @@ import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
 import { RpcConnection } from '@lume/rpc'
 import { Flood, floodPlugin } from '@lume/dht-flood'
-import { generateKeyPair, type KeyPair } from '@lume/types'
+import { generateKeyPair, PLUGIN_API_VERSION, type KeyPair, type Plugin } from '@lume/types'
 import { MemoryStore, RegistryClient, RegistryMethods, registryKey, registryPlugin, serializeEntry, signEntry, type RegistryEntry, type RegistryPluginOptions } from '../src/index.js'
 import { LmdbStore } from '../src/lmdb/index.js'
 import { decodeFloodMessage, encodeFloodMessage } from '../src/lib/flood-messages.js'
@@ -167,5 +167,39 @@ describe('registry plugin hardening', () => {
     const lost = sub.next()
     conn.destroy()
     await expect(lost).rejects.toThrow(/registry subscription to .* lost after revision 0/)
+  })
+
+  it('resumes a subscription the relay keeps ending, from the last revision, and gives up loudly when no news comes', async () => {
+    const alice = generateKeyPair()
+    const entries = [0, 1, 2].map((r) => serializeEntry(signEntry(alice, r, text(`r${r}`))))
+    const sinces: number[] = []
+    // A relay whose subscribe streams end after one entry: the next one each time, then the last one again and again.
+    const ending: Plugin = {
+      name: 'registry',
+      apiVersion: PLUGIN_API_VERSION,
+      start (api) {
+        api.registerMethod({
+          ...RegistryMethods.subscribe,
+          name: 'subscribe',
+          stream: true,
+          handler: (request) => {
+            const entry = entries[Math.min(sinces.length, 2)]!
+            sinces.push(request.since)
+            return [entry]
+          }
+        })
+      }
+    }
+    const relay = await createRelay({ keyPair: generateKeyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, plugins: [ending] })
+    relays.push(relay)
+    const resumedAfter: number[] = []
+    const seen: number[] = []
+    const reading = (async () => {
+      for await (const e of new RegistryClient(connect(relay)).subscribe(alice.publicKey, { maxResumes: 2, onResume: (_err, revision) => resumedAfter.push(revision) })) seen.push(e.revision)
+    })()
+    await expect(reading).rejects.toThrow(/lost after revision 2: the relay ended the subscription/)
+    expect(seen).toEqual([0, 1, 2])
+    expect(sinces).toEqual([-1, -1, 0, 1, 1])
+    expect(resumedAfter).toEqual([0, 1, 2, 2])
   })
 })
