@@ -30,12 +30,19 @@ export async function startRedis (options: RedisOptions = {}): Promise<RedisServ
   const persistence = options.durable === true ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']
   await rm(socket, { force: true })
   const child: ChildProcess = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', ...persistence, '--dir', dir], { stdio: 'ignore' })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  let spawnError: Error | null = null
+  child.once('error', (err) => { spawnError = err })
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()))
   const started = Date.now()
-  while (!existsSync(socket)) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} (is the redis-server package installed?)`)
-    if (Date.now() - started > 10_000) { child.kill('SIGKILL'); throw new Error('redis-server did not start within 10 s') }
-    await new Promise((resolve) => setTimeout(resolve, 20))
+  try {
+    while (!existsSync(socket)) {
+      if (spawnError !== null || child.exitCode !== null) throw new Error(`redis-server did not start (${spawnError ?? `exit ${child.exitCode}`}): is the redis-server package installed?`)
+      if (Date.now() - started > 10_000) { child.kill('SIGKILL'); throw new Error('redis-server did not start within 10 s') }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  } catch (err) {
+    if (ownDir) await rm(dir, { recursive: true, force: true })
+    throw err
   }
   return {
     socket,
