@@ -12,7 +12,10 @@ export const nodeConfigSchema = z.object({
     store: z.enum(['lmdb', 'redis']).default('lmdb'),
     redisUrl: z.string().default('redis://127.0.0.1:6379'),
     maxKeys: z.number().int().positive().default(1_000_000),
-    maxData: z.number().int().min(1).max(255).default(64)
+    maxData: z.number().int().min(1).max(255).default(64),
+    maxPins: z.number().int().min(0).default(10_000),
+    /** Public keys (64 hex digits) allowed to call `registry.pin`, besides the relay's own. */
+    operators: z.array(z.string().regex(/^[0-9a-f]{64}$/i, 'a public key: 64 hex digits')).default([])
   }).prefault({}),
   cache: z.object({
     maxEntries: z.number().int().positive().default(10_000),

@@ -9,7 +9,7 @@ import { registryPlugin, type RegistryStore } from '@lume/registry'
 import { LmdbStore } from '@lume/registry/lmdb'
 import { RedisStore } from '@lume/registry/redis'
 import { createRelay, type Relay } from '@lume/relay'
-import { silentLogger, toHex, type KeyPair, type Logger } from '@lume/types'
+import { fromHex, silentLogger, toHex, type KeyPair, type Logger } from '@lume/types'
 import type { NodeConfig } from './config.js'
 import { RelayMetrics } from './metrics.js'
 import { STATUS_PAGE } from './status-page.js'
@@ -47,8 +47,8 @@ export async function startRelayNode (config: NodeConfig, keyPair: KeyPair, logg
 
 async function start (config: NodeConfig, keyPair: KeyPair, logger: Logger, opened: Array<() => Promise<void> | void>): Promise<RelayNode> {
   const store: RegistryStore = config.registry.store === 'redis'
-    ? await RedisStore.connect(config.registry.redisUrl, { maxKeys: config.registry.maxKeys })
-    : await LmdbStore.open(join(config.dir, 'registry'), { maxKeys: config.registry.maxKeys })
+    ? await RedisStore.connect(config.registry.redisUrl, { maxKeys: config.registry.maxKeys, maxPins: config.registry.maxPins })
+    : await LmdbStore.open(join(config.dir, 'registry'), { maxKeys: config.registry.maxKeys, maxPins: config.registry.maxPins })
   opened.push(async () => await store.close())
   const flood = new Flood({ keyPair, logger })
   opened.push(() => flood.close())
@@ -73,7 +73,7 @@ async function start (config: NodeConfig, keyPair: KeyPair, logger: Logger, open
     plugins: [
       floodPlugin(flood),
       cache.plugin,
-      registryPlugin({ store, flood, maxData: config.registry.maxData }),
+      registryPlugin({ store, flood, maxData: config.registry.maxData, operators: config.registry.operators.map((k) => fromHex(k, 32)) }),
       discoveryPlugin({ addresses: config.discovery.addresses, ...(discoveryDht === null ? {} : { dht: { store: discoveryDht, keyPair: dhtKeyPair } }), irc: config.discovery.irc })
     ],
     ...(config.websocket.port === undefined ? {} : { websocket: { port: config.websocket.port, host: config.websocket.host } })

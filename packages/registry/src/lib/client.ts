@@ -9,7 +9,7 @@ export interface SubscribeOptions {
   since?: number
   /** Unsubscribe when this aborts (the generator then throws `ABORTED`). */
   signal?: AbortSignal
-  /** Resubscriptions in a row, with nothing received, before giving up. @default 3 */
+  /** Resubscriptions in a row, with no new entry, before giving up. @default 3 */
   maxResumes?: number
   /** Told each time the subscription is resumed: why, and the revision it resumes after. */
   onResume?: (reason: Error, revision: number) => void
@@ -61,7 +61,7 @@ export class RegistryClient {
    * An idle subscription stays open. When its stream fails while the
    * connection lives (a pull timed out, or the relay dropped the stream) the
    * client subscribes again from the last entry and tells `onResume`; after
-   * `maxResumes` failures in a row with nothing received (timeouts of an idle
+   * `maxResumes` failures in a row with no new entry (timeouts of an idle
    * stream excepted), or when the connection is gone, it throws a `LumeError`
    * that names the key and the last revision. Leave the loop (or abort
    * `signal`) to unsubscribe.
@@ -77,12 +77,12 @@ export class RegistryClient {
         // Resuming asks from one revision below the last entry, so an equal-revision winner is not missed.
         const request = { pk, since: last === null ? since : last.revision - 1 }
         const stream = this.connection.callStream(RegistryMethods.subscribe, request, { prefetch: 1, ...(options.signal === undefined ? {} : { signal: options.signal }) })
-        for await (const bytes of stream) {
-          failures = 0 // the relay answered: this stream works
+        for await (const bytes of abortable(stream, options.signal)) {
           const entry = this.parse(bytes)
           if (!sameKey(entry.pk, pk)) throw LumeError.badFrame('the relay sent an entry for another key')
           if (last === null ? entry.revision <= since : compareEntries(entry, last) <= 0) continue
           last = entry
+          failures = 0 // news, not a repeat: a relay cannot keep us resubscribing by re-sending one entry
           yield entry
         }
         failure = new LumeError(ErrorCode.CLOSED, 'the relay ended the subscription')
@@ -98,7 +98,7 @@ export class RegistryClient {
         const message = failure instanceof Error ? failure.message : String(failure)
         throw new LumeError(code, `registry subscription to ${toHex(pk.subarray(1, 7))}… lost ${where}: ${message}`, { cause: failure })
       }
-      options.onResume?.(failure as Error, last?.revision ?? since)
+      options.onResume?.(failure instanceof Error ? failure : new Error(String(failure)), last?.revision ?? since)
     }
   }
 
@@ -109,6 +109,31 @@ export class RegistryClient {
 
 /** Stream faults worth subscribing again for; anything else (a closed connection, a limit, a bad frame) is thrown. */
 const RESUMABLE = new Set<string>([ErrorCode.TIMEOUT, ErrorCode.NOT_FOUND, ErrorCode.CLOSED, ErrorCode.ABORTED])
+
+/**
+ * The stream's items until `signal` aborts: a pending pull is left behind
+ * (the stream is then closed behind it) instead of holding the caller.
+ */
+async function * abortable<T> (stream: AsyncGenerator<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  if (signal === undefined) { yield * stream; return }
+  let onAbort: () => void = () => {}
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(LumeError.aborted('registry subscription', signal.reason))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  aborted.catch(() => {})
+  try {
+    for (;;) {
+      const next = await Promise.race([stream.next(), aborted])
+      if (next.done === true) return
+      yield next.value
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    void stream.return(undefined).catch(() => {})
+  }
+}
 
 function toPk (key: Uint8Array): Uint8Array {
   if (key.byteLength === 33) return key

@@ -1,4 +1,5 @@
-import { ErrorCode, LumeError, toHex } from '@lume/types'
+import { ErrorCode, LumeError } from '@lume/types'
+import { bytesToString, stringToBytes } from './byte-string.js'
 import { compareEntries, readStoredEntry, serializeEntry, type RegistryEntry } from './entry.js'
 import type { PutResult, RegistryStore } from './store.js'
 import { Watchers } from './watchers.js'
@@ -20,8 +21,8 @@ export const DEFAULT_MAX_PINS = 10_000
 
 /** Entries in memory: for tests, browsers, and relays that need no persistence. */
 export class MemoryStore implements RegistryStore {
-  // Serialized entries (one typed array per key, not four objects): ~0.4 KB a key.
-  private readonly entries = new Map<string, Uint8Array>()
+  // Key and serialized entry as one-byte strings: ~0.4 KB a key, where objects took 1.25 KB.
+  private readonly entries = new Map<string, string>()
   private readonly pins = new Set<string>()
   private readonly watchers = new Watchers()
   private closed = false
@@ -30,23 +31,23 @@ export class MemoryStore implements RegistryStore {
 
   async get (pk: Uint8Array): Promise<RegistryEntry | null> {
     this.assertOpen()
-    const bytes = this.entries.get(toHex(pk))
-    return bytes === undefined ? null : readStoredEntry(bytes)
+    const stored = this.entries.get(bytesToString(pk))
+    return stored === undefined ? null : readStoredEntry(stringToBytes(stored))
   }
 
   async put (entry: RegistryEntry): Promise<PutResult> {
     this.assertOpen()
-    const key = toHex(entry.pk)
+    const key = bytesToString(entry.pk)
     const stored = this.entries.get(key)
     if (stored !== undefined) {
-      const current = readStoredEntry(stored)
+      const current = readStoredEntry(stringToBytes(stored))
       const order = compareEntries(entry, current)
       if (order === 0) return { status: 'same', current }
       if (order < 0) return { status: 'stale', current }
     } else if (this.entries.size >= (this.options.maxKeys ?? Infinity) && !this.pins.has(key)) {
       throw new LumeError(ErrorCode.STORE_FULL, `registry store holds its limit of ${this.options.maxKeys} keys`)
     }
-    this.entries.set(key, serializeEntry(entry))
+    this.entries.set(key, bytesToString(serializeEntry(entry)))
     this.watchers.notify(entry)
     return { status: 'stored', current: entry }
   }
@@ -58,7 +59,7 @@ export class MemoryStore implements RegistryStore {
 
   async pin (pk: Uint8Array): Promise<void> {
     this.assertOpen()
-    const key = toHex(pk)
+    const key = bytesToString(pk)
     if (this.pins.has(key)) return
     const max = this.options.maxPins ?? DEFAULT_MAX_PINS
     if (this.pins.size >= max) throw new LumeError(ErrorCode.STORE_FULL, `registry store holds its limit of ${max} pins`)
@@ -67,7 +68,7 @@ export class MemoryStore implements RegistryStore {
 
   async isPinned (pk: Uint8Array): Promise<boolean> {
     this.assertOpen()
-    return this.pins.has(toHex(pk))
+    return this.pins.has(bytesToString(pk))
   }
 
   watch (listener: (entry: RegistryEntry) => void): () => void {

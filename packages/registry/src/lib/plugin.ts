@@ -4,7 +4,7 @@ import {
 } from '@lume/types'
 import { RegistryLimitDefaults, RegistryLimitKinds } from './limits.js'
 import type { Flood } from '@lume/dht-flood'
-import { DEFAULT_MAX_DATA, parseEntry, serializeEntry, type RegistryEntry } from './entry.js'
+import { DEFAULT_MAX_DATA, ENTRY_OVERHEAD, parseEntry, serializeEntry, type RegistryEntry } from './entry.js'
 import { decodeFloodMessage, encodeFloodMessage } from './flood-messages.js'
 import { MemoryStore } from './memory-store.js'
 import { RegistryMethods } from './methods.js'
@@ -88,6 +88,9 @@ export function registryPlugin (options: RegistryPluginOptions = {}): Plugin {
     }
     // Announcements travel by broadcast, answers to our wants directly; nothing else is taken.
     if ((message.type === 'entry') === direct) return
+    // An answer only to a want we sent this neighbour (checked before the signature, which costs),
+    // and within the relay-wide rate.
+    if (message.type === 'have' && (message.entry.byteLength < ENTRY_OVERHEAD || !wants.take(message.entry.subarray(1, 34), from) || !offers.take())) return
     let entry: RegistryEntry
     try {
       entry = parseEntry(message.entry, maxData)
@@ -95,14 +98,12 @@ export function registryPlugin (options: RegistryPluginOptions = {}): Plugin {
       logger?.debug({ code: (err as { code?: string }).code, from: toHex(from).slice(0, 12) }, 'dropped a registry entry from the flood')
       return
     }
-    if (message.type === 'have') {
-      // Only an answer to a want we sent to this neighbour, and within the relay-wide rate.
-      if (!wants.take(entry.pk, from) || !offers.take()) return
-    }
     // Stored only if it is newer; subscribers hear of it through the store.
     store.put(entry).then((result) => {
       if (message.type === 'have') wants.settle(toHex(entry.pk), result.current)
     }, (err: unknown) => {
+      // Not stored (a full store, say), but verified: the caller waiting for it still gets it.
+      if (message.type === 'have') wants.settle(toHex(entry.pk), entry)
       logger?.debug({ code: (err as { code?: string }).code, from: toHex(from).slice(0, 12) }, 'dropped a registry entry from the flood')
     })
   }
@@ -157,10 +158,11 @@ export function registryPlugin (options: RegistryPluginOptions = {}): Plugin {
           // or finished; the relay also releases it when the connection closes.
           const release = call.budget.hold(RegistryLimitKinds.subscriptions)
           const signal = call.signal
-          signal.addEventListener('abort', release, { once: true })
+          if (signal.aborted) release()
+          else signal.addEventListener('abort', release, { once: true })
           return (async function * () {
             try {
-              const current = await store.get(request.pk)
+              const current = async (): Promise<RegistryEntry | null> => await store.get(request.pk)
               for await (const entry of subscriptions.follow(request.pk, request.since, current, signal)) yield serializeEntry(entry)
             } finally {
               signal.removeEventListener('abort', release)

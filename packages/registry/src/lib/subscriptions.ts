@@ -14,10 +14,12 @@ export class Subscriptions {
   /**
    * Follow `pk` until `signal` aborts: yields entries with a revision above
    * `since`, then every entry that beats the last one yielded (a higher
-   * revision, or the winner of an equal-revision conflict). Ends as soon as
-   * `signal` aborts, even while it waits.
+   * revision, or the winner of an equal-revision conflict). `current` reads
+   * the stored entry; it runs once the follower is registered, so a write
+   * landing meanwhile is not missed. Ends as soon as `signal` aborts, even
+   * while it waits.
    */
-  async * follow (pk: Uint8Array, since: number, current: RegistryEntry | null, signal: AbortSignal): AsyncGenerator<RegistryEntry> {
+  async * follow (pk: Uint8Array, since: number, current: () => Promise<RegistryEntry | null>, signal: AbortSignal): AsyncGenerator<RegistryEntry> {
     if (signal.aborted) return
     const key = toHex(pk)
     const waiter: Waiter = { pending: null, wake: null }
@@ -29,7 +31,8 @@ export class Subscriptions {
     let last: RegistryEntry | null = null
     const isNews = (entry: RegistryEntry): boolean => last === null ? entry.revision > since : compareEntries(entry, last) > 0
     try {
-      if (current !== null && isNews(current)) { last = current; yield current }
+      const stored = await current()
+      if (stored !== null && isNews(stored)) { last = stored; yield stored }
       while (!signal.aborted) {
         if (waiter.pending === null) await new Promise<void>((resolve) => { waiter.wake = resolve })
         waiter.wake = null

@@ -129,6 +129,14 @@ export function storeContract (name: string, make: (options: { maxKeys?: number,
       }
     })
 
+    it('answers the writes made before close(), then closes', async () => {
+      const other = await make({})
+      const keys = Array.from({ length: 10 }, () => generateKeyPair())
+      const writes = keys.map(async (k) => await other.put(signEntry(k, 1, data('before close'))))
+      await other.close()
+      expect((await Promise.all(writes)).map((r) => r.status)).toEqual(Array(10).fill('stored'))
+    })
+
     it('answers CLOSED after close', async () => {
       const other = await make({})
       await other.close()
