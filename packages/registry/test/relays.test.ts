@@ -13,7 +13,7 @@ import { LmdbStore } from '../src/lmdb/index.js'
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
 const str = (b: Uint8Array): string => new TextDecoder().decode(b)
 
-interface Node { relay: Relay, keyPair: KeyPair }
+interface Node { relay: Relay, keyPair: KeyPair, flood: Flood }
 
 describe('registry across relays', () => {
   let testnet: Testnet
@@ -26,9 +26,10 @@ describe('registry across relays', () => {
     const flood = new Flood({ keyPair })
     const relay = await createRelay({
       keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
-      plugins: [floodPlugin(flood), registryPlugin({ store, flood })]
+      // A long pull timeout: a get must never wait for it when every neighbour has answered.
+      plugins: [floodPlugin(flood), registryPlugin({ store, flood, pullTimeoutMs: 120_000 })]
     })
-    return { relay, keyPair }
+    return { relay, keyPair, flood }
   }
   const clientOf = (node: Node): RegistryClient => {
     const conn = RpcConnection.open(testnet.createNode().connect(node.relay.publicKey))
@@ -46,6 +47,7 @@ describe('registry across relays', () => {
     // A line: A — B — C. C hears of A's writes only through B.
     await nodes[0]!.relay.connect(nodes[1]!.relay.publicKey)
     await nodes[1]!.relay.connect(nodes[2]!.relay.publicKey)
+    await Promise.all([nodes[0]!.flood.whenNeighbours(1), nodes[1]!.flood.whenNeighbours(2), nodes[2]!.flood.whenNeighbours(1)])
   }, 30_000)
   afterAll(async () => {
     for (const c of clients) c.destroy()
@@ -124,6 +126,14 @@ describe('registry across relays', () => {
       await expect(conn.call(RegistryMethods.set, bytes)).rejects.toMatchObject({ code })
     }
     expect(str((await onA.get(dave.publicKey))!.data)).toBe('good')
+  })
+
+  it('a get for a key no neighbour has is answered once they all said so, not at the pull timeout', async () => {
+    // B asks A and C; both answer "none" (issue 16: a fixed timeout was added to every such answer).
+    expect(await clientOf(nodes[1]!).get(generateKeyPair().publicKey)).toBeNull()
+    // The same for a client's set, which reads the current revision first.
+    const frank = generateKeyPair()
+    expect((await clientOf(nodes[1]!).set(frank, text('first'))).revision).toBe(0)
   })
 
   it('a relay that joins later pulls entries it is missing from its neighbours', async () => {

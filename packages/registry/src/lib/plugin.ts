@@ -82,8 +82,13 @@ export function registryPlugin (options: RegistryPluginOptions = {}): Plugin {
     if (message.type === 'want') {
       if (!direct || flood === undefined) return
       void store.get(message.pk).then((entry) => {
-        if (entry !== null) flood.send(from, encodeFloodMessage({ type: 'have', entry: serializeEntry(entry) }))
+        // "None" too, so the asker answers its caller now rather than at its timeout.
+        flood.send(from, encodeFloodMessage(entry === null ? { type: 'none', pk: message.pk } : { type: 'have', entry: serializeEntry(entry) }))
       }, () => {})
+      return
+    }
+    if (message.type === 'none') {
+      if (direct) wants.none(message.pk, from)
       return
     }
     // Announcements travel by broadcast, answers to our wants directly; nothing else is taken.

@@ -6,6 +6,8 @@ interface Want {
   asked: Set<string>
   waiters: Array<(entry: RegistryEntry | null) => void>
   timer: ReturnType<typeof setTimeout>
+  /** The newest entry offered so far (waiters already have it; later ones get it too). */
+  found: RegistryEntry | null
 }
 
 /**
@@ -30,10 +32,14 @@ export class Wants {
     const existing = this.byKey.get(key)
     if (existing === undefined && this.byKey.size >= this.max) return null
     return new Promise((resolve) => {
-      if (existing !== undefined) { existing.waiters.push(resolve); return }
+      if (existing !== undefined) {
+        if (existing.found !== null) resolve(existing.found)
+        else existing.waiters.push(resolve)
+        return
+      }
       const timer = setTimeout(() => this.settle(key, null), this.timeoutMs)
       timer.unref?.()
-      this.byKey.set(key, { asked: new Set(asked.map((n) => toHex(n))), waiters: [resolve], timer })
+      this.byKey.set(key, { asked: new Set(asked.map((n) => toHex(n))), waiters: [resolve], timer, found: null })
       ask()
     })
   }
@@ -47,12 +53,24 @@ export class Wants {
     return want?.asked.delete(toHex(from)) === true
   }
 
+  /**
+   * `from`, asked for `pk`, has none: once every neighbour asked has answered
+   * and none had it, the waiters get null at once instead of at the timeout.
+   */
+  none (pk: Uint8Array, from: Uint8Array): void {
+    const key = toHex(pk)
+    const want = this.byKey.get(key)
+    if (want === undefined || !want.asked.delete(toHex(from))) return
+    if (want.asked.size === 0) this.settle(key, want.found)
+  }
+
   /** An entry for a wanted key arrived (and was verified): wake the waiters. */
   settle (key: string, entry: RegistryEntry | null): void {
     const want = this.byKey.get(key)
     if (want === undefined) return
     if (entry !== null && want.asked.size > 0) {
       // Others may still offer a newer one; the waiters get this one now.
+      want.found = entry
       for (const resolve of want.waiters.splice(0)) resolve(entry)
       return
     }
