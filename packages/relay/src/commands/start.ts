@@ -1,4 +1,4 @@
-import HyperDHT, { type Address } from 'hyperdht'
+import { HyperDHT, type Address } from '@lume/dht'
 import { pino } from 'pino'
 import { toHex } from '@lume/types'
 import { createRelay } from '../lib/relay.js'

@@ -1,5 +1,5 @@
-import type HyperDHT from 'hyperdht'
-import type { KeyPair, NoiseSecretStream } from 'hyperdht'
+import type { HyperDHT } from '@lume/dht'
+import type { KeyPair, NoiseSecretStream } from '@lume/dht'
 import { RpcConnection, type MethodRegistry, type RequestObserver, type RpcLimits } from '@lume/rpc'
 import Protomux from 'protomux'
 import { ErrorCode, LumeError, type AnswerCacheHook, type Logger, type MuxLike, type PeerConnection } from '@lume/types'

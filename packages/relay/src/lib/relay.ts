@@ -1,4 +1,4 @@
-import HyperDHT, { type Address, type KeyPair as DHTKeyPair, type Server } from 'hyperdht'
+import { HyperDHT, type Address, type KeyPair as DHTKeyPair, type Server } from '@lume/dht'
 import { MethodRegistry, rawBytesCodec, type RequestObserver, type RpcConnection, type RpcLimits } from '@lume/rpc'
 import {
   ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, silentLogger, toHex,

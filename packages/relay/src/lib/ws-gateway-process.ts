@@ -3,7 +3,7 @@
 // exception from its server proxy when a relayed connection errors; here that
 // ends only this process, which the relay restarts, never the relay itself.
 import { parseArgs } from 'node:util'
-import HyperDHT from 'hyperdht'
+import { HyperDHT } from '@lume/dht'
 import { WebSocketServer } from 'ws'
 import { relay as relayDHT } from '@hyperswarm/dht-relay'
 import Stream from '@hyperswarm/dht-relay/ws'
