@@ -9,6 +9,8 @@ export interface PublishedPackage {
   version: string
   /** The exact tarball that was published. */
   tarball: string
+  /** Its export subpaths (`.`, `./node`, ...). */
+  exports: string[]
 }
 
 /**
@@ -52,7 +54,7 @@ export async function publishWorkspace (root: string, stage: string, registry: {
     const { stdout } = await run('npm', ['pack', '--pack-destination', tarballs, '--json'], { cwd: dir })
     const [packed] = JSON.parse(stdout) as Array<{ filename: string }>
     if (packed === undefined) throw new Error(`npm pack gave no tarball for ${manifest.name}`)
-    published.push({ name: manifest.name, version: snapshot, tarball: join(tarballs, packed.filename) })
+    published.push({ name: manifest.name, version: snapshot, tarball: join(tarballs, packed.filename), exports: Object.keys(manifest.exports as Record<string, unknown>) })
   }
   for (const { tarball } of published) {
     await run('npm', ['publish', tarball, '--registry', registry.url, '--tag', 'snapshot', '--no-provenance'], { cwd: stage })
