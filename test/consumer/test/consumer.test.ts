@@ -2,7 +2,9 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, serveDirectory } from '../../../scripts/test-helpers/chromium.ts'
 import { createAppProject } from './lib/app-project.ts'
 import { startLocalRegistry, type LocalRegistry } from './lib/local-registry.ts'
 import { publishWorkspace, type PublishedPackage } from './lib/publish.ts'
@@ -27,6 +29,7 @@ describe('the packages as an app installs them from a registry', () => {
   let registry: LocalRegistry | undefined
   let published: PublishedPackage[] = []
   let app: string
+  let browser: Browser | undefined
 
   // Publish once, install once; every test below looks at the result.
   beforeAll(async () => {
@@ -44,6 +47,7 @@ describe('the packages as an app installs them from a registry', () => {
   })
 
   afterAll(async () => {
+    await browser?.close()
     await registry?.close()
     if (work !== undefined) await rm(work, { recursive: true, force: true })
   })
@@ -77,6 +81,31 @@ describe('the packages as an app installs them from a registry', () => {
     for (const [name, printed] of Object.entries(SNIPPETS)) {
       const { stdout } = await run(process.execPath, [join(app, 'out', `${name}.js`)], { cwd: app })
       expect(stdout.trim(), name).toMatch(printed)
+    }
+  })
+
+  it('bundles a page with plain esbuild and plain Vite, and both run in Chromium', async () => {
+    const page = join(app, 'page')
+    await mkdir(page)
+    for (const file of ['index.html', 'main.ts']) await copyFile(join(root, 'test/consumer/fixtures/page', file), join(page, file))
+    const esbuildOut = join(app, 'web-esbuild')
+    await run(join(app, 'node_modules/.bin/esbuild'), ['page/main.ts', '--bundle', '--format=esm', '--platform=browser', `--outdir=${esbuildOut}`], { cwd: app })
+    await writeFile(join(esbuildOut, 'index.html'), '<!doctype html><meta charset="utf-8"><body><script type="module" src="./main.js"></script></body>')
+    const viteOut = join(app, 'web-vite')
+    await run(join(app, 'node_modules/.bin/vite'), ['build', 'page', '--outDir', viteOut, '--emptyOutDir', '--logLevel', 'warn'], { cwd: app })
+
+    browser = await launchChromium()
+    for (const dir of [esbuildOut, viteOut]) {
+      const http = await serveDirectory(dir)
+      const tab = await browser.newPage()
+      try {
+        await tab.goto(http.url)
+        const result = await tab.waitForFunction(() => document.body.dataset.result)
+        expect(await result.jsonValue(), dir).toBe('ok 64 50000 true')
+      } finally {
+        await tab.close()
+        http.close()
+      }
     }
   })
 

@@ -6,7 +6,10 @@ import { run } from './run.ts'
 /** What an app installs besides our packages, exact as a user would pin them. */
 export const APP_TOOLS: Record<string, string> = {
   typescript: '5.9.3',
-  '@types/node': '20.19.43'
+  '@types/node': '20.19.43',
+  // A browser app bundles with one of these, as they come (no config).
+  esbuild: '0.28.2',
+  vite: '8.3.8'
 }
 
 /**
