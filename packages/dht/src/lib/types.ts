@@ -38,7 +38,7 @@ export interface Server extends EventEmitter {
   on (event: 'close' | 'listening', listener: () => void): this
 }
 
-/** Options for {@link createDhtNode} (hyperdht's constructor options). */
+/** Options for `createDhtNode()` (hyperdht's constructor options). */
 export interface DHTOptions {
   /** Bootstrap nodes; omitted means HyperDHT's public ones. */
   bootstrap?: Array<Address | string>
