@@ -1,7 +1,7 @@
 // `pnpm --filter @lume/consumer-test run registry`: publish the built workspace
 // to a verdaccio on loopback, as the consumer test does, and keep it running so
 // an app can `npm install` our packages before (or between) releases. Ctrl-C stops it.
-import { mkdir, mkdtemp } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,4 +19,6 @@ console.log('\nin your app:')
 console.log(`  echo "@lume:registry=${registry.url}" >> .npmrc`)
 console.log(`  npm install ${published.filter((p) => p.name !== '@lume/testnet').map((p) => `${p.name}@${version}`).join(' ')}`)
 console.log('\nCtrl-C stops the registry.')
-process.once('SIGINT', () => { void registry.close().then(() => process.exit(0)) })
+process.once('SIGINT', () => {
+  void registry.close().then(async () => { await rm(work, { recursive: true, force: true }) }).then(() => process.exit(0))
+})
