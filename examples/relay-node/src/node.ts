@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import HyperDHT from 'hyperdht'
+import { createDhtNode } from '@lume/dht'
 import { DhtCache } from '@lume/dht-cache'
 import { Flood, floodPlugin } from '@lume/dht-flood'
 import { discoveryPlugin } from '@lume/peer-discovery/node'
@@ -58,7 +58,7 @@ async function start (config: NodeConfig, keyPair: KeyPair, logger: Logger, open
   const bootstrap = config.dht.bootstrap.map((a) => ({ host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)) }))
   const host = config.dht.host ?? (bootstrap.length > 0 && bootstrap.every((b) => b.host.startsWith('127.')) ? '127.0.0.1' : '0.0.0.0')
   // Records go on the DHT through a node of our own (the relay's is created inside createRelay).
-  const discoveryDht = config.discovery.dht ? new HyperDHT({ bootstrap, host }) : null
+  const discoveryDht = config.discovery.dht ? createDhtNode({ bootstrap, host }) : null
   if (discoveryDht !== null) opened.push(async () => { await discoveryDht.destroy() })
   const dhtKeyPair = { publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) }
   // createRelay closes what it opened itself when it throws.

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Address } from 'hyperdht'
+import type { Address } from '@lume/dht'
 import { loadConfig, type Config } from '@lume/cfg'
 import { relayConfigSchema, type RelayConfig } from '../lib/config.js'
 

@@ -1,4 +1,4 @@
-import HyperDHT, { type Address } from 'hyperdht'
+import { HyperDHT, type Address } from '@lume/dht'
 import { pino } from 'pino'
 import { fromHex, toHex, type BudgetLimits, type RateLimits } from '@lume/types'
 import { flattenKinds } from '../lib/config.js'
