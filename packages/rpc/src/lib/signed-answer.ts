@@ -89,8 +89,11 @@ export class VerifiedRoots {
   // Inner nodes of verified proofs, keyed the same way; see `knows`.
   private readonly nodes = new Map<number, KnownNode>()
 
-  /** @param capacity most roots remembered; up to 8 × as many inner nodes. */
-  constructor (private readonly capacity = 4096) {}
+  /**
+   * @param capacity most roots remembered
+   * @param nodeCapacity most inner nodes remembered (each ~100 bytes; a batch of n answers has n − 1)
+   */
+  constructor (private readonly capacity = 4096, private readonly nodeCapacity = 4096) {}
 
   /** Did `signature` by `relayPublicKey` over `root` verify before? */
   has (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): boolean {
@@ -138,7 +141,7 @@ export class VerifiedRoots {
     const path: VerifiedPath = { relayPublicKey: answer.relayPublicKey.slice(), signature: answer.signature.slice(), steps, siblings }
     for (const state of states) {
       const key = rootKey(state.node)
-      if (!this.nodes.has(key) && this.nodes.size >= 8 * this.capacity) this.nodes.delete(this.nodes.keys().next().value as number)
+      if (!this.nodes.has(key) && this.nodes.size >= this.nodeCapacity) this.nodes.delete(this.nodes.keys().next().value as number)
       this.nodes.set(key, { ...state, path })
     }
   }
