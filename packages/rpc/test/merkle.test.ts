@@ -106,7 +106,7 @@ describe('verified inner nodes', () => {
 
   it('verify the rest of a batch from the nodes of the first proof, with few hashes', async () => {
     const { hash, answers } = await batch(37)
-    const cache = new VerifiedRoots()
+    const cache = new VerifiedRoots(4096, 4096)
     for (const a of answers) expect(verifyAnswer(a, hash, cache)).toBe(true)
     // Every answer again, now that each path is known: still true.
     for (const a of answers) expect(verifyAnswer(a, hash, cache)).toBe(true)
@@ -114,7 +114,7 @@ describe('verified inner nodes', () => {
 
   it('reject a known subtree under a bent upper sibling, another signature, or another key', async () => {
     const { hash, answers } = await batch(16)
-    const cache = new VerifiedRoots()
+    const cache = new VerifiedRoots(4096, 4096)
     expect(verifyAnswer(answers[0]!, hash, cache)).toBe(true)
     const a = answers[1]!
     // Leaf 1 reaches leaf 0's path after one hash; what lies above must still be the verified path.
@@ -132,7 +132,7 @@ describe('verified inner nodes', () => {
 
   it('does not trust a path the caller changed after it verified', async () => {
     const { hash, answers } = await batch(8)
-    const cache = new VerifiedRoots()
+    const cache = new VerifiedRoots(4096, 4096)
     const first = answers[0]!
     const honestTop = first.proof.siblings[2]!.slice()
     expect(verifyAnswer(first, hash, cache)).toBe(true)

@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { assertLength, assertUint, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
+import { assertLength, assertUint, ed25519BackendName, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
 import { STOPPED, walkProof, type InclusionProof, type ProofVisitor } from './merkle.js'
 
 /**
@@ -91,9 +91,12 @@ export class VerifiedRoots {
 
   /**
    * @param capacity most roots remembered
-   * @param nodeCapacity most inner nodes remembered (each ~100 bytes; a batch of n answers has n − 1)
+   * @param nodeCapacity most inner nodes remembered (each ~100 bytes; a batch
+   *   of n answers has n − 1); 0 turns node memory off. @default 4096 where
+   *   SHA-256 runs in JavaScript (browsers), 0 with libsodium, where a hash
+   *   costs less than looking a node up (measured: docs/benchmarks.md, RPC)
    */
-  constructor (private readonly capacity = 4096, private readonly nodeCapacity = 4096) {}
+  constructor (private readonly capacity = 4096, readonly nodeCapacity = ed25519BackendName === 'sodium-native' ? 0 : 4096) {}
 
   /** Did `signature` by `relayPublicKey` over `root` verify before? */
   has (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): boolean {
@@ -172,9 +175,13 @@ export function verifyAnswer (answer: SignedAnswer, expectedRequestHash: Uint8Ar
   if (answer.relayPublicKey.byteLength !== 32 || answer.signature.byteLength !== 64) return false
   if (!Number.isSafeInteger(answer.timestamp) || answer.timestamp < 0) return false
   const leaf = answerLeaf(answer.relayPublicKey, answer.requestHash, answer.timestamp, answer.body)
-  if (cache === undefined) {
+  if (cache === undefined || cache.nodeCapacity === 0) {
     const root = walkProof(leaf, answer.proof, null)
-    return root !== null && root !== STOPPED && verify(SigningContext.RPC_RESPONSE, rootMessage(answer.relayPublicKey, root), answer.signature, answer.relayPublicKey)
+    if (root === null || root === STOPPED) return false
+    if (cache?.has(answer.relayPublicKey, root, answer.signature) === true) return true
+    const ok = verify(SigningContext.RPC_RESPONSE, rootMessage(answer.relayPublicKey, root), answer.signature, answer.relayPublicKey)
+    if (ok) cache?.add(answer.relayPublicKey, root, answer.signature)
+    return ok
   }
   // With a cache: stop at the first node a verified proof of this batch passed through.
   const states: WalkState[] = []
