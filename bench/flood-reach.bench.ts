@@ -95,7 +95,7 @@ function distances (g: Graph, origin: number, dist: Int32Array, queue: Int32Arra
 console.log(`\n### flood reach on simulated random degree-${DEGREE} graphs (${ORIGINS} random origins per graph)\n`)
 console.log('Eccentricity: hops from an origin to its farthest relay. Diameter: at least the largest eccentricity seen, also from the')
 console.log('farthest relays found (a double sweep: exact diameters of 100k-node graphs cost 100k searches). Reach: share of relays')
-console.log(`within h hops of the worst of the origins, i.e. what a broadcast with hop limit h reaches.\n`)
+console.log('within h hops of the worst of the origins, i.e. what a broadcast with hop limit h reaches.\n')
 console.log(`| topology | relays | edges | eccentricity (min / median / max) | diameter ≥ | ${HOPS.map((h) => `≤ ${h} hops`).join(' | ')} |`)
 console.log(`|---|---:|---:|---|---:|${HOPS.map(() => '---:').join('|')}|`)
 for (const [name, build] of [['random 6-regular', randomRegular], ['ring + chords', ringAndChords]] as const) {

@@ -50,6 +50,7 @@ function network (n: number, collectMs: number): Network {
     edges: edges.size,
     haves: () => haves,
     settle: async () => {
+      // eslint-disable-next-line no-unmodified-loop-condition -- deliveries change it while this awaits
       while (inFlight > 0 || nodes.some((node) => node.pending > 0)) await new Promise((resolve) => setTimeout(resolve, 1))
     },
     sent: () => nodes.reduce((s, node) => s + node.stats.sent, 0)

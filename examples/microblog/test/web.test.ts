@@ -34,7 +34,10 @@ describe('the microblog web UI in headless Chromium', () => {
       const keyPair = HyperDHT.keyPair()
       const flood = new Flood({ keyPair })
       relays.push(await createRelay({
-        keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+        keyPair,
+        bootstrap: testnet.bootstrap,
+        host: '127.0.0.1',
+        announce: false,
         plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), blobPlugin()],
         websocket: { port: 0, host: '127.0.0.1' }
       }))

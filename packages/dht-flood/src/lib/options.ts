@@ -57,9 +57,9 @@ export interface PeerTransport {
 /** The events of a `Flood`. */
 export interface FloodEvents {
   /** A broadcast reached this node (once per packet). `from` is the neighbour it came through. */
-  'message': { origin: Uint8Array, seq: number, payload: Uint8Array, from: Uint8Array, ttl: number }
+  message: { origin: Uint8Array, seq: number, payload: Uint8Array, from: Uint8Array, ttl: number }
   /** A direct message from a neighbour. */
-  'direct': { from: Uint8Array, payload: Uint8Array }
+  direct: { from: Uint8Array, payload: Uint8Array }
   'peer:open': { publicKey: Uint8Array }
   'peer:close': { publicKey: Uint8Array }
 }

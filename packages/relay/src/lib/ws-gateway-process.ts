@@ -31,10 +31,12 @@ process.on('unhandledRejection', (err) => {
   send({ type: 'client-error', message: err instanceof Error ? err.message : String(err) })
 })
 
-const bootstrap = values.bootstrap === '' ? [] : values.bootstrap.split(',').map((entry) => {
-  const i = entry.lastIndexOf(':')
-  return { host: entry.slice(0, i), port: Number(entry.slice(i + 1)) }
-})
+const bootstrap = values.bootstrap === ''
+  ? []
+  : values.bootstrap.split(',').map((entry) => {
+    const i = entry.lastIndexOf(':')
+    return { host: entry.slice(0, i), port: Number(entry.slice(i + 1)) }
+  })
 const dht = new HyperDHT({ bootstrap, host: values['dht-host'] })
 const maxConnections = Number(values['max-connections'])
 const maxPerAddress = Number(values['max-per-address'])

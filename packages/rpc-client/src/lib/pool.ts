@@ -329,7 +329,7 @@ export class RelayPool implements Closable {
     })
     const conn = RpcConnection.open(stream, { limits: this.init.limits ?? {}, logger: this.logger })
     const started = performance.now()
-    const info = await conn.call(CoreMethods.info, null, { timeoutMs: timeoutMs })
+    const info = await conn.call(CoreMethods.info, null, { timeoutMs })
     state.methods = new Set(info.methods)
     state.succeeded(performance.now() - started)
     conn.signal.addEventListener('abort', () => this.drop(state), { once: true })

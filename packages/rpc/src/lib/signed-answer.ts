@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
 import { assertLength, assertUint, ed25519BackendName, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
-import { STOPPED, walkProof, type InclusionProof, type ProofVisitor } from './merkle.js'
+import { STOPPED, walkProof, type InclusionProof, type ProofVisitor } from './merkle.js' // eslint-disable-line @typescript-eslint/no-unused-vars -- named by the TSDoc links below
 
 /**
  * The hash that binds an answer to its request: SHA-256(string method ‖ body).
