@@ -25,7 +25,14 @@ export const backend: Ed25519Backend = {
   verify (signature, message, publicKey) {
     if (signature.byteLength !== ED25519.SIGNATURE_BYTES || publicKey.byteLength !== ED25519.PUBLIC_KEY_BYTES) return false
     try {
-      return ed25519.verify(signature, message, publicKey)
+      // libsodium's rules, so both backends accept exactly the same signatures:
+      // canonical encodings only (no ZIP-215 leniency), and neither the key nor
+      // R may be a point of small order (the identity key with an all-zero S
+      // "signs" every message under ZIP-215).
+      const key = ed25519.Point.fromBytes(publicKey, false)
+      const r = ed25519.Point.fromBytes(signature.subarray(0, 32), false)
+      if (key.isSmallOrder() || r.isSmallOrder()) return false
+      return ed25519.verify(signature, message, publicKey, { zip215: false })
     } catch {
       return false
     }
