@@ -118,3 +118,15 @@ describe('Lume identity keys', () => {
     expect(() => keyPairFromSeed(new Uint8Array(31))).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_ARGUMENT }))
   })
 })
+
+describe('equalBytes', () => {
+  it('compares contents, lengths first', async () => {
+    const { equalBytes } = await import('../src/index.js')
+    const a = Uint8Array.of(1, 2, 3)
+    expect(equalBytes(a, a)).toBe(true)
+    expect(equalBytes(a, Uint8Array.of(1, 2, 3))).toBe(true)
+    expect(equalBytes(a, Uint8Array.of(1, 2, 4))).toBe(false)
+    expect(equalBytes(a, Uint8Array.of(1, 2))).toBe(false)
+    expect(equalBytes(new Uint8Array(0), new Uint8Array(0))).toBe(true)
+  })
+})

@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { assertUint, cappedArray, decode, encode, ErrorCode, LumeError, publicKeyCodec, sign, signatureCodec, SigningContext, uintCodec, verify, type Codec, type KeyPair } from '@lume/types'
+import { assertUint, cappedArray, equalBytes, decode, encode, ErrorCode, LumeError, publicKeyCodec, sign, signatureCodec, SigningContext, uintCodec, verify, type Codec, type KeyPair } from '@lume/types'
 
 /** Version byte first in every record. */
 export const RECORD_VERSION = 1
@@ -98,7 +98,7 @@ export function signRecordWith (signer: (message: Uint8Array) => Uint8Array, pub
  * an old answer cannot be replayed. Typed errors: BAD_SIGNATURE, EXPIRED.
  */
 export function verifyRecord (record: SignedPeerRecord, expectedKey: Uint8Array, maxAgeMs: number, now = Date.now()): SignedPeerRecord {
-  if (!sameBytes(record.publicKey, expectedKey)) throw new LumeError(ErrorCode.BAD_SIGNATURE, 'record is for another key')
+  if (!equalBytes(record.publicKey, expectedKey)) throw new LumeError(ErrorCode.BAD_SIGNATURE, 'record is for another key')
   if (!verify(SigningContext.PEER_RECORD, encode(bodyCodec, record), record.signature, record.publicKey)) throw LumeError.badSignature('peer record')
   if (now - record.timestamp > maxAgeMs) throw new LumeError(ErrorCode.EXPIRED, `record is ${Math.round((now - record.timestamp) / 1000)} s old (limit ${Math.round(maxAgeMs / 1000)} s)`)
   if (record.timestamp - now > 5 * 60_000) throw new LumeError(ErrorCode.EXPIRED, 'record is dated in the future')
@@ -113,8 +113,4 @@ export function encodeRecord (record: SignedPeerRecord): Uint8Array {
 /** A record from bytes (`BAD_FRAME` if malformed; verify it with {@link verifyRecord}). */
 export function decodeRecord (bytes: Uint8Array): SignedPeerRecord {
   return decode(recordCodec, bytes)
-}
-
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
 }

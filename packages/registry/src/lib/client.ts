@@ -1,4 +1,4 @@
-import { ErrorCode, LumeError, toHex, type KeyPair } from '@lume/types'
+import { equalBytes, ErrorCode, LumeError, toHex, type KeyPair } from '@lume/types'
 import type { CallOptions, RpcConnection } from '@lume/rpc'
 import { compareEntries, DEFAULT_MAX_DATA, MAX_REVISION, parseEntry, registryKey, serializeEntry, signEntry, type RegistryEntry } from './entry.js'
 import { RegistryMethods } from './methods.js'
@@ -27,7 +27,7 @@ export class RegistryClient {
     const bytes = await this.connection.call(RegistryMethods.get, toPk(key), options)
     if (bytes === null) return null
     const entry = this.parse(bytes)
-    if (!sameKey(entry.pk, toPk(key))) throw LumeError.badFrame('the relay answered with an entry for another key')
+    if (!equalBytes(entry.pk, toPk(key))) throw LumeError.badFrame('the relay answered with an entry for another key')
     return entry
   }
 
@@ -79,7 +79,7 @@ export class RegistryClient {
         const stream = this.connection.callStream(RegistryMethods.subscribe, request, { prefetch: 1, ...(options.signal === undefined ? {} : { signal: options.signal }) })
         for await (const bytes of abortable(stream, options.signal)) {
           const entry = this.parse(bytes)
-          if (!sameKey(entry.pk, pk)) throw LumeError.badFrame('the relay sent an entry for another key')
+          if (!equalBytes(entry.pk, pk)) throw LumeError.badFrame('the relay sent an entry for another key')
           if (last === null ? entry.revision <= since : compareEntries(entry, last) <= 0) continue
           last = entry
           failures = 0 // news, not a repeat: a relay cannot keep us resubscribing by re-sending one entry
@@ -138,8 +138,4 @@ async function * abortable<T> (stream: AsyncGenerator<T>, signal: AbortSignal | 
 function toPk (key: Uint8Array): Uint8Array {
   if (key.byteLength === 33) return key
   return registryKey(key)
-}
-
-function sameKey (a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
 }

@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { encode, type Codec, type EncodingState } from '@lume/types'
+import { encode, equalBytes, type Codec, type EncodingState } from '@lume/types'
 import { RequestFlag, ResponseKind, RPC_VERSION } from './constants.js'
 import type { BatchSigner } from './batch-signer.js'
 import { responseEnvelope } from './messages.js'
@@ -64,11 +64,7 @@ export async function signAnswerBody (signer: AnswerSigner, body: Uint8Array): P
 
 /** A stored signed answer, re-served as it was signed (with its signer's key when that is another relay). */
 export function encodeCachedAnswer (answer: SignedAnswer, servingKey: Uint8Array): Uint8Array {
-  const other = !equal(answer.relayPublicKey, servingKey)
+  const other = !equalBytes(answer.relayPublicKey, servingKey)
   const signature = { timestamp: answer.timestamp, signature: answer.signature, proof: answer.proof, ...(other ? { signer: answer.relayPublicKey } : {}) }
   return encode(responseEnvelope, { kind: ResponseKind.OK, body: answer.body, signature })
-}
-
-function equal (a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i])
 }

@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { assertLength, assertUint, ed25519BackendName, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
+import { assertLength, assertUint, equalBytes, ed25519BackendName, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
 import { STOPPED, walkProof, type InclusionProof, type ProofVisitor } from './merkle.js' // eslint-disable-line @typescript-eslint/no-unused-vars -- named by the TSDoc links below
 
 /**
@@ -124,10 +124,10 @@ export class VerifiedRoots {
    */
   knows (answer: SignedAnswer, node: Uint8Array, step: number, fn: number, sn: number): boolean {
     const known = this.nodes.get(rootKey(node))
-    if (known === undefined || known.step !== step || known.fn !== fn || known.sn !== sn || !bytesEqual(known.node, node)) return false
+    if (known === undefined || known.step !== step || known.fn !== fn || known.sn !== sn || !equalBytes(known.node, node)) return false
     const path = known.path
     const siblings = answer.proof.siblings
-    if (siblings.length !== path.steps || !bytesEqual(path.relayPublicKey, answer.relayPublicKey) || !bytesEqual(path.signature, answer.signature)) return false
+    if (siblings.length !== path.steps || !equalBytes(path.relayPublicKey, answer.relayPublicKey) || !equalBytes(path.signature, answer.signature)) return false
     for (let i = step; i < siblings.length; i++) {
       const sibling = siblings[i] as Uint8Array
       if (sibling.byteLength !== 32 || !equalAt(path.siblings, 32 * i, sibling)) return false
@@ -171,7 +171,7 @@ function rootKey (root: Uint8Array): number {
  * request fails. `cache` skips re-verifying a root signature seen before.
  */
 export function verifyAnswer (answer: SignedAnswer, expectedRequestHash: Uint8Array, cache?: VerifiedRoots): boolean {
-  if (answer.requestHash.byteLength !== 32 || !bytesEqual(answer.requestHash, expectedRequestHash)) return false
+  if (answer.requestHash.byteLength !== 32 || !equalBytes(answer.requestHash, expectedRequestHash)) return false
   if (answer.relayPublicKey.byteLength !== 32 || answer.signature.byteLength !== 64) return false
   if (!Number.isSafeInteger(answer.timestamp) || answer.timestamp < 0) return false
   const leaf = answerLeaf(answer.relayPublicKey, answer.requestHash, answer.timestamp, answer.body)
@@ -198,10 +198,6 @@ export function verifyAnswer (answer: SignedAnswer, expectedRequestHash: Uint8Ar
   }
   cache.addPath(answer, states)
   return true
-}
-
-function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
-  return a === b || (a.byteLength === b.byteLength && equalAt(a, 0, b))
 }
 
 // Does `entry` hold `bytes` at `offset`? (No subarray views on the hot path;
