@@ -2,11 +2,14 @@
 // straight over WebSocket; each relay proves its key in a Noise handshake, so
 // no server in between is trusted and the page's own key never leaves it.
 // Parameters come from the URL (see README.md):
-//   relays  comma-separated <relay key hex>@<ws:// or wss:// URL>   (required)
+//   relays  comma-separated <relay key hex>@<ws:// or wss:// URL>
+//   invite  a Lume invite link (lume:invite:…): relays from its signed records
+//           (relays or invite is required)
 //   quorum  how many relays must sign the same answer (default: a majority)
 //   key     a registry key (hex) to read and follow                (optional)
 //   blob    a BLAKE3 hash (hex) to download, verified as it streams (optional)
 import { BaoDecoder } from '@lume/bao-stream'
+import { openInvite, webSocketEndpoints } from '@lume/peer-discovery'
 import { RegistryClient } from '@lume/registry'
 import { RelayPool, webSocketDialer } from '@lume/rpc-client'
 import { bytesCodec, fromHex, LumeError, stringCodec, toHex, uintCodec } from '@lume/types'
@@ -22,11 +25,12 @@ const blobSpec = { name: 'blob.get', request: bytesCodec, response: bytesCodec }
 const blobSize = { name: 'blob.size', request: bytesCodec, response: uintCodec }
 const short = (key: Uint8Array): string => toHex(key).slice(0, 6)
 
-/** `key@url` pairs from the URL, with a message a person can act on when they are wrong. */
+/** Relays from the URL: `key@url` pairs, and the signed records of an invite link; a message a person can act on when they are wrong. */
 function relaysFromUrl (): Array<{ key: Uint8Array, url: string }> {
   const raw = params.get('relays') ?? ''
-  if (raw === '') throw new Error('no relays given: open this page with ?relays=<relay key hex>@ws://host:port,… (see README.md)')
-  return raw.split(',').filter(Boolean).map((item) => {
+  const invite = params.get('invite')
+  if (raw === '' && invite === null) throw new Error('no relays given: open this page with ?relays=<relay key hex>@ws://host:port,… or ?invite=lume:invite:… (see README.md)')
+  const listed = raw.split(',').filter(Boolean).map((item) => {
     const at = item.indexOf('@')
     if (at < 0) throw new Error(`"${item}" is not <relay key hex>@<ws URL>`)
     try {
@@ -35,6 +39,14 @@ function relaysFromUrl (): Array<{ key: Uint8Array, url: string }> {
       throw new Error(`"${item.slice(0, at)}" is not a relay key (64 hex digits)`)
     }
   })
+  // An invite's records are signed by each relay: the address comes from the relay itself.
+  const invited = invite === null
+    ? []
+    : openInvite(invite).records.flatMap((record) => {
+      const url = webSocketEndpoints(record)[0]
+      return url === undefined ? [] : [{ key: record.publicKey, url }]
+    })
+  return [...listed, ...invited]
 }
 
 function describe (err: unknown): string {

@@ -125,4 +125,31 @@ describe('the browser example in headless Chromium, relays in their own processe
       await proxy.close()
     }
   }, 60_000)
+
+  it('from an invite link: the relay\'s signed record names its endpoint, the handshake proves its key', async () => {
+    browser ??= await launchChromium()
+    const page = await browser.newPage()
+    try {
+      const { link } = await net.peers[1]!.request('invite', {})
+      await page.goto(`${http.url}/?${new URLSearchParams({ invite: link }).toString()}`)
+      await page.waitForFunction(() => ['done', 'failed'].some((s) => document.getElementById('status')?.textContent?.startsWith(s) === true), null, { timeout: 30_000 })
+      expect(await page.locator('#status').innerText()).toBe('done')
+      expect(await page.locator('#connection').innerText()).toBe('1 of 1 relays reached over WebSocket, each proving its key')
+      expect(await page.locator('#quorum').innerText()).toMatch(new RegExp(`— signed by ${relays[1]!.publicKey.slice(0, 6)}$`))
+    } finally {
+      await page.close()
+    }
+  }, 60_000)
+
+  it('says what is missing instead of failing obscurely', async () => {
+    browser ??= await launchChromium()
+    const page = await browser.newPage()
+    try {
+      await page.goto(http.url)
+      await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('failed') === true, null, { timeout: 30_000 })
+      expect(await page.locator('#status').innerText()).toMatch(/^failed: no relays given: open this page with \?relays=/)
+    } finally {
+      await page.close()
+    }
+  }, 60_000)
 })

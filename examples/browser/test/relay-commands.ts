@@ -7,6 +7,8 @@ export type RelayCommands = {
   role: { args: { role: Role }, result: Record<string, never> }
   connect: { args: { publicKey: string }, result: Record<string, never> }
   neighbours: { args: { count: number }, result: Record<string, never> }
+  /** An invite link signed by this relay, naming its WebSocket endpoint. */
+  invite: { args: Record<string, never>, result: { link: string } }
 }
 
 /** The blob every relay serves: 600 kB of a fixed pattern. */

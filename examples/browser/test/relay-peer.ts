@@ -6,6 +6,7 @@ import { Flood, floodPlugin } from '@lume/dht-flood'
 import { MemoryStore, registryPlugin } from '@lume/registry'
 import { encode as baoEncode } from '@lume/bao-stream'
 import { runPeerProgram } from '@lume/testnet'
+import { createInvite } from '@lume/peer-discovery'
 import { bytesCodec, fromHex, keyPairFromSeed, PLUGIN_API_VERSION, stringCodec, uintCodec } from '@lume/types'
 import { blobContent, type RelayCommands, type Role } from './relay-commands.js'
 
@@ -62,7 +63,8 @@ await runPeerProgram(async ({ bootstrap, seed }) => {
     neighbours: async ({ count }) => {
       await flood.whenNeighbours(count)
       return {}
-    }
+    },
+    invite: async () => ({ link: createInvite(keyPair, ['dht', relay.websocketUrl ?? '']) })
   }
   return { publicKey: relay.publicKeyHex, handlers, close: async () => { await relay.close('test over') } }
 })
