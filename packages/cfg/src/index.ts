@@ -17,5 +17,6 @@
  * ```
  */
 export { loadConfig, Config, type ConfigInit, type ConfigIssue } from './lib/config.js'
+export { closest, editDistance } from './lib/closest.js'
 export type { ConfigPath, ConfigValue } from './lib/paths.js'
 export type { Tree } from './lib/tree.js'

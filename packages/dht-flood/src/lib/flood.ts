@@ -1,9 +1,9 @@
 import {
   TokenBucket,
   decode, encode, LumeError, sign, SigningContext, silentLogger, toHex, TypedEventTarget, verify,
-  type KeyPair, type Logger
+  type Logger
 } from '@lume/types'
-import type { FloodEvents, FloodInit, FloodStats, PeerTransport } from './options.js'
+import type { FloodEvents, FloodInit, FloodSigner, FloodStats, PeerTransport } from './options.js'
 import { Collector } from './collector.js'
 import { haveCodec, packetCodec, packetMessage, type Packet, type PacketId } from './messages.js'
 import { SeenSet } from './seen.js'
@@ -26,7 +26,7 @@ interface Peer {
  */
 export class Flood extends TypedEventTarget<FloodEvents> {
   readonly stats: FloodStats = { delivered: 0, forwarded: 0, sent: 0, duplicate: 0, badSignature: 0, malformed: 0, stale: 0, rateLimited: 0, tooLarge: 0, notNeighbour: 0, backedUp: 0 }
-  private readonly keyPair: KeyPair
+  private readonly keyPair: FloodSigner
   private readonly peers = new Map<string, Peer>()
   private readonly seen: SeenSet
   private readonly sequence = new ClockSequence()
@@ -37,7 +37,8 @@ export class Flood extends TypedEventTarget<FloodEvents> {
 
   constructor (init: FloodInit) {
     super()
-    this.keyPair = init.keyPair
+    const key = init.keyPair
+    this.keyPair = 'sign' in key ? key : { publicKey: key.publicKey, sign: (context, message) => sign(context, message, key.secretKey) }
     this.logger = init.logger ?? silentLogger
     this.options = {
       ttl: init.ttl ?? 10,
@@ -87,7 +88,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > this.options.maxTtl) throw new RangeError(`ttl must be 1..maxTtl (${this.options.maxTtl}), got ${ttl}`)
     const seq = this.sequence.next()
     const origin = this.keyPair.publicKey
-    const signature = sign(SigningContext.FLOOD_PACKET, packetMessage(origin, seq, payload), this.keyPair.secretKey)
+    const signature = this.keyPair.sign(SigningContext.FLOOD_PACKET, packetMessage(origin, seq, payload))
     this.seen.add(seenKey(origin, seq), seq)
     this.forward({ origin, seq, ttl, payload, signature }, null, null)
     return seq

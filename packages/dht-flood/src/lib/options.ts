@@ -1,9 +1,15 @@
 import type { KeyPair, Logger } from '@lume/types'
 
+/** Signs for a key held elsewhere (a relay's `api.sign`), so the flood never holds the secret key. */
+export interface FloodSigner {
+  publicKey: Uint8Array
+  sign (context: string, message: Uint8Array): Uint8Array
+}
+
 /** Options for `Flood`; every limit has a default. */
 export interface FloodInit {
-  /** The node's key: packets it originates are signed with it. */
-  keyPair: KeyPair
+  /** The node's key, or a signer for it: packets it originates are signed with it. */
+  keyPair: KeyPair | FloodSigner
   /** Hops a broadcast travels by default: at degree 6, 100k relays are within 9 hops. @default 10 */
   ttl?: number
   /** Highest TTL accepted: a larger incoming TTL is lowered to it (the TTL is not signed), and `broadcast` refuses more. @default 12 */

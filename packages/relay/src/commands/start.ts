@@ -4,7 +4,8 @@ import { fromHex, toHex, type BudgetLimits, type RateLimits } from '@lume/types'
 import { flattenKinds } from '../lib/config.js'
 import { createRelay } from '../lib/relay.js'
 import { loadOrCreateIdentity } from '../lib/identity.js'
-import { loadPlugins } from '../lib/load-plugins.js'
+import { loadPluginModules } from '../lib/load-plugins.js'
+import { pluginSections } from '../lib/plugin-config.js'
 import { defaultHost, parseBootstrap, relayConfig, relayDir } from './shared.js'
 
 /** `lume-relay start`: run a relay until SIGINT/SIGTERM. */
@@ -25,7 +26,9 @@ export async function start (argv: readonly string[]): Promise<number> {
   if (identity.created) console.log(`lume-relay: created a new identity in ${identity.file} (back it up: it is the relay's key)`)
 
   // Plugins first: a bad one fails start-up before any socket is open.
-  const plugins = await loadPlugins(config.plugins, dir, logger, true)
+  const loaded = await loadPluginModules(config.plugins, dir, logger, true)
+  const plugins = loaded.map((l) => l.plugin)
+  const pluginConfig = pluginSections(loaded, config.plugin)
   const backbone = argv.includes('--testnet') ? await startLocalBackbone() : null
   const bootstrap: Address[] = backbone?.bootstrap ?? parseBootstrap(config.dht.bootstrap)
   const host = config.dht.host ?? defaultHost(bootstrap)
@@ -38,7 +41,8 @@ export async function start (argv: readonly string[]): Promise<number> {
     host,
     port: config.dht.port,
     plugins,
-    pluginConfig: config.plugin,
+    pluginConfig,
+    dataDir: dir,
     announce: config.announce,
     limits: {
       ...config.rpc,
