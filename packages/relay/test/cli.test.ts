@@ -109,7 +109,7 @@ describe('lume-relay CLI', () => {
 
   it('refuses invalid configuration, naming the key and where it came from', async () => {
     const { code, stderr } = await finish(run(['start', '--dir', join(dir, 'bad'), '--dht.port=99999']))
-    expect(code).toBe(1)
+    expect(code).toBe(2)
     expect(stderr).toContain('CONFIG_INVALID')
     expect(stderr).toMatch(/dht\.port: .*\(from flag --dht\.port\)/)
   })

@@ -6,12 +6,27 @@ import { createRelay } from '../lib/relay.js'
 import { loadOrCreateIdentity } from '../lib/identity.js'
 import { loadPluginModules } from '../lib/load-plugins.js'
 import { pluginSections } from '../lib/plugin-config.js'
-import { defaultHost, parseBootstrap, relayConfig, relayDir } from './shared.js'
+import { defaultHost, noPositionals, parseBootstrap, relayConfig, type Command } from './shared.js'
 
 /** `lume-relay start`: run a relay until SIGINT/SIGTERM. */
-export async function start (argv: readonly string[]): Promise<number> {
-  const dir = relayDir(argv)
-  const cfg = await relayConfig(argv)
+export const start: Command = {
+  summary: 'run the relay until Ctrl-C (identity created on first start)',
+  help: `usage: lume-relay start [--dir DIR] [--testnet] [--KEY=VALUE ...]
+
+Run the relay until SIGINT/SIGTERM. Its identity is created in the relay
+directory on first start; configuration comes from <dir>/*.yaml|json, LUME_*
+variables (LUME_DHT__BOOTSTRAP=..., two underscores between levels) and flags.
+  --dir DIR          relay directory (default $LUME_RELAY_DIR or ~/.lume-relay)
+  --testnet          start a private DHT on loopback and join it (to try things out)
+  --KEY=VALUE        any config key, e.g. --dht.bootstrap=127.0.0.1:49737 --log.level=debug
+Plugins: plugins: ['@lume/dht-flood', '@lume/registry', ...] and their sections
+under plugin.<name>; see the README for every key.`,
+  run: async (argv) => await run(argv)
+}
+
+async function run (argv: readonly string[]): Promise<number> {
+  const { cfg, dir } = await relayConfig(argv, { testnet: 'boolean' })
+  noPositionals(cfg, 'start')
   const config = cfg.value
   const logger = pino({ level: config.log.level, base: { relay: undefined } }, pino.destination({ fd: 2, sync: true }))
   // A crash leaves a line in the log (and one on stderr) before the non-zero exit, not silence.
@@ -22,15 +37,16 @@ export async function start (argv: readonly string[]): Promise<number> {
   }
   process.on('uncaughtException', fatal('uncaught exception'))
   process.on('unhandledRejection', fatal('unhandled rejection'))
-  const identity = await loadOrCreateIdentity(dir, (m) => logger.warn(m))
-  if (identity.created) console.log(`lume-relay: created a new identity in ${identity.file} (back it up: it is the relay's key)`)
-
-  // Plugins first: a bad one fails start-up before any socket is open.
+  // Plugins and their config sections first: a bad one fails start-up before any file or socket is made.
   const loaded = await loadPluginModules(config.plugins, dir, logger, true)
   const plugins = loaded.map((l) => l.plugin)
   const pluginConfig = pluginSections(loaded, config.plugin)
-  const backbone = argv.includes('--testnet') ? await startLocalBackbone() : null
-  const bootstrap: Address[] = backbone?.bootstrap ?? parseBootstrap(config.dht.bootstrap)
+  const bootstrapList = cfg.flags.testnet === true ? [] : parseBootstrap(config.dht.bootstrap)
+  const identity = await loadOrCreateIdentity(dir, (m) => logger.warn(m))
+  if (identity.created) console.log(`lume-relay: created a new identity in ${identity.file} (back it up: it is the relay's key)`)
+
+  const backbone = cfg.flags.testnet === true ? await startLocalBackbone() : null
+  const bootstrap: Address[] = backbone?.bootstrap ?? bootstrapList
   const host = config.dht.host ?? defaultHost(bootstrap)
   if (bootstrap.length === 0) console.log('lume-relay: no dht.bootstrap given: joining the public HyperDHT')
 
