@@ -18,6 +18,27 @@ const packageDir = (name: string): string => dirname(require.resolve(`${name}/pa
 // The built CLI, as an operator runs it.
 const cli = join(packageDir('@lume/relay'), 'dist', 'cli.js')
 const PLUGINS = ['@lume/dht-flood', '@lume/dht-cache', '@lume/registry', '@lume/peer-discovery']
+const exampleConfig = fileURLToPath(new URL('../relay.yaml', import.meta.url))
+// The runner's own LUME_ variables (LUME_TEST_REPORT_DIR) are not relay config: strict config would refuse them.
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toUpperCase().startsWith('LUME_')))
+
+/** The relay's key once it says it listens; rejects with its stderr if it exits first. */
+async function listening (child: ChildProcess, stderr: () => string): Promise<Uint8Array> {
+  return await new Promise<Uint8Array>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`lume-relay exited with ${code}: ${stderr()}`)))
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /listening as ([0-9a-f]{64})/.exec(line)
+      if (match !== null) resolve(fromHex(match[1]!, 32))
+    })
+  })
+}
+
+async function stop (child: ChildProcess | undefined): Promise<number | null> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  return await exited
+}
 
 describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, cache and discovery from config alone', () => {
   let testnet: Testnet
@@ -34,25 +55,15 @@ describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, 
     // An operator's relay directory: the config file, and the plugins installed next to it
     // (the relay resolves them from here; its own install does not have them).
     await mkdir(join(relayDir, 'node_modules', '@lume'), { recursive: true })
-    await copyFile(fileURLToPath(new URL('../relay.yaml', import.meta.url)), join(relayDir, 'relay.yaml'))
+    await copyFile(exampleConfig, join(relayDir, 'relay.yaml'))
     for (const name of PLUGINS) await symlink(packageDir(name), join(relayDir, 'node_modules', name), 'dir')
-    child = spawn(process.execPath, [cli, 'start', '--dir', relayDir, `--dht.bootstrap=${formatAddresses(testnet.bootstrap).join(',')}`, '--announce=false', '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    child = spawn(process.execPath, [cli, 'start', '--dir', relayDir, `--dht.bootstrap=${formatAddresses(testnet.bootstrap).join(',')}`, '--announce=false', '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'], env })
     child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
-    relayKey = await new Promise<Uint8Array>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`lume-relay exited with ${code}: ${stderr}`)))
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const match = /listening as ([0-9a-f]{64})/.exec(line)
-        if (match !== null) resolve(fromHex(match[1]!, 32))
-      })
-    })
+    relayKey = await listening(child, () => stderr)
   }, 60_000)
 
   afterAll(async () => {
-    if (child !== undefined && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    }
+    await stop(child)
     await testnet?.close()
     await rm(dir, { recursive: true, force: true })
   }, 30_000)
@@ -95,8 +106,31 @@ describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, 
   }, 20_000)
 
   it('stops cleanly on SIGTERM (exit 0, plugins and store closed)', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    expect(await exited).toBe(0)
+    expect(await stop(child)).toBe(0)
   }, 30_000)
+})
+
+describe('the README command: lume-relay start --config relay.yaml --dir <outside> --testnet', () => {
+  let dir: string
+  let child: ChildProcess | undefined
+  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'lume-relay-readme-')) })
+  afterAll(async () => {
+    await stop(child)
+    await rm(dir, { recursive: true, force: true })
+  }, 30_000)
+
+  it('finds the plugins beside the config file, runs on its own loopback DHT, keeps its state in --dir', async () => {
+    let stderr = ''
+    child = spawn(process.execPath, [cli, 'start', '--config', exampleConfig, '--dir', dir, '--testnet', '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: dirname(exampleConfig) })
+    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
+    let stdout = ''
+    child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
+    await listening(child, () => stderr)
+    expect(stdout).toContain('--testnet: private DHT on loopback')
+    expect(stdout).not.toContain('public HyperDHT')
+    expect(stdout).toMatch(/plugins: flood, cache, registry, discovery/)
+    expect((await stat(join(dir, 'identity'))).isFile()).toBe(true)
+    expect((await stat(join(dir, 'plugins', 'registry', 'lmdb'))).isDirectory()).toBe(true)
+    expect(await stop(child)).toBe(0)
+  }, 60_000)
 })

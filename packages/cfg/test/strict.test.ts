@@ -100,6 +100,18 @@ describe('program flags (not config keys) through the same parser', () => {
   })
 })
 
+describe('files given by a flag', () => {
+  it('are read after the directory, strictly, and a missing one is an error', async () => {
+    const file = join(dir, 'extra.yaml')
+    await writeFile(file, 'dht:\n  port: 9\n')
+    const cfg = await loadConfig({ schema, env: {}, flags: { config: 'string' }, argv: [`--config=${file}`], files: (f) => typeof f.config === 'string' ? [f.config] : [] })
+    expect(cfg.get('dht.port')).toBe(9)
+    expect(cfg.sourceOf('dht.port')).toBe(`file ${file}`)
+    const err = await errorOf(loadConfig({ schema, env: {}, files: [join(dir, 'nope.yaml')] }))
+    expect(err.code).toBe(ErrorCode.CONFIG_UNREADABLE)
+  })
+})
+
 describe('closest', () => {
   it('finds a near key and refuses a far one', () => {
     expect(closest('testnt', ['testnet', 'dir'])).toBe('testnet')

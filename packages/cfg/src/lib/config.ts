@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { Document, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { ErrorCode, LumeError } from '@lume/types'
-import { layerFromArgv, layerFromEnv, layerFromObject, layersFromDir, resolvePath, type FlagType, type FlagValues, type Layer } from './layers.js'
+import { layerFromArgv, layerFromEnv, layerFromObject, layersFromDir, layersFromFiles, resolvePath, type FlagType, type FlagValues, type Layer } from './layers.js'
 import { deepMerge, getIn, isPlainObject, setIn, type Tree } from './tree.js'
 import type { ConfigPath, ConfigValue } from './paths.js'
 
@@ -16,6 +16,8 @@ export interface ConfigInit<S extends z.ZodType<object>> {
   defaults?: Tree
   /** Directory whose `*.json`, `*.yaml`, `*.yml` files are read in name order; a function gets the program flags (e.g. `--dir`). @default no files */
   dir?: string | ((flags: Readonly<FlagValues>) => string)
+  /** More files (JSON or YAML), read after `dir`'s in this order; a function gets the program flags (e.g. `--config`). A missing one is an error. @default none */
+  files?: readonly string[] | ((flags: Readonly<FlagValues>) => readonly string[])
   /** The file {@link Config.save} writes. @default `<dir>/config.yaml` (or an existing `config.yml`/`config.json`) */
   userFile?: string
   /** Environment to read. @default process.env */
@@ -64,6 +66,7 @@ export async function loadConfig<S extends z.ZodType<object>> (init: ConfigInit<
   const layers: Layer[] = [
     layerFromObject(init.defaults ?? {}, schema, 'defaults'),
     ...(dir === undefined ? [] : await layersFromDir(dir, schema, strict)),
+    ...await layersFromFiles(typeof init.files === 'function' ? init.files(argvLayer.flags) : (init.files ?? []), schema, strict),
     layerFromEnv(init.env ?? process.env, init.envPrefix ?? 'LUME_', schema, strict, init.ignoreEnv),
     argvLayer
   ]

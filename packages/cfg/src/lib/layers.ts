@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -99,6 +100,16 @@ export async function layersFromDir (dir: string, schema: z.ZodType, strict = fa
   const layers: Layer[] = []
   for (const name of files) {
     const file = join(dir, name)
+    layers.push(layerFromObject(await readConfigFile(file), schema, `file ${file}`, strict))
+  }
+  return layers
+}
+
+/** Layers from the given files, in order; unlike a directory's, a missing file is `CONFIG_UNREADABLE`. */
+export async function layersFromFiles (files: readonly string[], schema: z.ZodType, strict = false): Promise<Layer[]> {
+  const layers: Layer[] = []
+  for (const file of files) {
+    if (!existsSync(file)) throw new LumeError(ErrorCode.CONFIG_UNREADABLE, `config file ${file} does not exist`, { details: { file } })
     layers.push(layerFromObject(await readConfigFile(file), schema, `file ${file}`, strict))
   }
   return layers

@@ -29,7 +29,8 @@ export const info: Command = {
 
 Print the relay's public key and its effective configuration, with where each
 value came from. Reads only: a relay directory without an identity stays empty.
-  --dir DIR     relay directory (default $LUME_RELAY_DIR or ~/.lume-relay)`,
+  --dir DIR       relay directory (default $LUME_RELAY_DIR or ~/.lume-relay)
+  --config FILE   also read this YAML/JSON file (after the directory's)`,
   async run (argv) {
     const { cfg, dir } = await relayConfig(argv)
     noPositionals(cfg, 'info')

@@ -15,7 +15,7 @@ export interface Command {
 }
 
 /** Flags every command that reads the config takes. */
-const COMMON_FLAGS: Readonly<Record<string, FlagType>> = { dir: 'string' }
+const COMMON_FLAGS: Readonly<Record<string, FlagType>> = { dir: 'string', config: 'string' }
 
 /** Variables with the `LUME_` prefix that are the CLI's own, not config keys. */
 const OWN_ENV = ['LUME_RELAY_DIR']
@@ -31,16 +31,22 @@ export function relayDirFrom (flag: unknown): string {
  * @lume/cfg alone: an unknown key, variable or flag is `CONFIG_INVALID`
  * with the closest valid one. `flags` are the command's own (typed).
  */
-export async function relayConfig (argv: readonly string[], flags: Readonly<Record<string, FlagType>> = {}): Promise<{ cfg: Config<RelayConfig>, dir: string }> {
+export async function relayConfig (argv: readonly string[], flags: Readonly<Record<string, FlagType>> = {}): Promise<{ cfg: Config<RelayConfig>, dir: string, configFile: string | null }> {
   let dir = ''
+  let configFile: string | null = null
   const cfg = await loadConfig({
     schema: relayConfigSchema,
     dir: (given) => { dir = relayDirFrom(given.dir); return dir },
+    // --config FILE: read after the relay directory's files (so a checked-in file needs no copying).
+    files: (given) => {
+      configFile = typeof given.config === 'string' ? resolve(given.config) : null
+      return configFile === null ? [] : [configFile]
+    },
     argv,
     flags: { ...COMMON_FLAGS, ...flags },
     ignoreEnv: OWN_ENV
   })
-  return { cfg, dir }
+  return { cfg, dir, configFile }
 }
 
 /** Refuse arguments a command does not take (`CONFIG_INVALID`, like an unknown flag). */

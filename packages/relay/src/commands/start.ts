@@ -1,3 +1,4 @@
+import { dirname } from 'node:path'
 import HyperDHT, { type Address } from 'hyperdht'
 import { pino } from 'pino'
 import { fromHex, toHex, type BudgetLimits, type RateLimits } from '@lume/types'
@@ -17,6 +18,7 @@ Run the relay until SIGINT/SIGTERM. Its identity is created in the relay
 directory on first start; configuration comes from <dir>/*.yaml|json, LUME_*
 variables (LUME_DHT__BOOTSTRAP=..., two underscores between levels) and flags.
   --dir DIR          relay directory (default $LUME_RELAY_DIR or ~/.lume-relay)
+  --config FILE      also read this YAML/JSON file (after the directory's)
   --testnet          start a private DHT on loopback and join it (to try things out)
   --KEY=VALUE        any config key, e.g. --dht.bootstrap=127.0.0.1:49737 --log.level=debug
 Plugins: plugins: ['@lume/dht-flood', '@lume/registry', ...] and their sections
@@ -25,7 +27,7 @@ under plugin.<name>; see the README for every key.`,
 }
 
 async function run (argv: readonly string[]): Promise<number> {
-  const { cfg, dir } = await relayConfig(argv, { testnet: 'boolean' })
+  const { cfg, dir, configFile } = await relayConfig(argv, { testnet: 'boolean' })
   noPositionals(cfg, 'start')
   const config = cfg.value
   const logger = pino({ level: config.log.level, base: { relay: undefined } }, pino.destination({ fd: 2, sync: true }))
@@ -38,7 +40,8 @@ async function run (argv: readonly string[]): Promise<number> {
   process.on('uncaughtException', fatal('uncaught exception'))
   process.on('unhandledRejection', fatal('unhandled rejection'))
   // Plugins and their config sections first: a bad one fails start-up before any file or socket is made.
-  const loaded = await loadPluginModules(config.plugins, dir, logger, true)
+  // Packages resolve from the relay directory, the --config file's directory, then beside the relay.
+  const loaded = await loadPluginModules(config.plugins, dir, logger, true, configFile === null ? [] : [dirname(configFile)])
   const plugins = loaded.map((l) => l.plugin)
   const pluginConfig = pluginSections(loaded, config.plugin)
   const bootstrapList = cfg.flags.testnet === true ? [] : parseBootstrap(config.dht.bootstrap)

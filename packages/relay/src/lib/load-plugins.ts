@@ -31,7 +31,8 @@ export interface LoadedPlugin {
 /**
  * Import each configured plugin: a package name, or a path relative to
  * `baseDir`. A package is looked up from the relay directory first (an
- * operator's `node_modules` there), then from the relay's own install; its
+ * operator's `node_modules` there), then from the relay's own install (a
+ * package installed beside `@lume/relay`); its
  * `<name>/relay-plugin` subpath is preferred to its main entry. The default
  * export is a {@link Plugin} or a function returning one (sync or async).
  * One that fails is logged by name and left out; with `strict`, the first
@@ -41,12 +42,16 @@ export async function loadPlugins (specs: readonly string[], baseDir: string, lo
   return (await loadPluginModules(specs, baseDir, logger, strict)).map((l) => l.plugin)
 }
 
-/** {@link loadPlugins}, keeping each plugin's config schema. */
-export async function loadPluginModules (specs: readonly string[], baseDir: string, logger: Logger, strict = false): Promise<LoadedPlugin[]> {
+/**
+ * {@link loadPlugins}, keeping each plugin's config schema. Packages are also
+ * looked up from `searchDirs` (after `baseDir`, before the relay's install),
+ * e.g. the directory of a `--config` file.
+ */
+export async function loadPluginModules (specs: readonly string[], baseDir: string, logger: Logger, strict = false, searchDirs: readonly string[] = []): Promise<LoadedPlugin[]> {
   const plugins: LoadedPlugin[] = []
   for (const spec of specs) {
     try {
-      plugins.push(await loadPlugin(spec, baseDir))
+      plugins.push(await loadPlugin(spec, baseDir, searchDirs))
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err)
       if (strict) throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin ${spec} could not be loaded: ${reason}`, { cause: err })
@@ -56,9 +61,9 @@ export async function loadPluginModules (specs: readonly string[], baseDir: stri
   return plugins
 }
 
-async function loadPlugin (spec: string, baseDir: string): Promise<LoadedPlugin> {
+async function loadPlugin (spec: string, baseDir: string, searchDirs: readonly string[]): Promise<LoadedPlugin> {
   const isPath = spec.startsWith('.') || isAbsolute(spec)
-  const target = isPath ? pathToFileURL(resolve(baseDir, spec)).href : resolvePackage(spec, baseDir)
+  const target = isPath ? pathToFileURL(resolve(baseDir, spec)).href : resolvePackage(spec, [baseDir, ...searchDirs])
   const module = await import(target) as PluginModule
   const exported = module.default
   const plugin = typeof exported === 'function' ? await (exported as () => unknown)() : exported
@@ -71,10 +76,10 @@ async function loadPlugin (spec: string, baseDir: string): Promise<LoadedPlugin>
   return { spec, plugin: plugin as Plugin, configSchema, name }
 }
 
-/** A package's plugin entry as a URL, resolved from the relay directory, then from this package. */
-function resolvePackage (spec: string, baseDir: string): string {
+/** A package's plugin entry as a URL, resolved from each directory in turn, then from this package. */
+function resolvePackage (spec: string, dirs: readonly string[]): string {
   // The file name is only an anchor: resolution starts in its directory.
-  const from = [createRequire(join(baseDir, 'package.json')), createRequire(import.meta.url)]
+  const from = [...dirs.map((d) => createRequire(join(d, 'package.json'))), createRequire(import.meta.url)]
   for (const require of from) {
     for (const id of [`${spec}/relay-plugin`, spec]) {
       try {
@@ -84,5 +89,5 @@ function resolvePackage (spec: string, baseDir: string): string {
       }
     }
   }
-  throw new LumeError(ErrorCode.PLUGIN_FAILED, `cannot find ${spec} from ${baseDir} or from the relay's install (install it there: npm install ${spec})`)
+  throw new LumeError(ErrorCode.PLUGIN_FAILED, `cannot find ${spec} from ${dirs.join(', ')} or the relay's install (install it next to the relay, or in the relay directory: npm install ${spec})`)
 }
