@@ -34,6 +34,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   private readonly options: Required<Omit<FloodInit, 'keyPair' | 'logger'>>
   private readonly logger: Logger
   private closed = false
+  private closing: Promise<void> | null = null
 
   constructor (init: FloodInit) {
     super()
@@ -115,11 +116,11 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     const id = toHex(key)
     const peer: Peer = { key, transport, bucket: new TokenBucket(this.options.rate.perSecond, this.options.rate.burst), backedUp: false }
     this.peers.set(id, peer)
-    this.emit('peer:open', { publicKey: key })
+    this.emit('peer:connect', { publicKey: key })
     return () => {
       if (this.peers.get(id) !== peer) return
       this.peers.delete(id)
-      this.emit('peer:close', { publicKey: key })
+      this.emit('peer:disconnect', { publicKey: key })
     }
   }
 
@@ -186,10 +187,15 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   }
 
   /** Stop sending and receiving. */
-  close (): void {
-    this.closed = true
-    this.collector.close()
-    this.peers.clear()
+  /** Stop: nothing more is sent or delivered. Idempotent; every call returns the same promise. */
+  close (): Promise<void> {
+    if (this.closing === null) {
+      this.closed = true
+      this.collector.close()
+      this.peers.clear()
+      this.closing = Promise.resolve()
+    }
+    return this.closing
   }
 
   /** Only neighbours are heard, each within its rate and the transport's own limit. */

@@ -66,8 +66,10 @@ export interface FloodEvents {
   'message': { origin: Uint8Array, seq: number, payload: Uint8Array, from: Uint8Array, ttl: number }
   /** A direct message from a neighbour. */
   'direct': { from: Uint8Array, payload: Uint8Array }
-  'peer:open': { publicKey: Uint8Array }
-  'peer:close': { publicKey: Uint8Array }
+  /** A neighbour was added (the relay's event of the same name is for any peer). */
+  'peer:connect': { publicKey: Uint8Array }
+  /** A neighbour was removed. */
+  'peer:disconnect': { publicKey: Uint8Array }
 }
 
 /** Why packets were dropped, counted. */
