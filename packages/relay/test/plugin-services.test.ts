@@ -30,6 +30,22 @@ describe('plugin host services', () => {
     }
   }, 30_000)
 
+  it('a plugin that uses another (optionally) starts after it when both are configured', async () => {
+    let seen: unknown
+    const relay = await createRelay({
+      keyPair: generateKeyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, requirePlugins: true,
+      plugins: [
+        { ...plugin('user', (api) => { seen = api.use('base') }), uses: ['base'] },
+        plugin('base', (api) => { api.provide('the flood') })
+      ]
+    })
+    try {
+      expect(seen).toBe('the flood')
+    } finally {
+      await relay.close()
+    }
+  }, 30_000)
+
   it('a missing dependency fails start-up with PLUGIN_FAILED naming it; use() of an absent plugin is undefined', async () => {
     let absent: unknown = 'unset'
     await expect(createRelay({

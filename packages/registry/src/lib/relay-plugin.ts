@@ -47,6 +47,8 @@ export default function relayRegistryPlugin (): Plugin {
   return {
     name: pluginName,
     apiVersion: PLUGIN_API_VERSION,
+    // Started after the flood when both are configured, in whatever order.
+    uses: ['flood'],
     async start (api) {
       const config = configSchema.parse(api.config)
       store = await openStore(config, api.dataDir)

@@ -162,7 +162,8 @@ export class PluginHost {
 
 /**
  * Plugins in configured order, except that each comes after the plugins it
- * `dependsOn` (when those are in the list; a missing one fails at start).
+ * `dependsOn` or `uses` (when those are in the list; a missing `dependsOn`
+ * fails at start).
  */
 function startOrder (plugins: readonly Plugin[]): Plugin[] {
   const out: Plugin[] = []
@@ -171,7 +172,8 @@ function startOrder (plugins: readonly Plugin[]): Plugin[] {
   const visit = (plugin: Plugin): void => {
     if (out.includes(plugin) || visiting.has(plugin)) return
     visiting.add(plugin)
-    for (const dep of Array.isArray(plugin?.dependsOn) ? plugin.dependsOn : []) {
+    const deps = [...(Array.isArray(plugin?.dependsOn) ? plugin.dependsOn : []), ...(Array.isArray(plugin?.uses) ? plugin.uses : [])]
+    for (const dep of deps) {
       const target = byName.get(dep)
       if (target !== undefined) visit(target)
     }

@@ -217,6 +217,8 @@ export interface Plugin {
   readonly name: string
   /** Plugins (by name) that must start before this one; the relay fails start-up without them. */
   readonly dependsOn?: readonly string[]
+  /** Plugins (by name) this one uses when they are loaded: started before it if configured, not required. */
+  readonly uses?: readonly string[]
   /** Called once at relay start; the relay awaits it. */
   start (api: PluginAPI): void | Promise<void>
   /** Called once at shutdown, in reverse start order. */
