@@ -152,18 +152,31 @@ function printSummary (reportDir) {
 /** Report names (vitest project names) of every workspace project with a test script. */
 function testedProjects () {
   const names = []
-  for (const group of ['packages', 'examples', '.']) {
-    const dirs = group === '.' ? ['docs', 'bench'] : readdirSync(join(root, group)).map((d) => join(group, d))
-    for (const dir of dirs) {
-      const file = join(root, dir, 'vitest.config.ts')
-      if (!existsSync(file) || !existsSync(join(root, dir, 'package.json'))) continue
-      const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'))
-      if (manifest.scripts?.test === undefined) continue
-      const named = /projectConfig\(\s*['"]([^'"]+)['"]/.exec(readFileSync(file, 'utf8'))
-      if (named) names.push(named[1])
-    }
+  for (const dir of workspaceDirs()) {
+    const file = join(root, dir, 'vitest.config.ts')
+    if (!existsSync(file) || !existsSync(join(root, dir, 'package.json'))) continue
+    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'))
+    if (manifest.scripts?.test === undefined) continue
+    const named = /projectConfig\(\s*['"]([^'"]+)['"]/.exec(readFileSync(file, 'utf8'))
+    if (named) names.push(named[1])
   }
   return names
+}
+
+/** The project directories pnpm-workspace.yaml lists (`dir` or `dir/*`). */
+function workspaceDirs () {
+  const text = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')
+  const list = text.slice(text.indexOf('packages:')).split('\n').slice(1)
+  const dirs = []
+  for (const line of list) {
+    const entry = /^\s+-\s+['"]?([^'"\s]+)['"]?\s*$/.exec(line)
+    if (entry === null) { if (/^\S/.test(line)) break; continue }
+    const pattern = entry[1]
+    if (!pattern.endsWith('/*')) { dirs.push(pattern); continue }
+    const parent = pattern.slice(0, -2)
+    if (existsSync(join(root, parent))) dirs.push(...readdirSync(join(root, parent)).map((d) => join(parent, d)))
+  }
+  return dirs
 }
 
 function fail (message) {

@@ -12,9 +12,10 @@ const nodes = await Promise.all([1, 2].map(async () => {
   const keyPair = generateKeyPair()
   const flood = new Flood({ keyPair })
   const cache = new DhtCache({ flood, announceIntervalMs: 100 })
-  return { cache, relay: await createRelay({ keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', plugins: [floodPlugin(flood), cache.plugin, slow] }) }
+  return { flood, cache, relay: await createRelay({ keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', plugins: [floodPlugin(flood), cache.plugin, slow] }) }
 }))
 await nodes[0]!.relay.connect(nodes[1]!.relay.publicKey)
+await Promise.all(nodes.map(async (n) => await n.flood.whenNeighbours())) // each has checked the other is a relay
 
 const square = { name: 'calc.square', request: stringCodec, response: stringCodec }
 await RpcConnection.open(testnet.createNode().connect(nodes[0]!.relay.publicKey)).callSigned(square, '12') // relay A computes

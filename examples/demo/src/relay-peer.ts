@@ -72,5 +72,5 @@ await runPeerProgram(async ({ dir, bootstrap, seed }) => {
       floodSent: flood.stats.sent
     })
   }
-  return { publicKey: relay.publicKeyHex, handlers, close: async () => await relay.close('demo over') }
+  return { publicKey: relay.publicKeyHex, handlers, close: async () => { await relay.close('demo over'); await store.close() } }
 })

@@ -89,32 +89,55 @@ export class Microblog implements Closable {
     return posts
   }
 
-  /** New posts of the people followed, as they are published (first relay that has them). */
+  /**
+   * New posts of the people followed, as they are published. Each author is
+   * followed on one relay; when that subscription is lost the next relay takes
+   * over from the last revision seen. When every relay has failed in a row,
+   * or a post cannot be read, the generator throws (naming the author)
+   * instead of going quiet.
+   */
   async * watch (): AsyncGenerator<StoredPost> {
     const queue: StoredPost[] = []
     const waiter: { wake: (() => void) | null } = { wake: null }
-    const stops: Array<() => Promise<void>> = []
-    for (const author of this.following) {
+    const stopping = new AbortController()
+    let failed: LumeError | null = null
+    const follow = async (author: string): Promise<void> => {
       const key = fromHex(author, 32)
-      const client = new RegistryClient(await this.anyConnection())
-      const start = (await this.head(key))?.revision ?? -1
-      const updates = client.subscribe(key, { since: start })
-      stops.push(async () => { await updates.return(undefined) })
-      void (async () => {
-        for await (const entry of updates) {
-          const hash = toHex(decodeHead(entry.data))
-          queue.push({ ...decodePost(await this.blob(fromHex(hash, 32)), key), hash })
-          waiter.wake?.()
+      let since = (await this.head(key))?.revision ?? -1
+      const relays = this.init.relays
+      // Relays tried in a row without news; past them all, the watch fails loudly.
+      for (let attempt = 0, misses = 0; !stopping.signal.aborted; attempt++) {
+        const relay = relays[attempt % relays.length] as Uint8Array
+        try {
+          const client = new RegistryClient(await this.connection(relay))
+          for await (const entry of client.subscribe(key, { since, signal: stopping.signal })) {
+            misses = 0
+            since = entry.revision
+            const hash = toHex(decodeHead(entry.data))
+            queue.push({ ...decodePost(await this.blob(fromHex(hash, 32)), key), hash })
+            waiter.wake?.()
+          }
+        } catch (err) {
+          if (stopping.signal.aborted) return
+          if (++misses >= relays.length) throw err
         }
-      })().catch(() => {})
+      }
     }
+    const followers = [...this.following].map(async (author) => await follow(author).catch((err: unknown) => {
+      if (stopping.signal.aborted || failed !== null) return
+      const code = LumeError.isInstance(err) ? err.code : ErrorCode.REMOTE_ERROR
+      failed = new LumeError(code, `watching ${author.slice(0, 12)}… failed: ${(err as Error)?.message ?? String(err)}`, { cause: err })
+      waiter.wake?.()
+    }))
     try {
       for (;;) {
         while (queue.length > 0) yield queue.shift() as StoredPost
+        if (failed !== null) throw failed
         await new Promise<void>((resolve) => { waiter.wake = resolve })
       }
     } finally {
-      await Promise.all(stops.map(async (stop) => await stop()))
+      stopping.abort()
+      await Promise.all(followers)
     }
   }
 
@@ -163,13 +186,6 @@ export class Microblog implements Closable {
       ok: results.filter((r) => r.status === 'fulfilled').length,
       errors: results.flatMap((r) => r.status === 'rejected' ? [r.reason as unknown] : [])
     }
-  }
-
-  private async anyConnection (): Promise<RpcConnection> {
-    for (const relay of this.init.relays) {
-      try { return await this.connection(relay) } catch {}
-    }
-    throw new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay reachable')
   }
 
   private async connection (relay: Uint8Array): Promise<RpcConnection> {

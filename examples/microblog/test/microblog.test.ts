@@ -71,6 +71,35 @@ describe('microblog: 3 relays, 3 users', () => {
     await stream.return(undefined)
   }, 30_000)
 
+  it('watch: says so, naming the author, when every relay it could follow on is gone', async () => {
+    const keyPair = HyperDHT.keyPair()
+    const flood = new Flood({ keyPair })
+    const lone = await createRelay({ keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, plugins: [floodPlugin(flood), registryPlugin({ flood }), blobPlugin({ maxBytesPerOwner: 64 * 1024 })] })
+    const author = new Microblog({ keyPair: generateKeyPair(), dialer: testnet.createNode(), relays: [lone.publicKey], timeoutMs: 3000 })
+    const reader = new Microblog({ keyPair: generateKeyPair(), dialer: testnet.createNode(), relays: [lone.publicKey], timeoutMs: 3000 })
+    try {
+      await author.post('before the relay goes')
+      reader.follow(author.id)
+      const stream = reader.watch()
+      // Post until the watch delivers one: then its subscription is surely open.
+      const first = stream.next()
+      let delivered = false
+      void first.then(() => { delivered = true }, () => {})
+      for (let i = 0; !delivered; i++) {
+        await author.post(`live ${i}`)
+        await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 200))])
+      }
+      const lost = stream.next()
+      lost.catch(() => {})
+      await lone.close()
+      await expect(lost).rejects.toThrow(new RegExp(`watching ${author.id.slice(0, 12)}`))
+    } finally {
+      await author.close()
+      await reader.close()
+      await lone.close()
+    }
+  }, 30_000)
+
   it('speed bumps: a key cannot push more than its quota at a relay', async () => {
     const mallory = new Microblog({ keyPair: generateKeyPair(), dialer: testnet.createNode(), relays: [relays[1]!.publicKey], timeoutMs: 3000 })
     try {

@@ -125,3 +125,24 @@ describe('flooding (in-memory links)', () => {
     expect(m.nodes[0]!.stats.sent).toBe(5)
   })
 })
+
+describe('whenNeighbours', () => {
+  it('resolves once enough neighbours are connected, and rejects when aborted or closed', async () => {
+    const flood = new Flood({ keyPair: generateKeyPair() })
+    const two = flood.whenNeighbours(2)
+    let settled = false
+    void two.then(() => { settled = true })
+    flood.addPeer(generateKeyPair().publicKey, { packet: () => {}, direct: () => {} })
+    await Promise.resolve()
+    expect(settled).toBe(false)
+    flood.addPeer(generateKeyPair().publicKey, { packet: () => {}, direct: () => {} })
+    await two
+    await flood.whenNeighbours(1) // already there
+    const controller = new AbortController()
+    const three = flood.whenNeighbours(3, { signal: controller.signal })
+    controller.abort(new Error('gave up'))
+    await expect(three).rejects.toThrow('gave up')
+    flood.close()
+    await expect(flood.whenNeighbours(5)).rejects.toMatchObject({ code: 'CLOSED' })
+  })
+})

@@ -36,7 +36,9 @@ describe('flooding across 20 relays in a ring', () => {
 
   const connectRing = async (): Promise<void> => {
     await Promise.all(nodes.map(async (node, i) => await node.relay.connect(nodes[(i + 1) % N]!.relay.publicKey)))
-    await waitFor(() => nodes.every((n) => n.flood.neighbours.length === 2))
+    // Each link becomes a flood neighbour once both relays checked each other.
+    await Promise.all(nodes.map(async (n) => await n.flood.whenNeighbours(2)))
+    expect(nodes.map((n) => n.flood.neighbours.length)).toEqual(Array(N).fill(2))
   }
 
   beforeAll(async () => {

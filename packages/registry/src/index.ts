@@ -17,7 +17,8 @@
  */
 export * from './lib/entry.js'
 export type { RegistryStore, PutResult, PutStatus } from './lib/store.js'
-export { MemoryStore, type StoreOptions } from './lib/memory-store.js'
+export { MemoryStore, DEFAULT_MAX_PINS, type StoreOptions } from './lib/memory-store.js'
 export { RegistryMethods, type SetAnswer, type SubscribeRequest } from './lib/methods.js'
-export { RegistryClient } from './lib/client.js'
+export { RegistryClient, type SubscribeOptions } from './lib/client.js'
 export { registryPlugin, type RegistryPluginOptions } from './lib/plugin.js'
+export { RegistryLimitKinds, RegistryLimitDefaults } from './lib/limits.js'

@@ -35,7 +35,8 @@ describe('fuzz: registry entries', () => {
     const message: fc.Arbitrary<RegistryFloodMessage> = fc.oneof(
       fc.record({ type: fc.constant('entry' as const), entry: fc.uint8Array({ maxLength: 120 }) }),
       fc.record({ type: fc.constant('have' as const), entry: fc.uint8Array({ maxLength: 120 }) }),
-      fc.record({ type: fc.constant('want' as const), pk: fc.uint8Array({ minLength: 33, maxLength: 33 }) })
+      fc.record({ type: fc.constant('want' as const), pk: fc.uint8Array({ minLength: 33, maxLength: 33 }) }),
+      fc.record({ type: fc.constant('none' as const), pk: fc.uint8Array({ minLength: 33, maxLength: 33 }) })
     )
     fc.assert(fc.property(hostileBytes(message.map(encodeFloodMessage)), (bytes) => {
       const m = decodeFloodMessage(bytes)

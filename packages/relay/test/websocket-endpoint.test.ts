@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import HyperDHT from 'hyperdht'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -115,4 +119,32 @@ describe('the relay\'s WebSocket endpoint (Noise, then RPC)', () => {
     await Promise.all(idle.map(closed))
     await expect.poll(() => relay.websocket?.connections).toBe(0)
   }, 30_000)
+})
+
+describe('wss:// with the operator\'s certificate', () => {
+  it('serves the same Noise-authenticated RPC inside TLS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lume-wss-'))
+    const testnet = await createTestnet()
+    let relay: Relay | null = null
+    try {
+      // A self-signed certificate for 127.0.0.1, made by Debian's openssl.
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
+      relay = await createRelay({
+        keyPair: HyperDHT.keyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+        websocket: { port: 0, host: '127.0.0.1', tls: { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') } }
+      })
+      expect(relay.websocketUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+$/)
+      const ca = readFileSync(join(dir, 'cert.pem'))
+      const socket = new WebSocket(relay.websocketUrl ?? '', { ca })
+      socket.on('error', () => {})
+      const conn = RpcConnection.open(connectWebSocket(socket as unknown as WebSocketLike, relay.publicKey))
+      expect((await conn.call(CoreMethods.info, null)).publicKey).toBe(relay.publicKeyHex)
+      conn.destroy()
+    } finally {
+      await relay?.close()
+      await testnet.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

@@ -21,8 +21,8 @@ export { createDHTNode, startBootstrapNodes, formatAddresses, parseAddresses, LO
 export type { PeerCommands, PeerCommand, CommandMap } from './lib/ipc.js'
 export { runPeerProgram, type PeerProgram, type PeerProgramContext } from './lib/peer-program.js'
 export { runDemo, type DemoOptions } from './lib/demo.js'
-// The HyperDHT types this package's API uses (hyperdht ships none; ours are in typings/hyperdht.d.ts).
+// The HyperDHT types this package's API uses, from @lume/dht (hyperdht ships none).
 export type {
-  default as HyperDHT, Address, DHTOptions, KeyPair as DHTKeyPair, NoiseSecretStream,
+  HyperDHT, Address, DHTOptions, KeyPair as DHTKeyPair, NoiseSecretStream,
   Server as DHTServer, ServerOptions, ConnectOptions, QueryStream, UDXSocket
-} from 'hyperdht'
+} from '@lume/dht'

@@ -81,6 +81,19 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     return [...this.peers.values()].map((p) => p.key)
   }
 
+  /**
+   * Resolves once at least `count` relays are flood neighbours. A link
+   * becomes one only after both relays checked that the other is a relay, a
+   * moment after the connection opens: what is broadcast before that does not
+   * cross it. Rejects with the signal's reason when `signal` aborts.
+   */
+  async whenNeighbours (count = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
+    while (this.peers.size < count) {
+      if (this.closed) throw LumeError.closed('flood')
+      await this.once('peer:connect', options.signal)
+    }
+  }
+
   /** Send `payload` to every node within `ttl` hops. Returns the packet's sequence number. */
   broadcast (payload: Uint8Array, options: { ttl?: number } = {}): number {
     if (this.closed) throw LumeError.closed('flood')

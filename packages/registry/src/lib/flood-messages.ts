@@ -9,26 +9,28 @@ export type RegistryFloodMessage =
   | { type: 'entry', entry: Uint8Array }
   | { type: 'want', pk: Uint8Array }
   | { type: 'have', entry: Uint8Array }
+  /** The answer to a want from a relay that has no entry for the key. */
+  | { type: 'none', pk: Uint8Array }
 
-const TYPES = ['entry', 'want', 'have'] as const
+const TYPES = ['entry', 'want', 'have', 'none'] as const
 
-/** `string topic ‖ u8 type ‖ bytes body`: an announced entry (broadcast), or a want/have pair (direct). */
+/** `string topic ‖ u8 type ‖ bytes body`: an announced entry (broadcast), or a want answered by have or none (direct). */
 const messageCodec: Codec<RegistryFloodMessage> = {
   preencode (state, m) {
     c.string.preencode(state, REGISTRY_TOPIC)
     state.end++
-    c.uint8array.preencode(state, m.type === 'want' ? m.pk : m.entry)
+    c.uint8array.preencode(state, m.type === 'want' || m.type === 'none' ? m.pk : m.entry)
   },
   encode (state, m) {
     c.string.encode(state, REGISTRY_TOPIC)
     c.uint8.encode(state, TYPES.indexOf(m.type))
-    c.uint8array.encode(state, m.type === 'want' ? m.pk : m.entry)
+    c.uint8array.encode(state, m.type === 'want' || m.type === 'none' ? m.pk : m.entry)
   },
   decode (state) {
     if (c.string.decode(state) !== REGISTRY_TOPIC) throw LumeError.badFrame('not a registry message')
     const type = TYPES[c.uint8.decode(state)]
     const body = c.uint8array.decode(state)
-    if (type === 'want') return { type, pk: body }
+    if (type === 'want' || type === 'none') return { type, pk: body }
     if (type === 'entry' || type === 'have') return { type, entry: body }
     throw LumeError.badFrame('unknown registry message type')
   }

@@ -1,24 +1,44 @@
-import { ErrorCode, LumeError, PLUGIN_API_VERSION, toHex, type Logger, type Plugin } from '@lume/types'
+import {
+  ErrorCode, LumeError, PLUGIN_API_VERSION, TokenBucket, toHex,
+  type BudgetLimits, type Logger, type Plugin, type RateLimit, type RateLimits
+} from '@lume/types'
+import { RegistryLimitDefaults, RegistryLimitKinds } from './limits.js'
 import type { Flood } from '@lume/dht-flood'
-import { DEFAULT_MAX_DATA, parseEntry, serializeEntry, type RegistryEntry } from './entry.js'
+import { DEFAULT_MAX_DATA, ENTRY_OVERHEAD, parseEntry, serializeEntry, type RegistryEntry } from './entry.js'
 import { decodeFloodMessage, encodeFloodMessage } from './flood-messages.js'
+import { MemoryStore } from './memory-store.js'
 import { RegistryMethods } from './methods.js'
 import type { RegistryStore } from './store.js'
 import { Subscriptions } from './subscriptions.js'
-import { PeerLimits } from './peer-limits.js'
+import { Wants } from './wants.js'
 
 /** Options for {@link registryPlugin}. */
 export interface RegistryPluginOptions {
-  /** Where entries are kept (MemoryStore, LmdbStore, RedisStore). Closed when the relay stops. */
-  store: RegistryStore
+  /**
+   * Where entries are kept (MemoryStore, LmdbStore, RedisStore). The
+   * application owns it: the plugin never closes a store it was given.
+   * @default a MemoryStore the plugin creates (and closes when the relay stops)
+   */
+  store?: RegistryStore
   /** Spread stored entries to other relays and pull missing ones from them. @default no propagation */
   flood?: Flood
   /** Largest entry data accepted. @default 64 */
   maxData?: number
-  /** `registry.set` calls per peer per second, and the burst. @default { perSecond: 20, burst: 50 } */
-  setRate?: { perSecond: number, burst: number }
-  /** Open subscriptions per peer. @default 32 */
-  maxSubscriptionsPerPeer?: number
+  /**
+   * Public keys (32 bytes) allowed to call `registry.pin`; everyone else gets
+   * `FORBIDDEN`. The relay's own key is always allowed. @default none
+   */
+  operators?: Uint8Array[]
+  /** Default limits for `registry.set` (`limits.rates."registry.writes"` in the relay config overrides). */
+  writeRate?: RateLimits
+  /** Default limits on open subscriptions (`limits.budgets."registry.subscriptions"` overrides). */
+  subscriptionBudget?: BudgetLimits
+  /** Default limits on `get`s that ask neighbours (`limits.rates."registry.pulls"` overrides). */
+  pullRate?: RateLimits
+  /** Entries per second (and burst) taken from neighbours' direct answers, relay-wide. @default { perSecond: 200, burst: 400 } */
+  offerRate?: RateLimit
+  /** Keys this relay waits on from its neighbours at once; past it a `get` answers from the store alone. @default 1024 */
+  maxWants?: number
   /** How long a `get` for an unknown key waits for neighbours to answer. @default 500 */
   pullTimeoutMs?: number
   /** Hops an announced entry travels. @default 8 */
@@ -29,38 +49,31 @@ export interface RegistryPluginOptions {
  * The registry relay plugin: serves `registry.get`, `registry.set`,
  * `registry.subscribe` and `registry.pin`; announces every entry it stores
  * over the flood and stores the newer entries others announce; asks its
- * neighbours for keys it does not have.
+ * neighbours for keys it does not have. Everything a caller makes it hold or
+ * do is charged to the caller's budget (see the README's Security section).
  */
-export function registryPlugin (options: RegistryPluginOptions): Plugin {
+export function registryPlugin (options: RegistryPluginOptions = {}): Plugin {
   const maxData = options.maxData ?? DEFAULT_MAX_DATA
   const subscriptions = new Subscriptions()
-  const limits = new PeerLimits(options.setRate ?? { perSecond: 20, burst: 50 }, options.maxSubscriptionsPerPeer ?? 32)
-  const pulls = new Map<string, Array<(entry: RegistryEntry) => void>>()
+  const wants = new Wants(options.maxWants ?? 1024, options.pullTimeoutMs ?? 500)
+  const offerRate = options.offerRate ?? RegistryLimitDefaults.offers
+  const offers = new TokenBucket(offerRate.perSecond, offerRate.burst)
+  const operators = new Set((options.operators ?? []).map((k) => toHex(k)))
   const stops: Array<() => void> = []
-  let logger: Logger
+  let logger: Logger | undefined
 
-  const store = options.store
+  const ownsStore = options.store === undefined
+  const store = options.store ?? new MemoryStore()
   const flood = options.flood
 
-  const accept = async (bytes: Uint8Array): Promise<RegistryEntry | null> => {
-    const entry = parseEntry(bytes, maxData)
-    const result = await store.put(entry)
-    return result.status === 'stored' ? entry : null
-  }
-
   const pull = async (pk: Uint8Array): Promise<RegistryEntry | null> => {
-    if (flood === undefined || flood.neighbours.length === 0) return null
-    const key = toHex(pk)
-    const found = new Promise<RegistryEntry | null>((resolve) => {
-      const timer = setTimeout(() => resolve(null), options.pullTimeoutMs ?? 500)
-      const list = pulls.get(key) ?? []
-      list.push((entry) => { clearTimeout(timer); resolve(entry) })
-      pulls.set(key, list)
+    if (flood === undefined) return null
+    const neighbours = flood.neighbours
+    if (neighbours.length === 0) return null
+    const waiting = wants.wait(pk, neighbours, () => {
+      for (const neighbour of neighbours) flood.send(neighbour, encodeFloodMessage({ type: 'want', pk }))
     })
-    for (const neighbour of flood.neighbours) flood.send(neighbour, encodeFloodMessage({ type: 'want', pk }))
-    const entry = await found
-    pulls.delete(key)
-    return entry
+    return waiting === null ? null : await waiting
   }
 
   const onFloodMessage = (payload: Uint8Array, from: Uint8Array, direct: boolean): void => {
@@ -69,15 +82,33 @@ export function registryPlugin (options: RegistryPluginOptions): Plugin {
     if (message.type === 'want') {
       if (!direct || flood === undefined) return
       void store.get(message.pk).then((entry) => {
-        if (entry !== null) flood.send(from, encodeFloodMessage({ type: 'have', entry: serializeEntry(entry) }))
+        // "None" too, so the asker answers its caller now rather than at its timeout.
+        flood.send(from, encodeFloodMessage(entry === null ? { type: 'none', pk: message.pk } : { type: 'have', entry: serializeEntry(entry) }))
       }, () => {})
       return
     }
-    // An announced or offered entry: verified and stored only if it is newer; subscribers hear of it through the store.
-    accept(message.entry).then((entry) => {
-      const stored = entry ?? parseEntryQuiet(message.entry, maxData)
-      if (stored !== null) for (const resolve of pulls.get(toHex(stored.pk)) ?? []) resolve(stored)
+    if (message.type === 'none') {
+      if (direct) wants.none(message.pk, from)
+      return
+    }
+    // Announcements travel by broadcast, answers to our wants directly; nothing else is taken.
+    if ((message.type === 'entry') === direct) return
+    // An answer only to a want we sent this neighbour (checked before the signature, which costs),
+    // and within the relay-wide rate.
+    if (message.type === 'have' && (message.entry.byteLength < ENTRY_OVERHEAD || !wants.take(message.entry.subarray(1, 34), from) || !offers.take())) return
+    let entry: RegistryEntry
+    try {
+      entry = parseEntry(message.entry, maxData)
+    } catch (err) {
+      logger?.debug({ code: (err as { code?: string }).code, from: toHex(from).slice(0, 12) }, 'dropped a registry entry from the flood')
+      return
+    }
+    // Stored only if it is newer; subscribers hear of it through the store.
+    store.put(entry).then((result) => {
+      if (message.type === 'have') wants.settle(toHex(entry.pk), result.current)
     }, (err: unknown) => {
+      // Not stored (a full store, say), but verified: the caller waiting for it still gets it.
+      if (message.type === 'have') wants.settle(toHex(entry.pk), entry)
       logger?.debug({ code: (err as { code?: string }).code, from: toHex(from).slice(0, 12) }, 'dropped a registry entry from the flood')
     })
   }
@@ -87,6 +118,10 @@ export function registryPlugin (options: RegistryPluginOptions): Plugin {
     apiVersion: PLUGIN_API_VERSION,
     start (api) {
       logger = api.logger
+      api.defineBudget(RegistryLimitKinds.subscriptions, options.subscriptionBudget ?? RegistryLimitDefaults.subscriptions)
+      api.defineRate(RegistryLimitKinds.writes, options.writeRate ?? RegistryLimitDefaults.writes)
+      api.defineRate(RegistryLimitKinds.pulls, options.pullRate ?? RegistryLimitDefaults.pulls)
+      operators.add(toHex(api.relayPublicKey))
       stops.push(store.watch((entry) => subscriptions.publish(entry)))
       if (flood !== undefined) {
         stops.push(flood.on('message', ({ payload, from }) => onFloodMessage(payload, from, false)))
@@ -95,8 +130,12 @@ export function registryPlugin (options: RegistryPluginOptions): Plugin {
       api.registerMethod({
         ...RegistryMethods.get,
         name: 'get',
-        handler: async (pk) => {
-          const entry = await store.get(pk) ?? await pull(pk)
+        handler: async (pk, call) => {
+          let entry = await store.get(pk)
+          if (entry === null && flood !== undefined && flood.neighbours.length > 0) {
+            call.budget.spend(RegistryLimitKinds.pulls)
+            entry = await pull(pk)
+          }
           return entry === null ? null : serializeEntry(entry)
         }
       })
@@ -105,7 +144,7 @@ export function registryPlugin (options: RegistryPluginOptions): Plugin {
         name: 'set',
         maxRequestBytes: 2 + 107 + maxData,
         handler: async (bytes, call) => {
-          if (!limits.takeSet(call.remotePublicKey)) throw new LumeError(ErrorCode.RATE_LIMITED, 'too many registry writes; slow down')
+          call.budget.spend(RegistryLimitKinds.writes)
           const entry = parseEntry(bytes, maxData)
           const result = await store.put(entry)
           if (result.status === 'stored' && flood !== undefined) {
@@ -119,12 +158,19 @@ export function registryPlugin (options: RegistryPluginOptions): Plugin {
         name: 'subscribe',
         stream: true,
         handler: (request, call) => {
-          const release = limits.openSubscription(call.remotePublicKey)
+          // Held from the call on, released whichever way the stream ends: cancelled
+          // before its first pull (the generator never runs), aborted while it waits,
+          // or finished; the relay also releases it when the connection closes.
+          const release = call.budget.hold(RegistryLimitKinds.subscriptions)
+          const signal = call.signal
+          if (signal.aborted) release()
+          else signal.addEventListener('abort', release, { once: true })
           return (async function * () {
             try {
-              const current = await store.get(request.pk)
-              for await (const entry of subscriptions.follow(request.pk, request.since, current, call.signal)) yield serializeEntry(entry)
+              const current = async (): Promise<RegistryEntry | null> => await store.get(request.pk)
+              for await (const entry of subscriptions.follow(request.pk, request.since, current, signal)) yield serializeEntry(entry)
             } finally {
+              signal.removeEventListener('abort', release)
               release()
             }
           })()
@@ -133,20 +179,17 @@ export function registryPlugin (options: RegistryPluginOptions): Plugin {
       api.registerMethod({
         ...RegistryMethods.pin,
         name: 'pin',
-        handler: async (pk) => { await store.pin(pk); return null }
+        handler: async (pk, call) => {
+          if (!operators.has(toHex(call.remotePublicKey))) throw new LumeError(ErrorCode.FORBIDDEN, 'registry.pin is for the relay operator')
+          await store.pin(pk)
+          return null
+        }
       })
     },
     async stop () {
       for (const stop of stops) stop()
-      await store.close()
+      wants.clear()
+      if (ownsStore) await store.close()
     }
-  }
-}
-
-function parseEntryQuiet (bytes: Uint8Array, maxData: number): RegistryEntry | null {
-  try {
-    return parseEntry(bytes, maxData)
-  } catch {
-    return null
   }
 }

@@ -20,10 +20,14 @@ export interface RegistryStore {
   put (entry: RegistryEntry): Promise<PutResult>
   /** Keys stored. */
   count (): Promise<number>
-  /** Keep this key even when the store would drop entries (pinned keys also bypass the key cap). */
+  /**
+   * Keep this key even when the store is full (pinned keys bypass `maxKeys`).
+   * Pins have their own cap, `maxPins`: past it `STORE_FULL`. Pinning a pinned key does nothing.
+   */
   pin (pk: Uint8Array): Promise<void>
   isPinned (pk: Uint8Array): Promise<boolean>
   /** Entries stored by anyone sharing this store (other relays on one Redis too). Returns an unsubscribe function. */
   watch (listener: (entry: RegistryEntry) => void): () => void
+  /** Finish the writes already accepted, then close; later calls fail with `CLOSED`. */
   close (): Promise<void>
 }

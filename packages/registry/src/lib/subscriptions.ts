@@ -1,5 +1,5 @@
 import { toHex } from '@lume/types'
-import type { RegistryEntry } from './entry.js'
+import { compareEntries, type RegistryEntry } from './entry.js'
 
 interface Waiter {
   /** The newest entry not yet taken (older pending ones are superseded: a slow reader gets the latest, nothing piles up). */
@@ -11,8 +11,16 @@ interface Waiter {
 export class Subscriptions {
   private readonly byKey = new Map<string, Set<Waiter>>()
 
-  /** Follow `pk` until `signal` aborts: yields entries newer than `since`, newest first when behind. */
-  async * follow (pk: Uint8Array, since: number, current: RegistryEntry | null, signal: AbortSignal): AsyncGenerator<RegistryEntry> {
+  /**
+   * Follow `pk` until `signal` aborts: yields entries with a revision above
+   * `since`, then every entry that beats the last one yielded (a higher
+   * revision, or the winner of an equal-revision conflict). `current` reads
+   * the stored entry; it runs once the follower is registered, so a write
+   * landing meanwhile is not missed. Ends as soon as `signal` aborts, even
+   * while it waits.
+   */
+  async * follow (pk: Uint8Array, since: number, current: () => Promise<RegistryEntry | null>, signal: AbortSignal): AsyncGenerator<RegistryEntry> {
+    if (signal.aborted) return
     const key = toHex(pk)
     const waiter: Waiter = { pending: null, wake: null }
     const set = this.byKey.get(key) ?? new Set()
@@ -20,20 +28,22 @@ export class Subscriptions {
     this.byKey.set(key, set)
     const onAbort = (): void => waiter.wake?.()
     signal.addEventListener('abort', onAbort, { once: true })
-    let last = since
+    let last: RegistryEntry | null = null
+    const isNews = (entry: RegistryEntry): boolean => last === null ? entry.revision > since : compareEntries(entry, last) > 0
     try {
-      if (current !== null && current.revision > last) { last = current.revision; yield current }
+      const stored = await current()
+      if (stored !== null && isNews(stored)) { last = stored; yield stored }
       while (!signal.aborted) {
         if (waiter.pending === null) await new Promise<void>((resolve) => { waiter.wake = resolve })
         waiter.wake = null
         const next = waiter.pending
         waiter.pending = null
-        if (next !== null && next.revision > last) { last = next.revision; yield next }
+        if (next !== null && !signal.aborted && isNews(next)) { last = next; yield next }
       }
     } finally {
       signal.removeEventListener('abort', onAbort)
       set.delete(waiter)
-      if (set.size === 0) this.byKey.delete(key)
+      if (set.size === 0 && this.byKey.get(key) === set) this.byKey.delete(key)
     }
   }
 

@@ -1,7 +1,7 @@
 import { open, type Database, type RootDatabase } from 'lmdb'
 import { ErrorCode, LumeError } from '@lume/types'
 import { compareEntries, readStoredEntry, serializeEntry, type RegistryEntry } from '../lib/entry.js'
-import type { StoreOptions } from '../lib/memory-store.js'
+import { DEFAULT_MAX_PINS, type StoreOptions } from '../lib/memory-store.js'
 import type { PutResult, RegistryStore } from '../lib/store.js'
 import { Watchers } from '../lib/watchers.js'
 
@@ -16,13 +16,18 @@ export interface LmdbStoreOptions extends StoreOptions {}
 export class LmdbStore implements RegistryStore {
   private readonly watchers = new Watchers()
   private queue: Array<{ entry: RegistryEntry, resolve: (r: PutResult) => void, reject: (e: Error) => void }> = []
+  /** The commit scheduled or running now, if any (close waits for it). */
+  private committing: Promise<void> | null = null
   private closed = false
 
   private constructor (
     private readonly root: RootDatabase,
     private readonly entries: Database<Uint8Array, Uint8Array>,
     private readonly pins: Database<boolean, Uint8Array>,
-    private readonly options: LmdbStoreOptions
+    private readonly options: LmdbStoreOptions,
+    // Counted once at open and kept since: getCount() walks the whole database.
+    private keys: number,
+    private pinCount: number
   ) {}
 
   /** Open (or create) the store in directory `path`. */
@@ -30,7 +35,7 @@ export class LmdbStore implements RegistryStore {
     const root = open({ path, keyEncoding: 'binary', encoding: 'binary', overlappingSync: false })
     const entries = root.openDB<Uint8Array, Uint8Array>({ name: 'entries', keyEncoding: 'binary', encoding: 'binary' })
     const pins = root.openDB<boolean, Uint8Array>({ name: 'pins', keyEncoding: 'binary', encoding: 'msgpack' })
-    return new LmdbStore(root, entries, pins, options)
+    return new LmdbStore(root, entries, pins, options, entries.getCount(), pins.getCount())
   }
 
   async get (pk: Uint8Array): Promise<RegistryEntry | null> {
@@ -48,7 +53,14 @@ export class LmdbStore implements RegistryStore {
     this.assertOpen()
     return await new Promise((resolve, reject) => {
       this.queue.push({ entry, resolve, reject })
-      if (this.queue.length === 1) setImmediate(() => { void this.commit() })
+      if (this.queue.length === 1) {
+        const previous = this.committing ?? Promise.resolve()
+        const next: Promise<void> = previous
+          .then(async () => await new Promise<void>((resolve) => setImmediate(resolve)))
+          .then(async () => await this.commit())
+          .finally(() => { if (this.committing === next) this.committing = null })
+        this.committing = next
+      }
     })
   }
 
@@ -56,10 +68,15 @@ export class LmdbStore implements RegistryStore {
     const batch = this.queue
     this.queue = []
     const outcomes: Array<PutResult | LumeError> = []
+    let added = 0
     try {
       this.root.transactionSync(() => {
-        for (const { entry } of batch) outcomes.push(this.decide(entry))
+        for (const { entry } of batch) {
+          const outcome = this.decide(entry, this.keys + added)
+          if (outcome instanceof NewKey) { added++; outcomes.push(outcome.result) } else outcomes.push(outcome)
+        }
       })
+      this.keys += added
       await this.root.flushed
     } catch (err) {
       // The transaction did not commit: nothing of this batch was stored.
@@ -74,29 +91,40 @@ export class LmdbStore implements RegistryStore {
     })
   }
 
-  /** One compare-and-set inside the open write transaction. */
-  private decide (entry: RegistryEntry): PutResult | LumeError {
+  /** One compare-and-set inside the open write transaction (`keys`: the count so far, with this batch's). */
+  private decide (entry: RegistryEntry, keys: number): PutResult | LumeError | NewKey {
     const stored = this.entries.get(entry.pk)
     if (stored !== undefined) {
       const current = this.decode(stored)
       const order = compareEntries(entry, current)
       if (order === 0) return { status: 'same', current }
       if (order < 0) return { status: 'stale', current }
-    } else if (this.entries.getCount() >= (this.options.maxKeys ?? Infinity) && this.pins.get(entry.pk) !== true) {
+      this.entries.putSync(entry.pk, serializeEntry(entry))
+      return { status: 'stored', current: entry }
+    }
+    if (keys >= (this.options.maxKeys ?? Infinity) && this.pins.get(entry.pk) !== true) {
       return new LumeError(ErrorCode.STORE_FULL, `registry store holds its limit of ${this.options.maxKeys} keys`)
     }
     this.entries.putSync(entry.pk, serializeEntry(entry))
-    return { status: 'stored', current: entry }
+    return new NewKey({ status: 'stored', current: entry })
   }
 
   async count (): Promise<number> {
     this.assertOpen()
-    return this.entries.getCount()
+    return this.keys
   }
 
   async pin (pk: Uint8Array): Promise<void> {
     this.assertOpen()
-    await this.pins.put(pk, true)
+    const max = this.options.maxPins ?? DEFAULT_MAX_PINS
+    const added = this.root.transactionSync(() => {
+      if (this.pins.get(pk) === true) return false
+      if (this.pinCount >= max) throw new LumeError(ErrorCode.STORE_FULL, `registry store holds its limit of ${max} pins`)
+      this.pins.putSync(pk, true)
+      return true
+    })
+    if (added) this.pinCount++
+    await this.root.flushed
   }
 
   async isPinned (pk: Uint8Array): Promise<boolean> {
@@ -108,9 +136,11 @@ export class LmdbStore implements RegistryStore {
     return this.watchers.add(listener)
   }
 
+  /** Finish the writes already queued (each still answered), then close. */
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
+    while (this.committing !== null) await this.committing
     this.watchers.clear()
     await this.root.close()
   }
@@ -122,4 +152,9 @@ export class LmdbStore implements RegistryStore {
   private assertOpen (): void {
     if (this.closed) throw LumeError.closed('LMDB registry store')
   }
+}
+
+/** A decision that added a key (the batch counts them). */
+class NewKey {
+  constructor (readonly result: PutResult) {}
 }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 import { ErrorCode, LumeError } from '@lume/types'
 import { readStoredEntry, serializeEntry, type RegistryEntry } from '../lib/entry.js'
-import type { StoreOptions } from '../lib/memory-store.js'
+import { DEFAULT_MAX_PINS, type StoreOptions } from '../lib/memory-store.js'
 import type { PutResult, PutStatus, RegistryStore } from '../lib/store.js'
 import { Watchers } from '../lib/watchers.js'
 
@@ -49,6 +49,14 @@ redis.call('PUBLISH', KEYS[4], new)
 return {'stored', new}
 `
 
+// Pin under the pin cap, atomically: 1 pinned (or already was), 0 full.
+const PIN_SCRIPT = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('SADD', KEYS[1], ARGV[1])
+return 1
+`
+
 /**
  * Registry entries in Redis. `put` is one Lua script (atomic: no lost update
  * when relays race), and every stored entry is published so that relays
@@ -79,6 +87,7 @@ export class RedisStore implements RegistryStore {
       throw new LumeError(ErrorCode.CONNECTION_FAILED, `cannot reach Redis at ${url}`, { cause: err })
     }
     redis.defineCommand('lumeRegistryPut', { numberOfKeys: 4, lua: PUT_SCRIPT })
+    redis.defineCommand('lumeRegistryPin', { numberOfKeys: 1, lua: PIN_SCRIPT })
     const store = new RedisStore(redis, subscriber, options.prefix ?? 'lume:registry:', options)
     await store.listen()
     return store
@@ -108,7 +117,10 @@ export class RedisStore implements RegistryStore {
 
   async pin (pk: Uint8Array): Promise<void> {
     this.assertOpen()
-    await this.redis.sadd(`${this.prefix}pins`, this.key(pk))
+    const max = this.options.maxPins ?? DEFAULT_MAX_PINS
+    const command = (this.redis as unknown as { lumeRegistryPin: (...args: string[]) => Promise<number> }).lumeRegistryPin
+    const pinned = await command.call(this.redis, `${this.prefix}pins`, this.key(pk), String(max))
+    if (pinned !== 1) throw new LumeError(ErrorCode.STORE_FULL, `registry store holds its limit of ${max} pins`)
   }
 
   async isPinned (pk: Uint8Array): Promise<boolean> {
@@ -120,6 +132,7 @@ export class RedisStore implements RegistryStore {
     return this.watchers.add(listener)
   }
 
+  /** Close; commands already sent are answered first (QUIT runs after them). */
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true

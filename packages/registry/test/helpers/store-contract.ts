@@ -6,7 +6,7 @@ import { signEntry, registryKey, type RegistryStore } from '../../src/index.js'
  * The behaviour every RegistryStore must have, run against each backend.
  * `make` opens a fresh, empty store (with the options given).
  */
-export function storeContract (name: string, make: (options: { maxKeys?: number }) => Promise<RegistryStore>): void {
+export function storeContract (name: string, make: (options: { maxKeys?: number, maxPins?: number }) => Promise<RegistryStore>): void {
   describe(`RegistryStore contract: ${name}`, () => {
     let store: RegistryStore
     let alice: KeyPair
@@ -91,6 +91,57 @@ export function storeContract (name: string, make: (options: { maxKeys?: number 
       } finally {
         await small.close()
       }
+    })
+
+    it('caps pins too: pin-then-write cannot grow the store past maxKeys + maxPins', async () => {
+      const small = await make({ maxKeys: 2, maxPins: 3 })
+      try {
+        const keys = Array.from({ length: 8 }, () => generateKeyPair())
+        const stored: string[] = []
+        // The store is full of ordinary keys first; then pin-then-write.
+        await small.put(signEntry(generateKeyPair(), 1, data('x')))
+        await small.put(signEntry(generateKeyPair(), 1, data('x')))
+        for (const k of keys) {
+          await small.pin(registryKey(k.publicKey)).catch((err: { code: string }) => expect(err.code).toBe('STORE_FULL'))
+          await small.put(signEntry(k, 1, data('x'))).then(() => stored.push('ok'), (err: { code: string }) => expect(err.code).toBe('STORE_FULL'))
+        }
+        expect(stored).toHaveLength(3)
+        expect(await small.count()).toBe(5)
+        // Pinning a key again is no new pin.
+        await small.pin(registryKey(keys[0]!.publicKey))
+      } finally {
+        await small.close()
+      }
+    })
+
+    it('keeps count right across updates, stale writes and a refused new key', async () => {
+      const small = await make({ maxKeys: 3 })
+      try {
+        const [a, b, c, d] = [generateKeyPair(), generateKeyPair(), generateKeyPair(), generateKeyPair()]
+        await Promise.all([small.put(signEntry(a, 1, data('a'))), small.put(signEntry(a, 2, data('a'))), small.put(signEntry(b, 1, data('b')))])
+        await small.put(signEntry(a, 1, data('old')))
+        expect(await small.count()).toBe(2)
+        await small.put(signEntry(c, 1, data('c')))
+        await expect(small.put(signEntry(d, 1, data('d')))).rejects.toMatchObject({ code: 'STORE_FULL' })
+        expect(await small.count()).toBe(3)
+      } finally {
+        await small.close()
+      }
+    })
+
+    it('answers the writes made before close(), then closes', async () => {
+      const other = await make({})
+      const keys = Array.from({ length: 10 }, () => generateKeyPair())
+      const writes = keys.map(async (k) => await other.put(signEntry(k, 1, data('before close'))))
+      await other.close()
+      expect((await Promise.all(writes)).map((r) => r.status)).toEqual(Array(10).fill('stored'))
+    })
+
+    it('answers CLOSED after close', async () => {
+      const other = await make({})
+      await other.close()
+      await expect(other.put(signEntry(alice, 1, data('late')))).rejects.toMatchObject({ code: 'CLOSED' })
+      await expect(other.get(registryKey(alice.publicKey))).rejects.toMatchObject({ code: 'CLOSED' })
     })
   })
 }

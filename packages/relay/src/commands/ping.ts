@@ -1,4 +1,4 @@
-import HyperDHT from 'hyperdht'
+import { HyperDHT } from '@lume/dht'
 import { CoreMethods, RpcConnection } from '@lume/rpc'
 import { ErrorCode, fromHex, LumeError } from '@lume/types'
 import { defaultHost, noPositionals, parseBootstrap, relayConfig, type Command } from './shared.js'

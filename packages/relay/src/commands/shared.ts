@@ -1,6 +1,6 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Address } from 'hyperdht'
+import type { Address } from '@lume/dht'
 import { loadConfig, type Config, type FlagType } from '@lume/cfg'
 import { ErrorCode, LumeError } from '@lume/types'
 import { relayConfigSchema, type RelayConfig } from '../lib/config.js'

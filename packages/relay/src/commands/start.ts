@@ -1,5 +1,5 @@
 import { dirname } from 'node:path'
-import HyperDHT, { type Address } from 'hyperdht'
+import { HyperDHT, type Address } from '@lume/dht'
 import { pino } from 'pino'
 import { fromHex, toHex, type BudgetLimits, type RateLimits } from '@lume/types'
 import { flattenKinds } from '../lib/config.js'

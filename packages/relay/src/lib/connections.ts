@@ -1,5 +1,4 @@
-import type HyperDHT from 'hyperdht'
-import type { KeyPair, NoiseSecretStream } from 'hyperdht'
+import type { HyperDHT, KeyPair, NoiseSecretStream } from '@lume/dht'
 import { RpcConnection, ThrottledLog, type BudgetBook, type MethodRegistry, type RequestObserver, type RpcLimits } from '@lume/rpc'
 import Protomux from 'protomux'
 import { ErrorCode, LumeError, type AnswerCacheHook, type Logger, type MuxLike, type PeerConnection } from '@lume/types'

@@ -1,5 +1,4 @@
-import type HyperDHT from 'hyperdht'
-import type { KeyPair, NoiseSecretStream } from 'hyperdht'
+import type { HyperDHT, KeyPair, NoiseSecretStream } from '@lume/dht'
 import { CoreMethods, RpcConnection } from '@lume/rpc'
 import { TokenBucket, toHex } from '@lume/types'
 

@@ -1,4 +1,4 @@
-import HyperDHT, { type Address, type KeyPair as DHTKeyPair, type NoiseSecretStream, type Server } from 'hyperdht'
+import { HyperDHT, type Address, type KeyPair as DHTKeyPair, type NoiseSecretStream, type Server } from '@lume/dht'
 import { BudgetBook, MethodRegistry, rawBytesCodec, type RequestObserver, type RpcConnection } from '@lume/rpc'
 import {
   ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, toHex,

@@ -1,4 +1,4 @@
-import type HyperDHT from 'hyperdht'
+import type { HyperDHT } from '@lume/dht'
 import type { Logger } from '@lume/types'
 
 /** Default UDP buffer size for relays: 208 KiB buffers made bulk transfers collapse to 5–14 MiB/s here; 4 MiB fixed it. */

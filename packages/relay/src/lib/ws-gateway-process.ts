@@ -3,7 +3,7 @@
 // contained to that client (its socket is closed); anything that still gets
 // through ends only this process, which the relay restarts, never the relay.
 import { parseArgs } from 'node:util'
-import HyperDHT from 'hyperdht'
+import { HyperDHT } from '@lume/dht'
 import { WebSocketServer } from 'ws'
 import { relay as relayDHT } from '@hyperswarm/dht-relay'
 import Stream from '@hyperswarm/dht-relay/ws'

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { Address } from 'hyperdht'
+import type { Address } from '@lume/dht'
 import { ErrorCode, LumeError, type Logger } from '@lume/types'
 import type { GatewayMessage } from './ws-gateway-messages.js'
 

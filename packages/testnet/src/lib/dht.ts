@@ -1,4 +1,4 @@
-import HyperDHT, { type Address, type DHTOptions } from 'hyperdht'
+import { HyperDHT, type Address, type DHTOptions } from '@lume/dht'
 
 /** Testnets bind and talk on loopback only: never the public bootstrap nodes, never the LAN. */
 export const LOOPBACK = '127.0.0.1'

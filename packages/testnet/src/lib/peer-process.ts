@@ -1,6 +1,6 @@
 // The default program of a process-testnet peer: a DHT node listening on its
 // key pair that echoes, and answers info / ping / announce / lookup.
-import HyperDHT from 'hyperdht'
+import { HyperDHT } from '@lume/dht'
 import { createDHTNode } from './dht.js'
 import { echo, TestPeer } from './peer.js'
 import { runPeerProgram } from './peer-program.js'

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { Address } from 'hyperdht'
+import type { Address } from '@lume/dht'
 import { ErrorCode, LumeError } from '@lume/types'
 import { parseAddresses } from './dht.js'
 import type { ChildMessage, ParentMessage } from './ipc.js'

@@ -1,5 +1,5 @@
-import type HyperDHT from 'hyperdht'
-import type { KeyPair, NoiseSecretStream, Server } from 'hyperdht'
+import type { HyperDHT } from '@lume/dht'
+import type { KeyPair, NoiseSecretStream, Server } from '@lume/dht'
 import { LumeError, ErrorCode } from '@lume/types'
 
 /** What a testnet peer does with each incoming connection. */

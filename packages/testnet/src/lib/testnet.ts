@@ -1,4 +1,4 @@
-import HyperDHT, { type Address, type DHTOptions } from 'hyperdht'
+import { HyperDHT, type Address, type DHTOptions } from '@lume/dht'
 import { LumeError, type Closable } from '@lume/types'
 import { createDHTNode, startBootstrapNodes } from './dht.js'
 import { echo, TestPeer, type ConnectionHandler } from './peer.js'
