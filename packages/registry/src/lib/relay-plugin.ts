@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { Flood } from '@lume/dht-flood'
-import { ErrorCode, LumeError, PLUGIN_API_VERSION, type Plugin } from '@lume/types'
+import { ErrorCode, fromHex, LumeError, PLUGIN_API_VERSION, type Plugin } from '@lume/types'
 import { MemoryStore } from './memory-store.js'
 import { registryPlugin } from './plugin.js'
 import type { RegistryStore } from './store.js'
@@ -21,6 +21,12 @@ export const configSchema = z.strictObject({
   redisPrefix: z.string().default('lume:registry:'),
   /** Most keys stored; a write for a new key beyond it fails with `STORE_FULL`. */
   maxKeys: z.number().int().positive().default(1_000_000),
+  /** Most pinned keys (pins may go past maxKeys). */
+  maxPins: z.number().int().positive().default(10_000),
+  /** Public keys (64 hex digits) allowed to call `registry.pin`; the relay's own key always is. */
+  operators: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'an operator key is 64 hex digits')).default([]),
+  /** Keys this relay waits on from its neighbours at once. */
+  maxWants: z.number().int().positive().default(1024),
   /** Largest entry data accepted, bytes. */
   maxData: z.number().int().min(1).max(255).default(64),
   /** How long a `get` for an unknown key waits for neighbours to answer, ms. */
@@ -54,7 +60,15 @@ export default function relayRegistryPlugin (): Plugin {
       store = await openStore(config, api.dataDir)
       try {
         const flood = api.use<Flood>('flood')
-        inner = registryPlugin({ store, maxData: config.maxData, pullTimeoutMs: config.pullTimeoutMs, floodTtl: config.floodTtl, ...(flood === undefined ? {} : { flood }) })
+        inner = registryPlugin({
+          store,
+          maxData: config.maxData,
+          operators: config.operators.map((key) => fromHex(key, 32)),
+          maxWants: config.maxWants,
+          pullTimeoutMs: config.pullTimeoutMs,
+          floodTtl: config.floodTtl,
+          ...(flood === undefined ? {} : { flood })
+        })
         await inner.start(api)
       } catch (err) {
         await store.close()
@@ -70,13 +84,14 @@ export default function relayRegistryPlugin (): Plugin {
 
 async function openStore (config: RegistryRelayPluginConfig, dataDir: string | null): Promise<RegistryStore> {
   // Only the chosen backend is imported: a relay on Redis needs no lmdb binary.
-  if (config.store === 'memory') return new MemoryStore({ maxKeys: config.maxKeys })
+  const limits = { maxKeys: config.maxKeys, maxPins: config.maxPins }
+  if (config.store === 'memory') return new MemoryStore(limits)
   if (config.store === 'redis') {
     const { RedisStore } = await import('../redis/redis-store.js')
-    return await RedisStore.connect(config.redisUrl, { maxKeys: config.maxKeys, prefix: config.redisPrefix })
+    return await RedisStore.connect(config.redisUrl, { ...limits, prefix: config.redisPrefix })
   }
   const path = config.path ?? (dataDir === null ? null : join(dataDir, 'lmdb'))
   if (path === null) throw new LumeError(ErrorCode.PLUGIN_FAILED, 'the LMDB registry needs plugin.registry.path (this relay has no directory)')
   const { LmdbStore } = await import('../lmdb/lmdb-store.js')
-  return await LmdbStore.open(path, { maxKeys: config.maxKeys })
+  return await LmdbStore.open(path, limits)
 }
