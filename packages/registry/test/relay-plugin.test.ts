@@ -45,7 +45,7 @@ describe('the registry as lume-relay loads it (default export, config section)',
   it('pins only for the operators the config names', async () => {
     const key = registryKey(generateKeyPair().publicKey)
     const stranger = RpcConnection.open(testnet.createNode().connect(relay.publicKey))
-    const op = RpcConnection.open(testnet.createNode().connect(relay.publicKey, { keyPair: operator }))
+    const op = RpcConnection.open(testnet.createNode().connect(relay.publicKey, { keyPair: { publicKey: Buffer.from(operator.publicKey), secretKey: Buffer.from(operator.secretKey) } }))
     try {
       await expect(new RegistryClient(stranger).pin(key)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN })
       await new RegistryClient(op).pin(key)
