@@ -12,6 +12,12 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const pnpmVersion = pkg.packageManager.replace(/^pnpm@/, '').replace(/\+.*$/, '')
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', TURBO_NO_UPDATE_NOTIFIER: '1' }
 
+/** Repository-wide checks beside the tests: the linter/formatter and the dead-code check. */
+const CHECKS = {
+  lint: ['pnpm', 'exec', 'eslint', '.'],
+  'dead code': ['pnpm', 'exec', 'knip', '--no-progress', '--no-config-hints']
+}
+
 const tasks = {
   /** Install everything, build every package, run the whole test suite. */
   test: () => {
@@ -21,8 +27,19 @@ const tasks = {
     rmSync(reportDir, { recursive: true, force: true })
     const status = runStatus('pnpm', ['exec', 'turbo', 'run', 'test', 'typecheck', '--concurrency=2', '--continue', ...rest()],
       { ...env, LUME_TEST_REPORT_DIR: reportDir })
-    printSummary(reportDir)
-    process.exit(status)
+    // The linter and formatter (ESLint, neostandard) and the dead-code check (knip) count as one check each.
+    const checks = Object.entries(CHECKS).map(([name, [cmd, ...args]]) => {
+      console.log(`lume: ${name}…`)
+      return { name, ok: runStatus(cmd, args) === 0 }
+    })
+    printSummary(reportDir, checks)
+    process.exit(status !== 0 ? status : checks.every((c) => c.ok) ? 0 : 1)
+  },
+  /** The linter and the dead-code check alone. */
+  lint: () => {
+    prepare()
+    const failed = Object.values(CHECKS).filter(([cmd, ...args]) => runStatus(cmd, args) !== 0)
+    process.exit(failed.length === 0 ? 0 : 1)
   },
   /** Install, build, and run the local testnet demo. */
   demo: () => {
@@ -120,8 +137,12 @@ function runStatus (cmd, args, runEnv = env) {
  * failed to load (no test ran in it) counts as one failed test, and so does a
  * package with a test script that wrote no report at all (its runner crashed).
  */
-function printSummary (reportDir) {
+function printSummary (reportDir, checks = []) {
   const totals = { passed: 0, failed: 0, skipped: 0, packages: 0 }
+  for (const check of checks) {
+    if (check.ok) totals.passed++
+    else { totals.failed++; console.log(`lume: ${check.name} failed (see above)`) }
+  }
   const reports = new Map()
   if (existsSync(reportDir)) {
     for (const file of readdirSync(reportDir).filter((f) => f.endsWith('.json'))) {

@@ -74,12 +74,11 @@ async function main (): Promise<void> {
     const entry = await registry.get(key)
     show('registry', entry === null ? 'not found' : `revision ${entry.revision}: ${new TextDecoder().decode(entry.data)}`, 'ok')
     const updates = registry.subscribe(key, { since: entry?.revision ?? -1 })
-    watching = (async () => {
-      for await (const update of updates) {
-        show('subscription', `update: revision ${update.revision}: ${new TextDecoder().decode(update.data)}`, 'ok')
-        return
-      }
-    })()
+    // The page shows the first update and stops following.
+    watching = updates.next().then(async (next) => {
+      if (next.done !== true) show('subscription', `update: revision ${next.value.revision}: ${new TextDecoder().decode(next.value.data)}`, 'ok')
+      await updates.return(undefined)
+    })
     show('subscription', 'waiting for an update…')
   }
 

@@ -56,14 +56,14 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     print(`  DHT on loopback (bootstrap ${formatAddresses(net.bootstrap).join(', ')}); ${count} relay processes up in ${ms(performance.now() - started)}`)
     for (const p of net.peers) print(`    relay ${p.index}  pid ${p.pid}  key ${short(p.publicKey)}  dir ${p.dir}`)
 
-    print(`\n1. Relays connect in a ring (each to the next), so gossip must hop:`)
+    print('\n1. Relays connect in a ring (each to the next), so gossip must hop:')
     for (const p of net.peers) {
       const next = net.peers[(p.index + 1) % count]!
       const { ms: took } = await p.request('connect', { publicKey: next.publicKey })
       print(`    relay ${p.index} → relay ${next.index}  ${ms(took)}`)
     }
 
-    print(`\n2. An app finds each relay from its key alone (signed records on the DHT):`)
+    print('\n2. An app finds each relay from its key alone (signed records on the DHT):')
     const discovery = new PeerDiscovery()
     discovery.register('dht', new DhtSource(client))
     for (const p of net.peers) {
@@ -72,7 +72,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
       print(`    ${short(p.publicKey)} → ${found.record.addresses.join(', ')} via ${found.source}, record signed ${ms(Date.now() - found.record.timestamp)} ago (${ms(performance.now() - t)})`)
     }
 
-    print(`\n3. The app connects and learns what each relay serves:`)
+    print('\n3. The app connects and learns what each relay serves:')
     await pool.refresh()
     for (const r of pool.relays()) print(`    ${short(toHex(r.publicKey))}  ${r.methods?.size ?? 0} methods  rtt ${ms(r.latencyMs ?? 0)}`)
     check(pool.relays().every((r) => r.methods?.has('demo.fortune') === true), 'every relay serves demo.fortune')
@@ -88,7 +88,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     check(!quorum.value.includes('666') && alone.includes('666'), 'the liar was outvoted')
     await net.peers[1]!.request('lie', { on: false })
 
-    print(`\n5. The registry: Alice writes her feed head through relay 0; a subscriber on relay 3 hears it:`)
+    print('\n5. The registry: Alice writes her feed head through relay 0; a subscriber on relay 3 hears it:')
     const alice = generateKeyPair()
     const onRelay3 = new RegistryClient(connectTo(3))
     const updates = onRelay3.subscribe(alice.publicKey)
@@ -107,7 +107,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     check(read?.revision === written.revision, 'relay 2 has the entry')
     await updates.return(undefined)
 
-    print(`\n6. Cached answers: relay 0 computes, relay 2 serves it with relay 0's signature:`)
+    print('\n6. Cached answers: relay 0 computes, relay 2 serves it with relay 0\'s signature:')
     const asked = await connectTo(0).callSigned(fortune, 'is the cache warm')
     const hash = toHex(requestHash(fortune.name, encode(stringCodec, 'is the cache warm')))
     await new Promise((resolve) => setTimeout(resolve, 600)) // relay 0 announces what it holds every 200 ms
@@ -120,7 +120,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     check(toHex(served.answer.relayPublicKey) === toHex(asked.answer.relayPublicKey), 'relay 2 served relay 0\'s signed answer')
     check(computedByRelay2 === 0, 'relay 2 did not recompute the cached answer')
 
-    print(`\n7. Verified content: 1 MiB with BLAKE3/Bao, streamed in random pieces:`)
+    print('\n7. Verified content: 1 MiB with BLAKE3/Bao, streamed in random pieces:')
     const content = new Uint8Array(1 << 20).map((_, i) => (i * 2654435761) >>> 24)
     const { hash: root, bytes } = baoEncode(content, { k: 4 })
     const good = streamVerify(root, bytes)
@@ -132,7 +132,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     print(`    one flipped byte: stopped with ${broken.error ?? 'no error'} after ${broken.bytes} verified bytes — nothing unverified came out`)
     check(broken.error !== null, 'a flipped byte is caught')
 
-    print(`\n8. Gossip: relay 0 broadcasts; it travels the ring hop by hop:`)
+    print('\n8. Gossip: relay 0 broadcasts; it travels the ring hop by hop:')
     const gossipBefore = await Promise.all(net.peers.map(async (p) => (await p.request('stats', {})).gossipHeard))
     await net.peers[0]!.request('gossip', { text: 'hello, every relay' })
     await new Promise((resolve) => setTimeout(resolve, 500))
@@ -140,7 +140,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     print(`    heard it: ${gossipHeard.map((n, i) => `relay ${i} ${i === 0 ? '(sender)' : n === 1 ? 'once' : `${n} times`}`).join(', ')}`)
     check(gossipHeard.slice(1).every((n) => n === 1), 'every other relay heard the gossip exactly once')
 
-    print(`\n9. What the relays did:`)
+    print('\n9. What the relays did:')
     for (const p of net.peers) {
       const s = await p.request('stats', {})
       print(`    relay ${p.index}: ${s.registryKeys} registry keys, ${s.cached} cached answers, ${s.fortunesComputed} fortunes computed, flood ${s.floodDelivered} delivered / ${s.floodSent} sent`)

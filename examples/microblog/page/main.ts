@@ -29,7 +29,7 @@ async function refresh (): Promise<void> {
     const li = document.createElement('li')
     li.dataset.hash = post.hash
     const ref = post.replyTo !== undefined ? ` ↩ ${post.replyTo.slice(0, 8)}` : post.likes !== undefined ? ` ♥ ${post.likes.slice(0, 8)}` : ''
-    li.innerHTML = `<span class="author"></span> <span class="when"></span><div class="text"></div>`
+    li.innerHTML = '<span class="author"></span> <span class="when"></span><div class="text"></div>'
     ;(li.querySelector('.author') as HTMLElement).textContent = post.author === toHex(me.publicKey) ? 'you' : post.author.slice(0, 12)
     ;(li.querySelector('.when') as HTMLElement).textContent = new Date(post.ts).toLocaleTimeString() + ref
     ;(li.querySelector('.text') as HTMLElement).textContent = post.text

@@ -85,6 +85,7 @@ describe('microblog: 3 relays, 3 users', () => {
       const first = stream.next()
       let delivered = false
       void first.then(() => { delivered = true }, () => {})
+      // eslint-disable-next-line no-unmodified-loop-condition -- set by the stream while this awaits
       for (let i = 0; !delivered; i++) {
         await author.post(`live ${i}`)
         await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 200))])

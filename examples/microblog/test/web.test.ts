@@ -10,10 +10,11 @@ import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
 import { Flood, floodPlugin } from '@lume/dht-flood'
 import { MemoryStore, registryPlugin } from '@lume/registry'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair, keyPairFromMnemonic } from '@lume/types'
 import { blobPlugin, Microblog } from '../src/index.js'
 
 import { launchChromium, serveDirectory } from '../../../scripts/test-helpers/chromium.ts'
+import { webSocketProxy, type WebSocketProxy } from '../../../scripts/test-helpers/ws-proxy.ts'
 
 const pageDir = fileURLToPath(new URL('../page', import.meta.url))
 
@@ -33,7 +34,10 @@ describe('the microblog web UI in headless Chromium', () => {
       const keyPair = HyperDHT.keyPair()
       const flood = new Flood({ keyPair })
       relays.push(await createRelay({
-        keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+        keyPair,
+        bootstrap: testnet.bootstrap,
+        host: '127.0.0.1',
+        announce: false,
         plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), blobPlugin()],
         websocket: { port: 0, host: '127.0.0.1' }
       }))
@@ -71,5 +75,31 @@ describe('the microblog web UI in headless Chromium', () => {
     expect((await alice.timeline()).map((p) => p.text)).toEqual(['hello from the page', 'hello from node'])
     expect(errors).toEqual([])
     if (process.env.LUME_KEEP_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.LUME_KEEP_SCREENSHOT })
+  }, 120_000)
+
+  it('through a man in the middle on every relay link, the page\'s key and its post stay unreadable', async () => {
+    browser ??= await launchChromium()
+    const proxies: WebSocketProxy[] = []
+    for (const relay of relays) proxies.push(await webSocketProxy(relay.websocketUrl!))
+    const page = await browser.newPage()
+    try {
+      const params = new URLSearchParams({ relays: relays.map((r, i) => `${r.publicKeyHex}@${proxies[i]!.url}`).join(',') })
+      await page.goto(`${http.url}/?${params.toString()}`)
+      const secretPost = 'only the relays may read this post'
+      await page.fill('#text', secretPost)
+      await page.click('#post')
+      await page.locator('#timeline li', { hasText: secretPost }).waitFor({ timeout: 30_000 })
+      // The page keeps its identity as a mnemonic in localStorage: derive the secret key it must never send.
+      const mnemonic = await page.evaluate(() => localStorage.getItem('lume-microblog-mnemonic'))
+      const identity = keyPairFromMnemonic(mnemonic ?? '')
+      const wire = Buffer.concat(proxies.flatMap((p) => p.seen))
+      expect(wire.byteLength).toBeGreaterThan(1000)
+      expect(wire.includes(Buffer.from(secretPost))).toBe(false)
+      expect(wire.includes(Buffer.from(identity.secretKey.subarray(0, 32)))).toBe(false)
+      expect(wire.includes(Buffer.from(mnemonic ?? 'x'))).toBe(false)
+    } finally {
+      await page.close()
+      for (const proxy of proxies) await proxy.close()
+    }
   }, 120_000)
 })

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CacheMethods } from '@lume/dht-cache'
+import type { FloodStatsAnswer } from '@lume/dht-flood/relay-plugin'
 import { DhtSource, PeerDiscovery } from '@lume/peer-discovery'
 import { RegistryClient, registryKey } from '@lume/registry'
 import { CoreMethods, RpcConnection } from '@lume/rpc'
@@ -83,7 +84,7 @@ describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, 
       expect((await stat(join(relayDir, 'plugins', 'registry', 'lmdb'))).isDirectory()).toBe(true)
 
       // flood: the shared flood the registry and cache use, its counters served.
-      const stats = await conn.call({ name: 'flood.stats', request: emptyCodec, response: jsonCodec }, null) as { neighbours: number, delivered: number }
+      const stats = await conn.call({ name: 'flood.stats', request: emptyCodec, response: jsonCodec }, null) as unknown as FloodStatsAnswer
       expect(stats).toMatchObject({ neighbours: 0, delivered: 0 })
 
       // cache: cache.get answers (nothing cached for an unknown hash).

@@ -34,7 +34,9 @@ describe('verified gateway with real curl', () => {
   const files = new Map<string, { hash: string, bytes: Uint8Array }>()
   const logged: string[] = []
   const logger: Logger = {
-    trace () {}, debug () {}, info () {},
+    trace () {},
+    debug () {},
+    info () {},
     warn: (a: unknown, b?: string) => { logged.push(`warn ${b ?? String(a)} ${JSON.stringify(a)}`) },
     error: (a: unknown, b?: string) => { logged.push(`error ${b ?? String(a)} ${JSON.stringify(a)}`) },
     fatal () {},

@@ -181,7 +181,7 @@ describe('stream adapters', () => {
     expect(hex(concat(parts))).toBe(hex(data))
     const bad = Uint8Array.from(enc.bytes)
     bad[20]! ^= 1
-    await expect(pipeline(Readable.from([bad]), createVerifyTransform(enc.hash, { k: 4 }), async function * (source) { for await (const _ of source) { /* drain */ } yield * [] }))
+    await expect(pipeline(Readable.from([bad]), createVerifyTransform(enc.hash, { k: 4 }), async function * (source) { for await (const piece of source) { void piece /* drain */ } yield * [] }))
       .rejects.toMatchObject({ code: 'HASH_MISMATCH' })
   })
 

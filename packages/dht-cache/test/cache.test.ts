@@ -3,8 +3,12 @@ import type { CachedAnswer } from '@lume/types'
 import { AnswerCache, CacheDirectory, decodeAnnouncement, encodeAnnouncement } from '../src/index.js'
 
 const answer = (n: number, size = 10): CachedAnswer => ({
-  relayPublicKey: new Uint8Array(32).fill(1), requestHash: new Uint8Array(32).fill(n), body: new Uint8Array(size),
-  timestamp: 1, signature: new Uint8Array(64), proof: { index: 0, count: 1, siblings: [] }
+  relayPublicKey: new Uint8Array(32).fill(1),
+  requestHash: new Uint8Array(32).fill(n),
+  body: new Uint8Array(size),
+  timestamp: 1,
+  signature: new Uint8Array(64),
+  proof: { index: 0, count: 1, siblings: [] }
 })
 
 describe('AnswerCache', () => {

@@ -30,6 +30,7 @@ export function mesh (n: number, init: Partial<FloodInit> = {}): Mesh {
   }
   // Held forwards (collectMs) count as in transit too.
   const settle = async (): Promise<void> => {
+    // eslint-disable-next-line no-unmodified-loop-condition -- deliveries change it while this awaits
     while (inFlight > 0 || nodes.some((node) => node.pending > 0)) await new Promise((resolve) => setTimeout(resolve, 0))
   }
   return { nodes, keys, link, settle }

@@ -23,7 +23,10 @@ describe('discovering a real relay (real ngircd, private HyperDHT)', () => {
     irc = await startNgircd()
     wsIrc = await startInspircd()
     relay = await createRelay({
-      keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+      keyPair,
+      bootstrap: testnet.bootstrap,
+      host: '127.0.0.1',
+      announce: false,
       plugins: [discoveryPlugin({ addresses: ['dht'], irc: [{ host: '127.0.0.1', port: irc.port }, { host: '127.0.0.1', port: wsIrc.port, websocket: true }] })]
     })
     // An "IRC server" that accepts connections and never says a word.
@@ -110,4 +113,3 @@ describe('discovering a real relay (real ngircd, private HyperDHT)', () => {
     }
   }, 30_000)
 })
-

@@ -18,8 +18,12 @@ describe('registry work is charged to the caller through the relay budgets', () 
   const conns: RpcConnection[] = []
   const start = async (options: RegistryPluginOptions, limits?: RelayInit['limits']): Promise<Relay> => {
     const relay = await createRelay({
-      keyPair: generateKeyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
-      plugins: [registryPlugin({ store: new MemoryStore(), ...options })], ...(limits === undefined ? {} : { limits })
+      keyPair: generateKeyPair(),
+      bootstrap: testnet.bootstrap,
+      host: '127.0.0.1',
+      announce: false,
+      plugins: [registryPlugin({ store: new MemoryStore(), ...options })],
+      ...(limits === undefined ? {} : { limits })
     })
     relays.push(relay)
     return relay
@@ -106,7 +110,10 @@ describe('registry work is charged to the caller through the relay budgets', () 
     const keyPair = generateKeyPair()
     const flood = new Flood({ keyPair })
     const relay = await createRelay({
-      keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+      keyPair,
+      bootstrap: testnet.bootstrap,
+      host: '127.0.0.1',
+      announce: false,
       plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood, maxWants: 2, pullTimeoutMs: 300, pullRate: { perPeer: { perSecond: 0.01, burst: 3 }, perAddress: { perSecond: 0.01, burst: 100 } } })]
     })
     relays.push(relay)

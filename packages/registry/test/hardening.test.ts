@@ -25,7 +25,10 @@ describe('registry plugin hardening', () => {
     const keyPair = generateKeyPair()
     const f = flood ?? new Flood({ keyPair })
     const relay = await createRelay({
-      keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+      keyPair,
+      bootstrap: testnet.bootstrap,
+      host: '127.0.0.1',
+      announce: false,
       plugins: [floodPlugin(f), registryPlugin({ flood: f, ...options })]
     })
     relays.push(relay)

@@ -19,7 +19,12 @@ describe('the registry as lume-relay loads it (default export, config section)',
     testnet = await createTestnet()
     dir = await mkdtemp(join(tmpdir(), 'lume-registry-plugin-'))
     relay = await createRelay({
-      keyPair: generateKeyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, requirePlugins: true, dataDir: dir,
+      keyPair: generateKeyPair(),
+      bootstrap: testnet.bootstrap,
+      host: '127.0.0.1',
+      announce: false,
+      requirePlugins: true,
+      dataDir: dir,
       plugins: [relayRegistryPlugin()],
       pluginConfig: { registry: configSchema.parse({ operators: [toHex(operator.publicKey)] }) }
     })

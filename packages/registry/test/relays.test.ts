@@ -25,7 +25,10 @@ describe('registry across relays', () => {
   async function startNode (keyPair: KeyPair, store: RegistryStore): Promise<Node> {
     const flood = new Flood({ keyPair })
     const relay = await createRelay({
-      keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+      keyPair,
+      bootstrap: testnet.bootstrap,
+      host: '127.0.0.1',
+      announce: false,
       // A long pull timeout: a get must never wait for it when every neighbour has answered.
       plugins: [floodPlugin(flood), registryPlugin({ store, flood, pullTimeoutMs: 120_000 })]
     })

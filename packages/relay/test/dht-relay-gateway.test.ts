@@ -120,4 +120,34 @@ describe('dht-relay gateway under abuse', () => {
     expect(codes.filter((c) => c === 1008).length).toBeGreaterThanOrEqual(2)
     expect(codes.filter((c) => c === 1000).length).toBeLessThanOrEqual(4)
   }, 30_000)
+
+  it('garbage, oversized frames and 1,000 idle sockets: the gateway keeps serving an honest page', async () => {
+    const pid = relay.dhtRelayGateway!.pid
+    const garbage = new WebSocket(relay.gatewayUrl!, { localAddress: '127.0.2.1' })
+    garbage.on('error', () => {})
+    await once(garbage, 'open')
+    const garbageClosed = once(garbage, 'close')
+    garbage.send(Buffer.alloc(2000, 0xff))
+    garbage.send(Buffer.alloc(4 * 1024 * 1024 + 1))
+    await garbageClosed
+    // 250 addresses x 4 sockets that never say anything: within each address's cap, over the gateway's.
+    const idle: WebSocket[] = []
+    for (let a = 0; a < 250; a++) {
+      for (let i = 0; i < 4; i++) {
+        const ws = new WebSocket(relay.gatewayUrl!, { localAddress: `127.2.${a}.1` })
+        ws.on('error', () => {})
+        idle.push(ws)
+      }
+    }
+    await Promise.all(idle.map(async (ws) => await Promise.race([once(ws, 'open'), once(ws, 'close')])))
+    const honest = await viaWebSocket(relay.gatewayUrl!, relay.publicKey)
+    try {
+      expect(await honest.conn.call(CoreMethods.ping, null)).toBeGreaterThan(0)
+    } finally {
+      await honest.close()
+      for (const ws of idle) ws.terminate()
+    }
+    expect(relay.dhtRelayGateway!.pid).toBe(pid)
+    expect(relay.dhtRelayGateway!.restartCount).toBe(0)
+  }, 60_000)
 })

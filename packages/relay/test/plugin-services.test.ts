@@ -16,7 +16,11 @@ describe('plugin host services', () => {
     const order: string[] = []
     let seen: unknown
     const relay = await createRelay({
-      keyPair: generateKeyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, requirePlugins: true,
+      keyPair: generateKeyPair(),
+      bootstrap: testnet.bootstrap,
+      host: '127.0.0.1',
+      announce: false,
+      requirePlugins: true,
       plugins: [
         plugin('user', (api) => { order.push('user'); seen = api.use<{ hello: string }>('base') }, ['base']),
         plugin('base', (api) => { order.push('base'); api.provide({ hello: 'world' }) })
@@ -33,7 +37,11 @@ describe('plugin host services', () => {
   it('a plugin that uses another (optionally) starts after it when both are configured', async () => {
     let seen: unknown
     const relay = await createRelay({
-      keyPair: generateKeyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, requirePlugins: true,
+      keyPair: generateKeyPair(),
+      bootstrap: testnet.bootstrap,
+      host: '127.0.0.1',
+      announce: false,
+      requirePlugins: true,
       plugins: [
         { ...plugin('user', (api) => { seen = api.use('base') }), uses: ['base'] },
         plugin('base', (api) => { api.provide('the flood') })
@@ -49,7 +57,11 @@ describe('plugin host services', () => {
   it('a missing dependency fails start-up with PLUGIN_FAILED naming it; use() of an absent plugin is undefined', async () => {
     let absent: unknown = 'unset'
     await expect(createRelay({
-      keyPair: generateKeyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, requirePlugins: true,
+      keyPair: generateKeyPair(),
+      bootstrap: testnet.bootstrap,
+      host: '127.0.0.1',
+      announce: false,
+      requirePlugins: true,
       plugins: [plugin('probe', (api) => { absent = api.use('nothing') }), plugin('user', () => {}, ['flood'])]
     })).rejects.toMatchObject({ code: ErrorCode.PLUGIN_FAILED })
     expect(absent).toBeUndefined()
@@ -59,7 +71,12 @@ describe('plugin host services', () => {
     const keyPair = generateKeyPair()
     let dataDir: string | null = 'unset'
     const relay = await createRelay({
-      keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, requirePlugins: true, dataDir: '/relay-dir',
+      keyPair,
+      bootstrap: testnet.bootstrap,
+      host: '127.0.0.1',
+      announce: false,
+      requirePlugins: true,
+      dataDir: '/relay-dir',
       plugins: [plugin('rec', async (api) => { dataDir = api.dataDir; await api.putRecord(new TextEncoder().encode('where I am'), 7) })]
     })
     try {

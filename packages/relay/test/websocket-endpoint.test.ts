@@ -131,7 +131,10 @@ describe('wss:// with the operator\'s certificate', () => {
       execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
         '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
       relay = await createRelay({
-        keyPair: HyperDHT.keyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false,
+        keyPair: HyperDHT.keyPair(),
+        bootstrap: testnet.bootstrap,
+        host: '127.0.0.1',
+        announce: false,
         websocket: { port: 0, host: '127.0.0.1', tls: { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') } }
       })
       expect(relay.websocketUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+$/)

@@ -155,4 +155,34 @@ describe('RelayPool on 7 relays', () => {
     expect(result.agreeing).toHaveLength(5)
     await p.close()
   })
+
+  it('asks only k relays by default, and hedges to the others when one of them stays silent', async () => {
+    const asked: string[] = []
+    const counting: Plugin = {
+      name: 'oracle',
+      apiVersion: PLUGIN_API_VERSION,
+      start (api) { api.registerMethod({ name: 'answer', request: stringCodec, response: stringCodec, handler: (q: string) => { asked.push(q); return `the answer to ${q} is 42` } }) }
+    }
+    const four = await Promise.all(Array.from({ length: 4 }, async () => await createRelay({ keyPair: HyperDHT.keyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, plugins: [counting] })))
+    relays.push(...four)
+    const p = pool(four.map((r) => r.publicKey))
+    await p.refresh()
+    const result = await p.query(answer, 'few', { quorum: 2 })
+    expect(result.agreeing).toHaveLength(2)
+    // A ping on each connection comes after the query's request: once all answered, every relay asked has counted.
+    await Promise.all(four.map(async (r) => await (await p.connect(r.publicKey)).ping()))
+    expect(asked.filter((q) => q === 'few')).toHaveLength(2)
+    await p.close()
+
+    const silent = await start('silent')
+    relays.push(silent)
+    const hedged = pool([silent.publicKey, ...four.slice(0, 2).map((r) => r.publicKey)], { callTimeoutMs: 10_000 })
+    await hedged.refresh()
+    // Whether or not the silent relay is among the first two asked, the hedge finds a second honest one.
+    for (let i = 0; i < 3; i++) {
+      const r = await hedged.query(answer, `h${i}`, { quorum: 2, hedgeAfterMs: 1, timeoutMs: 10_000 })
+      expect(r.value).toBe(`the answer to h${i} is 42`)
+    }
+    await hedged.close()
+  }, 30_000)
 })

@@ -22,7 +22,6 @@ const response: fc.Arbitrary<ResponseEnvelope> = fc.oneof(
   fc.constant({ kind: 3 as const })
 )
 
-
 const errorOf = (f: () => unknown): unknown => { try { f() } catch (err) { return err } return undefined }
 
 describe('fuzz: RPC envelopes', () => {

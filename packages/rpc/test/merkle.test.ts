@@ -90,3 +90,56 @@ describe('batch signing', () => {
     expect(() => cache.add(relay, roots[0]!, signature.subarray(1))).toThrow(RangeError)
   })
 })
+
+describe('verified inner nodes', () => {
+  async function batch (n: number): Promise<{ keys: ReturnType<typeof generateKeyPair>, hash: Uint8Array, answers: SignedAnswer[] }> {
+    const keys = generateKeyPair()
+    const signer = new BatchSigner(keys)
+    const hash = requestHash('x.y', Uint8Array.of(1))
+    const answers = await Promise.all(Array.from({ length: n }, async (_, i) => {
+      const body = Uint8Array.of(i)
+      const { signature, proof } = await signer.sign(answerLeaf(keys.publicKey, hash, 7, body))
+      return { relayPublicKey: keys.publicKey, requestHash: hash, body, timestamp: 7, signature, proof }
+    }))
+    return { keys, hash, answers }
+  }
+
+  it('verify the rest of a batch from the nodes of the first proof, with few hashes', async () => {
+    const { hash, answers } = await batch(37)
+    const cache = new VerifiedRoots(4096, 4096)
+    for (const a of answers) expect(verifyAnswer(a, hash, cache)).toBe(true)
+    // Every answer again, now that each path is known: still true.
+    for (const a of answers) expect(verifyAnswer(a, hash, cache)).toBe(true)
+  })
+
+  it('reject a known subtree under a bent upper sibling, another signature, or another key', async () => {
+    const { hash, answers } = await batch(16)
+    const cache = new VerifiedRoots(4096, 4096)
+    expect(verifyAnswer(answers[0]!, hash, cache)).toBe(true)
+    const a = answers[1]!
+    // Leaf 1 reaches leaf 0's path after one hash; what lies above must still be the verified path.
+    const bentTop = a.proof.siblings.map((s, i) => i === a.proof.siblings.length - 1 ? Uint8Array.from(s).fill(7) : s)
+    expect(verifyAnswer({ ...a, proof: { ...a.proof, siblings: bentTop } }, hash, cache)).toBe(false)
+    expect(verifyAnswer({ ...a, proof: { ...a.proof, siblings: [...a.proof.siblings, a.proof.siblings[0]!] } }, hash, cache)).toBe(false)
+    const bentSignature = Uint8Array.from(a.signature)
+    bentSignature[0] = (bentSignature[0] as number) ^ 1
+    expect(verifyAnswer({ ...a, signature: bentSignature }, hash, cache)).toBe(false)
+    expect(verifyAnswer({ ...a, relayPublicKey: generateKeyPair().publicKey }, hash, cache)).toBe(false)
+    // A proof whose index lands elsewhere in the tree does not borrow the known path.
+    expect(verifyAnswer({ ...a, proof: { ...a.proof, index: 9 } }, hash, cache)).toBe(false)
+    expect(verifyAnswer(a, hash, cache)).toBe(true)
+  })
+
+  it('does not trust a path the caller changed after it verified', async () => {
+    const { hash, answers } = await batch(8)
+    const cache = new VerifiedRoots(4096, 4096)
+    const first = answers[0]!
+    const honestTop = first.proof.siblings[2]!.slice()
+    expect(verifyAnswer(first, hash, cache)).toBe(true)
+    first.proof.siblings[2]!.fill(9)
+    const a = answers[1]!
+    const forged = a.proof.siblings.map((s, i) => i === 2 ? Uint8Array.from(s).fill(9) : s)
+    expect(verifyAnswer({ ...a, proof: { ...a.proof, siblings: forged } }, hash, cache)).toBe(false)
+    first.proof.siblings[2]!.set(honestTop)
+  })
+})

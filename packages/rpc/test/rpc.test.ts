@@ -111,7 +111,7 @@ describe('limits and bad input on the server', () => {
     f.methods.register({ ...echo, handler: (v: JsonValue) => v })
     f.methods.register({ ...hang, handler: async () => await new Promise<null>(() => {}) })
     f.methods.register({ name: 'test.typeError', request: nothing, response: nothing, handler: () => { throw new TypeError('boom') } })
-    f.methods.register({ name: 'test.throwString', request: nothing, response: nothing, handler: () => { throw 'not an error' as unknown as Error } })
+    f.methods.register({ name: 'test.throwString', request: nothing, response: nothing, handler: () => { throw 'not an error' as unknown as Error } }) // eslint-disable-line no-throw-literal -- the attack under test
     f.methods.register({ name: 'test.rangeError', request: nothing, response: nothing, handler: async () => { throw new RangeError('async boom') } })
   })
   afterAll(async () => { await f?.close() })

@@ -10,7 +10,6 @@ import { codecUnderTest, decoderProperty, fuzzParams, hostileBytes, unhex } from
 // strings decode invalid UTF-8 to U+FFFD, so the property is "re-encodes to
 // bytes that decode to an equal value", not byte equality.
 
-
 const errorOf = (f: () => unknown): unknown => { try { f() } catch (err) { return err } return undefined }
 const text = new TextEncoder()
 const jsonBytes = (s: string): Uint8Array => encode(bytesCodec, text.encode(s))
@@ -51,7 +50,7 @@ describe('fuzz: shared codecs', () => {
 
 describe('fuzz: text parsers', () => {
   it('derivation paths: hardened indexes below 2^31, or INVALID_DERIVATION_PATH', () => {
-    const step = fc.oneof(fc.nat(2 ** 32).map((n) => `${n}'`), fc.constant("99999999999999999999'"), fc.constantFrom("0'", "44'", '0', "1h", "1H", "01'", "-1'", "'", ''), fc.string({ maxLength: 4 }))
+    const step = fc.oneof(fc.nat(2 ** 32).map((n) => `${n}'`), fc.constant("99999999999999999999'"), fc.constantFrom("0'", "44'", '0', '1h', '1H', "01'", "-1'", "'", ''), fc.string({ maxLength: 4 }))
     const path = fc.oneof(fc.array(step, { maxLength: 6 }).map((steps) => ['m', ...steps].join('/')), fc.string({ maxLength: 20 }))
     fc.assert(fc.property(path, (text) => {
       let indexes: number[]

@@ -1,4 +1,6 @@
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -106,6 +108,46 @@ describe('the packages as an app installs them from a registry', () => {
         await tab.close()
         http.close()
       }
+    }
+  })
+
+  it('bundles the browser example\'s page with plain esbuild and Vite, and it reaches a relay over WebSocket', async () => {
+    const page = join(app, 'example-page')
+    await mkdir(page)
+    for (const file of ['index.html', 'main.ts']) await copyFile(join(root, 'examples/browser/page', file), join(page, file))
+    await copyFile(join(root, 'test/consumer/fixtures/relay.mjs'), join(app, 'relay.mjs'))
+    const esbuildOut = join(app, 'example-esbuild')
+    await run(join(app, 'node_modules/.bin/esbuild'), ['example-page/main.ts', '--bundle', '--format=esm', '--platform=browser', `--outdir=${esbuildOut}`], { cwd: app })
+    await writeFile(join(esbuildOut, 'index.html'), (await readFile(join(page, 'index.html'), 'utf8')).replace('./main.ts', './main.js'))
+    const viteOut = join(app, 'example-vite')
+    await run(join(app, 'node_modules/.bin/vite'), ['build', 'example-page', '--outDir', viteOut, '--emptyOutDir', '--logLevel', 'warn'], { cwd: app })
+
+    // The relay, from the installed packages too, in its own process.
+    const relayProcess = spawn(process.execPath, ['relay.mjs'], { cwd: app, stdio: ['pipe', 'pipe', 'inherit'] })
+    try {
+      const [line] = await once(relayProcess.stdout, 'data') as [Buffer]
+      const relay = JSON.parse(line.toString()) as { key: string, ws: string }
+      browser ??= await launchChromium()
+      for (const dir of [esbuildOut, viteOut]) {
+        const http = await serveDirectory(dir)
+        const tab = await browser.newPage()
+        const errors: string[] = []
+        tab.on('pageerror', (e) => errors.push(String(e)))
+        try {
+          await tab.goto(`${http.url}/?${new URLSearchParams({ relays: `${relay.key}@${relay.ws}`, quorum: '1' }).toString()}`)
+          await tab.waitForFunction(() => ['done', 'failed'].some((s) => document.getElementById('status')?.textContent?.startsWith(s) === true))
+          expect(errors, dir).toEqual([])
+          expect(await tab.locator('#status').innerText(), dir).toBe('done')
+          expect(await tab.locator('#connection').innerText(), dir).toBe('1 of 1 relays reached over WebSocket, each proving its key')
+          expect(await tab.locator('#quorum').innerText(), dir).toMatch(new RegExp(`^"from a browser": the answer is \\d+ — signed by ${relay.key.slice(0, 6)}$`))
+        } finally {
+          await tab.close()
+          http.close()
+        }
+      }
+    } finally {
+      relayProcess.stdin.end()
+      await once(relayProcess, 'exit')
     }
   })
 

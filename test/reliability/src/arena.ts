@@ -7,7 +7,6 @@ import { RelayProcess, type RelayProcessInit } from './relay-process.js'
 
 const MB = 1024 * 1024
 
-
 /** What every attack must leave true, and the bounds it states. */
 export interface Bounds {
   /** The relay's peak RSS may exceed its RSS at start by at most this many MB. */

@@ -141,9 +141,13 @@ export class HostilePeer {
     return this.flood?.messages[1]?.send(payload) ?? false
   }
 
-  /** A round trip on the RPC channel: everything sent before it has been read by the relay. */
-  async barrier (): Promise<void> {
-    await this.request('$rpc.ping', new Uint8Array(0))
+  /**
+   * A round trip on the RPC channel: everything sent before it has been read
+   * by the relay. Behind a flood of requests on a loaded machine that can take
+   * a while; whether honest clients are served meanwhile is measured apart.
+   */
+  async barrier (timeoutMs = 120_000): Promise<void> {
+    await this.request('$rpc.ping', new Uint8Array(0), timeoutMs)
   }
 
   /** Wait until the socket has written out what is buffered. */

@@ -41,7 +41,7 @@ describe('stream pulls on an open subscription (issue 1)', () => {
     await peer.destroy()
     expect(Arena.broken(verdict)).toEqual([])
     expect(refused).toBe(ErrorCode.RATE_LIMITED)
-  }, 120_000)
+  }, 300_000)
 })
 
 describe('registry subscription slots (issue 4)', () => {

@@ -63,9 +63,9 @@ export interface PeerTransport {
 /** The events of a `Flood`. */
 export interface FloodEvents {
   /** A broadcast reached this node (once per packet). `from` is the neighbour it came through. */
-  'message': { origin: Uint8Array, seq: number, payload: Uint8Array, from: Uint8Array, ttl: number }
+  message: { origin: Uint8Array, seq: number, payload: Uint8Array, from: Uint8Array, ttl: number }
   /** A direct message from a neighbour. */
-  'direct': { from: Uint8Array, payload: Uint8Array }
+  direct: { from: Uint8Array, payload: Uint8Array }
   /** A neighbour was added (the relay's event of the same name is for any peer). */
   'peer:connect': { publicKey: Uint8Array }
   /** A neighbour was removed. */

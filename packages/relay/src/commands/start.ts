@@ -80,13 +80,8 @@ async function run (argv: readonly string[]): Promise<number> {
     await backbone?.close()
     throw err
   })
-  const bootstrapText = bootstrap.map((a) => `${a.host}:${a.port}`).join(',')
-  console.log(`lume-relay: listening as ${relay.publicKeyHex} (dir ${dir}, plugins: ${relay.pluginNames.join(', ') || 'none'})`)
-  if (relay.websocketUrl !== null) console.log(`lume-relay: clients and browsers reach this relay at ${relay.websocketUrl}`)
-  if (relay.gatewayUrl !== null) console.log(`lume-relay: custodial dht-relay gateway at ${relay.gatewayUrl} (pages hand it their DHT key)`)
-  console.log(`lume-relay: ping it with: lume-relay ping ${relay.publicKeyHex}${bootstrapText === '' ? '' : ` --dht.bootstrap=${bootstrapText}`}`)
-
-  await new Promise<void>((resolve) => {
+  // Signal handlers before the "listening" line: a SIGTERM right after it must shut down cleanly, not kill.
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) {
@@ -100,6 +95,13 @@ async function run (argv: readonly string[]): Promise<number> {
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
+  const bootstrapText = bootstrap.map((a) => `${a.host}:${a.port}`).join(',')
+  console.log(`lume-relay: listening as ${relay.publicKeyHex} (dir ${dir}, plugins: ${relay.pluginNames.join(', ') || 'none'})`)
+  if (relay.websocketUrl !== null) console.log(`lume-relay: clients and browsers reach this relay at ${relay.websocketUrl}`)
+  if (relay.gatewayUrl !== null) console.log(`lume-relay: custodial dht-relay gateway at ${relay.gatewayUrl} (pages hand it their DHT key)`)
+  console.log(`lume-relay: ping it with: lume-relay ping ${relay.publicKeyHex}${bootstrapText === '' ? '' : ` --dht.bootstrap=${bootstrapText}`}`)
+
+  await stopped
   console.log('lume-relay: stopped')
   logger.flush()
   return 0

@@ -4,7 +4,7 @@
 // through ends only this process, which the relay restarts, never the relay.
 import { parseArgs } from 'node:util'
 import { HyperDHT } from '@lume/dht'
-import { WebSocketServer } from 'ws'
+import { WebSocketServer, type WebSocket } from 'ws'
 import { relay as relayDHT } from '@hyperswarm/dht-relay'
 import Stream from '@hyperswarm/dht-relay/ws'
 import type { GatewayMessage } from './ws-gateway-messages.js'
@@ -31,22 +31,33 @@ process.on('unhandledRejection', (err) => {
   send({ type: 'client-error', message: err instanceof Error ? err.message : String(err) })
 })
 
-const bootstrap = values.bootstrap === '' ? [] : values.bootstrap.split(',').map((entry) => {
-  const i = entry.lastIndexOf(':')
-  return { host: entry.slice(0, i), port: Number(entry.slice(i + 1)) }
-})
+const bootstrap = values.bootstrap === ''
+  ? []
+  : values.bootstrap.split(',').map((entry) => {
+    const i = entry.lastIndexOf(':')
+    return { host: entry.slice(0, i), port: Number(entry.slice(i + 1)) }
+  })
 const dht = new HyperDHT({ bootstrap, host: values['dht-host'] })
 const maxConnections = Number(values['max-connections'])
 const maxPerAddress = Number(values['max-per-address'])
 const idleTimeoutMs = Number(values['idle-timeout-ms'])
 const perAddress = new Map<string, number>()
+/** Sockets that have sent nothing yet, oldest first: the first to go when the gateway is full. */
+const silent = new Set<WebSocket>()
 const server = new WebSocketServer({ host: values.host, port: Number(values.port), maxPayload: 4 * 1024 * 1024 })
 server.on('error', (err) => { send({ type: 'crash', message: err.message }); process.exit(71) })
 server.on('connection', (socket, request) => {
   socket.on('error', () => socket.terminate())
   if (server.clients.size > maxConnections) {
-    socket.close(1013, 'too many connections')
-    return
+    // Full: make room by dropping the oldest socket that never said anything,
+    // so idle sockets cannot lock pages out; refuse only when there is none.
+    const oldest = silent.values().next()
+    if (oldest.done === true) {
+      socket.close(1013, 'too many connections')
+      return
+    }
+    silent.delete(oldest.value)
+    oldest.value.terminate()
   }
   const host = request.socket.remoteAddress ?? ''
   const count = perAddress.get(host) ?? 0
@@ -56,10 +67,12 @@ server.on('connection', (socket, request) => {
   }
   perAddress.set(host, count + 1)
   // Idle: nothing received for idleTimeoutMs closes the socket (its slot comes back).
-  let idle = setTimeout(() => socket.close(1000, 'idle'), idleTimeoutMs)
-  socket.on('message', () => idle.refresh())
+  const idle = setTimeout(() => socket.close(1000, 'idle'), idleTimeoutMs)
+  silent.add(socket)
+  socket.on('message', () => { idle.refresh(); silent.delete(socket) })
   socket.once('close', () => {
     clearTimeout(idle)
+    silent.delete(socket)
     const left = (perAddress.get(host) ?? 1) - 1
     if (left <= 0) perAddress.delete(host)
     else perAddress.set(host, left)

@@ -33,11 +33,15 @@ export interface RelayPoolInit {
 export interface QueryOptions<Res> {
   /** Agreeing relays needed. */
   quorum: number
-  /** Relays asked at first. @default quorum + 2 */
+  /**
+   * Relays asked at first. @default quorum: k honest answers decide, so
+   * only k relays sign and only k answers are verified; more are asked on
+   * a disagreement, a failure, or at `hedgeAfterMs`
+   */
   of?: number
   /** The whole query's deadline. @default callTimeoutMs */
   timeoutMs?: number
-  /** Ask more relays when k have not agreed after this. @default 3 × the slowest first relay's latency, at least 50 ms */
+  /** Ask the other relays when k have not agreed after this. @default 3 × the slowest first relay's latency, at least 10 ms */
   hedgeAfterMs?: number
   /**
    * What must agree: a key per answer. @default the answer's bytes. Give one
@@ -179,7 +183,9 @@ export class RelayPool implements Closable {
         }
         const untried = candidates.length - next
         if (!tally.stillPossible(pending + untried)) finish(noQuorum(`no ${k} relays can agree any more (split ${tally.split().join('/') || 'none'})`))
-        else if (pending === 0 && untried > 0) ask(Math.min(untried, k - Math.max(0, ...tally.split())))
+        // Short of k even if every answer still out agrees with the largest group: ask more now, not after they all come in.
+        const short = k - Math.max(0, ...tally.split()) - pending
+        if (!settled && short > 0 && untried > 0) ask(Math.min(untried, short))
       }
       const ask = (count: number): void => {
         for (let i = 0; i < count && next < candidates.length; i++) {
@@ -200,8 +206,8 @@ export class RelayPool implements Closable {
         }
       }
       const deadlineTimer = setTimeout(() => finish(noQuorum(`no ${k} relays agreed within ${deadline} ms`)), deadline)
-      const first = candidates.slice(0, options.of ?? k + 2)
-      const slowest = Math.max(50, ...first.map((s) => (s.latencyMs ?? 50) * 3))
+      const first = candidates.slice(0, options.of ?? k)
+      const slowest = Math.max(10, ...first.map((s) => (s.latencyMs ?? 50) * 3))
       // Hedge: if the first relays are slow, ask the rest before the deadline.
       const hedgeTimer = setTimeout(() => { if (!settled) ask(candidates.length - next) }, options.hedgeAfterMs ?? slowest)
       ask(first.length)
@@ -328,7 +334,7 @@ export class RelayPool implements Closable {
     })
     const conn = RpcConnection.open(stream, { limits: this.init.limits ?? {}, logger: this.logger })
     const started = performance.now()
-    const info = await conn.call(CoreMethods.info, null, { timeoutMs: timeoutMs })
+    const info = await conn.call(CoreMethods.info, null, { timeoutMs })
     state.methods = new Set(info.methods)
     state.succeeded(performance.now() - started)
     conn.signal.addEventListener('abort', () => this.drop(state), { once: true })

@@ -130,6 +130,5 @@ export function verifyBroadcast (request: BroadcastRequest, entries: readonly Br
   })
 }
 
-
 /** A codec that passes bytes through as they are (for forwarding). */
 export const rawBytesCodec: Codec<Uint8Array> = c.raw

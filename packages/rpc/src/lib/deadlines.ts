@@ -18,8 +18,9 @@ export class Deadlines {
    * Settle like `work`, unless `timeoutMs` passes first (then reject with
    * `onTimeout()`) or `signal` aborts (then reject with `onAbort()`).
    */
-  async race<T> (work: Promise<T>, timeoutMs: number, onTimeout: () => Error, signal?: AbortSignal, onAbort?: () => Error): Promise<T> {
-    return await new Promise<T>((resolve, reject) => {
+  race<T> (work: Promise<T>, timeoutMs: number, onTimeout: () => Error, signal?: AbortSignal, onAbort?: () => Error): Promise<T> {
+    // Not async: one promise and one microtask per call fewer on every call's path.
+    return new Promise<T>((resolve, reject) => {
       let onSignal: (() => void) | undefined
       // A timeout shorter than a few ticks gets a timer of its own, to stay precise.
       const own = timeoutMs < this.resolutionMs * 5 ? setTimeout(() => entry.expire(), timeoutMs) : null

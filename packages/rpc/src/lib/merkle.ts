@@ -64,13 +64,36 @@ export function buildTree (leaves: readonly Uint8Array[]): { root: Uint8Array, p
 
 /** The root a proof leads to from `leaf` (already leaf-hashed), or null if the proof is malformed. */
 export function rootFromProof (leaf: Uint8Array, proof: InclusionProof): Uint8Array | null {
+  const root = walkProof(leaf, proof, null)
+  return root === STOPPED ? null : root
+}
+
+/** What {@link walkProof} returns when its visitor ended the walk. */
+export const STOPPED: unique symbol = Symbol('stopped')
+
+/**
+ * Where a proof walk stands before it hashes in sibling number `step`: the
+ * node reached so far, and the position (`fn`) and last position (`sn`) at
+ * this level, as in RFC 9162 §2.1.3.2. Equal states with equal siblings
+ * still to come lead to the same root.
+ */
+export type ProofVisitor = (node: Uint8Array, step: number, fn: number, sn: number) => boolean
+
+/**
+ * Walk a proof from `leaf` up: the root, null if the proof is malformed, or
+ * STOPPED when `visit` (asked before each step) returned true — it knows
+ * where the rest of the walk leads.
+ */
+export function walkProof (leaf: Uint8Array, proof: InclusionProof, visit: ProofVisitor | null): Uint8Array | null | typeof STOPPED {
   const { index, count, siblings } = proof
   if (!Number.isInteger(index) || !Number.isInteger(count) || index < 0 || index >= count || count > MAX_TREE_LEAVES) return null
   let fn = index
   let sn = count - 1
   let r = leaf
-  for (const p of siblings) {
+  for (let step = 0; step < siblings.length; step++) {
     if (sn === 0) return null
+    if (visit !== null && visit(r, step, fn, sn)) return STOPPED
+    const p = siblings[step] as Uint8Array
     if ((fn & 1) === 1 || fn === sn) {
       r = nodeHash(p, r)
       if ((fn & 1) === 0) {

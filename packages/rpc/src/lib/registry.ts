@@ -1,8 +1,6 @@
 import { ErrorCode, LumeError } from '@lume/types'
 import { assertMethodName, type ServedMethod } from './method.js'
 
-
-
 /**
  * The methods a server serves. Connections look methods up here on every
  * call, so a method registered after a connection opened is callable on it.

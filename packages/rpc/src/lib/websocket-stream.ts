@@ -80,9 +80,28 @@ export class WebSocketStream extends Duplex {
   }
 
   override _write (data: Uint8Array, cb: (err: Error | null) => void): void {
+    this._writev([data], cb)
+  }
+
+  /**
+   * Everything queued goes out as one message: message boundaries carry no
+   * meaning here, and each WebSocket send has a fixed cost (in a browser, a
+   * trip to the network process) that would dominate small RPC frames. The
+   * callback waits a microtask, so the writes of the same tick queue up and
+   * leave together in the next batch.
+   */
+  override _writev (batch: unknown[], cb: (err: Error | null) => void): void {
     if (this.socket.readyState !== OPEN) { cb(new Error('WebSocket is not open')); return }
-    this.socket.send(data)
-    this.waitForRoom(cb)
+    const chunks = batch as Uint8Array[]
+    if (chunks.length === 1) {
+      this.socket.send(chunks[0] as Uint8Array)
+    } else {
+      const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
+      let at = 0
+      for (const chunk of chunks) { out.set(chunk, at); at += chunk.byteLength }
+      this.socket.send(out)
+    }
+    queueMicrotask(() => this.waitForRoom(cb))
   }
 
   override _final (cb: (err: Error | null) => void): void {
