@@ -2,5 +2,5 @@ import { defineConfig } from 'tsup'
 import { libraryConfig } from '../../scripts/tsup.base.ts'
 
 export default defineConfig(libraryConfig({
-  entry: { index: 'src/index.ts', lmdb: 'src/lmdb/index.ts', redis: 'src/redis/index.ts' }
+  entry: { index: 'src/index.ts', 'relay-plugin': 'src/relay-plugin.ts', lmdb: 'src/lmdb/index.ts', redis: 'src/redis/index.ts' }
 }))

@@ -17,5 +17,7 @@
  * ```
  */
 export { loadConfig, Config, type ConfigInit, type ConfigIssue } from './lib/config.js'
+export { closest, editDistance } from './lib/closest.js'
+export type { FlagType, FlagValues } from './lib/layers.js'
 export type { ConfigPath, ConfigValue } from './lib/paths.js'
 export type { Tree } from './lib/tree.js'

@@ -22,13 +22,12 @@ describe('discovering a real relay (real ngircd, private HyperDHT)', () => {
     testnet = await createTestnet()
     irc = await startNgircd()
     wsIrc = await startInspircd()
-    const dht = testnet.createNode()
     relay = await createRelay({
       keyPair,
       bootstrap: testnet.bootstrap,
       host: '127.0.0.1',
       announce: false,
-      plugins: [discoveryPlugin({ addresses: ['dht'], dht: { store: dht, keyPair: { publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) } }, irc: [{ host: '127.0.0.1', port: irc.port }, { host: '127.0.0.1', port: wsIrc.port, websocket: true }] })]
+      plugins: [discoveryPlugin({ addresses: ['dht'], irc: [{ host: '127.0.0.1', port: irc.port }, { host: '127.0.0.1', port: wsIrc.port, websocket: true }] })]
     })
     // An "IRC server" that accepts connections and never says a word.
     silentPort = await freePort()

@@ -22,6 +22,6 @@
 export { createRelay, Relay, type RelayInit } from './lib/relay.js'
 export { RelayBudget, DEFAULT_RELAY_BUDGETS, DEFAULT_RELAY_RATES, DEFAULT_MAX_HEAP_FRACTION, type RelayLimits } from './lib/limits.js'
 export { RELAY_VERSION } from './lib/version.js'
-export { loadOrCreateIdentity, IDENTITY_FILE, type Identity } from './lib/identity.js'
+export { loadOrCreateIdentity, loadIdentity, IDENTITY_FILE, type Identity } from './lib/identity.js'
 export { WebSocketGateway, type WebSocketOptions } from './lib/ws-gateway.js'
 export { WebSocketEndpoint, resolveEndpointOptions, type WebSocketEndpointOptions, type ResolvedEndpointOptions, type EndpointStats } from './lib/ws-endpoint.js'

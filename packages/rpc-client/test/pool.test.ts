@@ -55,6 +55,15 @@ describe('RelayPool on 7 relays', () => {
     await p.close()
   })
 
+  it('close() is idempotent: every call, even during the first, returns the same promise', async () => {
+    const p = pool()
+    await p.call(CoreMethods.ping, null)
+    const first = p.close()
+    expect(p.close()).toBe(first)
+    await first
+    expect(p.close()).toBe(first)
+  })
+
   it('with 2 liars, k=4 of n=7 returns the honest answer every time', async () => {
     const p = pool()
     for (let i = 0; i < 10; i++) {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { Document, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { ErrorCode, LumeError } from '@lume/types'
-import { layerFromArgv, layerFromEnv, layerFromObject, layersFromDir, resolvePath, type Layer } from './layers.js'
+import { layerFromArgv, layerFromEnv, layerFromObject, layersFromDir, layersFromFiles, resolvePath, type FlagType, type FlagValues, type Layer } from './layers.js'
 import { deepMerge, getIn, isPlainObject, setIn, type Tree } from './tree.js'
 import type { ConfigPath, ConfigValue } from './paths.js'
 
@@ -14,8 +14,10 @@ export interface ConfigInit<S extends z.ZodType<object>> {
   schema: S
   /** Values under the files (the lowest layer after the schema's own defaults). */
   defaults?: Tree
-  /** Directory whose `*.json`, `*.yaml`, `*.yml` files are read in name order. @default no files */
-  dir?: string
+  /** Directory whose `*.json`, `*.yaml`, `*.yml` files are read in name order; a function gets the program flags (e.g. `--dir`). @default no files */
+  dir?: string | ((flags: Readonly<FlagValues>) => string)
+  /** More files (JSON or YAML), read after `dir`'s in this order; a function gets the program flags (e.g. `--config`). A missing one is an error. @default none */
+  files?: readonly string[] | ((flags: Readonly<FlagValues>) => readonly string[])
   /** The file {@link Config.save} writes. @default `<dir>/config.yaml` (or an existing `config.yml`/`config.json`) */
   userFile?: string
   /** Environment to read. @default process.env */
@@ -24,6 +26,16 @@ export interface ConfigInit<S extends z.ZodType<object>> {
   envPrefix?: string
   /** Command-line arguments (flags win over everything). @default [] */
   argv?: readonly string[]
+  /**
+   * An unknown key in a file, an unknown `LUME_` variable or flag is a
+   * `CONFIG_INVALID` error naming its source and the closest known key
+   * (inside records and catch-alls keys stay open). @default true
+   */
+  strict?: boolean
+  /** The program's own flags (not config keys), by name and type; their values are {@link Config.flags}. @default none */
+  flags?: Readonly<Record<string, FlagType>>
+  /** Variables with the prefix that are not config (e.g. `LUME_RELAY_DIR`): not read, not errors. @default none */
+  ignoreEnv?: readonly string[]
 }
 
 /** One validation problem: the key, what is wrong, and which layer set it. */
@@ -48,15 +60,18 @@ export interface ConfigIssue {
  */
 export async function loadConfig<S extends z.ZodType<object>> (init: ConfigInit<S>): Promise<Config<z.output<S>>> {
   const { schema } = init
-  const argvLayer = layerFromArgv(init.argv ?? [], schema)
+  const strict = init.strict ?? true
+  const argvLayer = layerFromArgv(init.argv ?? [], schema, strict, init.flags)
+  const dir = typeof init.dir === 'function' ? init.dir(argvLayer.flags) : init.dir
   const layers: Layer[] = [
     layerFromObject(init.defaults ?? {}, schema, 'defaults'),
-    ...(init.dir === undefined ? [] : await layersFromDir(init.dir, schema)),
-    layerFromEnv(init.env ?? process.env, init.envPrefix ?? 'LUME_', schema),
+    ...(dir === undefined ? [] : await layersFromDir(dir, schema, strict)),
+    ...await layersFromFiles(typeof init.files === 'function' ? init.files(argvLayer.flags) : (init.files ?? []), schema, strict),
+    layerFromEnv(init.env ?? process.env, init.envPrefix ?? 'LUME_', schema, strict, init.ignoreEnv),
     argvLayer
   ]
-  const userFile = init.userFile ?? (init.dir === undefined ? undefined : defaultUserFile(init.dir))
-  return new Config<z.output<S>>(schema as unknown as z.ZodType<z.output<S>>, layers, userFile, argvLayer.positionals)
+  const userFile = init.userFile ?? (dir === undefined ? undefined : defaultUserFile(dir))
+  return new Config<z.output<S>>(schema as unknown as z.ZodType<z.output<S>>, layers, userFile, argvLayer.positionals, argvLayer.flags)
 }
 
 function defaultUserFile (dir: string): string {
@@ -70,6 +85,8 @@ function defaultUserFile (dir: string): string {
 export class Config<T extends object> {
   /** Command-line arguments that were not flags. */
   readonly positionals: readonly string[]
+  /** The program's own flags given (see {@link ConfigInit.flags}). */
+  readonly flags: Readonly<FlagValues>
   private readonly schema: z.ZodType<T>
   private readonly layers: Layer[]
   private readonly userFile: string | undefined
@@ -79,8 +96,9 @@ export class Config<T extends object> {
   private origins: Map<string, string>
 
   /** @internal Use {@link loadConfig}. */
-  constructor (schema: z.ZodType<T>, layers: Layer[], userFile: string | undefined, positionals: readonly string[]) {
+  constructor (schema: z.ZodType<T>, layers: Layer[], userFile: string | undefined, positionals: readonly string[], flags: Readonly<FlagValues> = {}) {
     this.schema = schema
+    this.flags = flags
     this.layers = layers
     this.userFile = userFile
     this.positionals = positionals

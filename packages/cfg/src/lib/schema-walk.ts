@@ -70,3 +70,25 @@ export function leafKind (schema: z.ZodType | undefined): LeafKind {
 export function elementOf (schema: z.ZodType | undefined): z.ZodType | undefined {
   return schema === undefined ? undefined : defOf(unwrap(schema)).element
 }
+
+/** True for an object schema that names all its keys (no catch-all, or a `never` one): another key is a mistake. */
+export function isClosedObject (schema: z.ZodType): boolean {
+  const def = defOf(unwrap(schema))
+  if (def.type !== 'object') return false
+  return def.catchall === undefined || defOf(def.catchall).type === 'never'
+}
+
+/** Every key path the schema names, through nested objects (not into records or catch-alls), up to `depth` levels. */
+export function knownPaths (schema: z.ZodType, depth = 6): string[][] {
+  const out: string[][] = []
+  const walk = (node: z.ZodType, prefix: string[]): void => {
+    const inner = unwrap(node)
+    if (defOf(inner).type !== 'object' || prefix.length >= depth) return
+    for (const [key, child] of Object.entries((inner as unknown as { shape: Record<string, z.ZodType> }).shape)) {
+      out.push([...prefix, key])
+      walk(child, [...prefix, key])
+    }
+  }
+  walk(schema, [])
+  return out
+}

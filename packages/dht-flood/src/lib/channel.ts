@@ -123,8 +123,8 @@ export function floodPlugin (flood: Flood, options: FloodPluginOptions = {}): Pl
       api.defineRate(FLOOD_RATE, options.rate ?? { perPeer: { perSecond: 500, burst: 1000 }, perAddress: { perSecond: 1000, burst: 2000 } })
       api.registerProtocol({ name: Protocol.FLOOD, onConnection: (connection) => attachFlood(flood, connection, { rate: FLOOD_RATE }) })
     },
-    stop () {
-      flood.close()
+    async stop () {
+      await flood.close()
     }
   }
 }

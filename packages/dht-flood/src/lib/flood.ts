@@ -1,9 +1,9 @@
 import {
   TokenBucket,
   decode, encode, LumeError, sign, SigningContext, silentLogger, toHex, TypedEventTarget, verify,
-  type KeyPair, type Logger
+  type Logger
 } from '@lume/types'
-import type { FloodEvents, FloodInit, FloodStats, PeerTransport } from './options.js'
+import type { FloodEvents, FloodInit, FloodSigner, FloodStats, PeerTransport } from './options.js'
 import { Collector } from './collector.js'
 import { haveCodec, packetCodec, packetMessage, type Packet, type PacketId } from './messages.js'
 import { SeenSet } from './seen.js'
@@ -26,7 +26,7 @@ interface Peer {
  */
 export class Flood extends TypedEventTarget<FloodEvents> {
   readonly stats: FloodStats = { delivered: 0, forwarded: 0, sent: 0, duplicate: 0, badSignature: 0, malformed: 0, stale: 0, rateLimited: 0, tooLarge: 0, notNeighbour: 0, backedUp: 0 }
-  private readonly keyPair: KeyPair
+  private readonly keyPair: FloodSigner
   private readonly peers = new Map<string, Peer>()
   private readonly seen: SeenSet
   private readonly sequence = new ClockSequence()
@@ -34,10 +34,12 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   private readonly options: Required<Omit<FloodInit, 'keyPair' | 'logger'>>
   private readonly logger: Logger
   private closed = false
+  private closing: Promise<void> | null = null
 
   constructor (init: FloodInit) {
     super()
-    this.keyPair = init.keyPair
+    const key = init.keyPair
+    this.keyPair = 'sign' in key ? key : { publicKey: key.publicKey, sign: (context, message) => sign(context, message, key.secretKey) }
     this.logger = init.logger ?? silentLogger
     this.options = {
       ttl: init.ttl ?? 10,
@@ -88,7 +90,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   async whenNeighbours (count = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
     while (this.peers.size < count) {
       if (this.closed) throw LumeError.closed('flood')
-      await this.once('peer:open', options.signal)
+      await this.once('peer:connect', options.signal)
     }
   }
 
@@ -100,7 +102,7 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > this.options.maxTtl) throw new RangeError(`ttl must be 1..maxTtl (${this.options.maxTtl}), got ${ttl}`)
     const seq = this.sequence.next()
     const origin = this.keyPair.publicKey
-    const signature = sign(SigningContext.FLOOD_PACKET, packetMessage(origin, seq, payload), this.keyPair.secretKey)
+    const signature = this.keyPair.sign(SigningContext.FLOOD_PACKET, packetMessage(origin, seq, payload))
     this.seen.add(seenKey(origin, seq), seq)
     this.forward({ origin, seq, ttl, payload, signature }, null, null)
     return seq
@@ -127,11 +129,11 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     const id = toHex(key)
     const peer: Peer = { key, transport, bucket: new TokenBucket(this.options.rate.perSecond, this.options.rate.burst), backedUp: false }
     this.peers.set(id, peer)
-    this.emit('peer:open', { publicKey: key })
+    this.emit('peer:connect', { publicKey: key })
     return () => {
       if (this.peers.get(id) !== peer) return
       this.peers.delete(id)
-      this.emit('peer:close', { publicKey: key })
+      this.emit('peer:disconnect', { publicKey: key })
     }
   }
 
@@ -198,10 +200,15 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   }
 
   /** Stop sending and receiving. */
-  close (): void {
-    this.closed = true
-    this.collector.close()
-    this.peers.clear()
+  /** Stop: nothing more is sent or delivered. Idempotent; every call returns the same promise. */
+  close (): Promise<void> {
+    if (this.closing === null) {
+      this.closed = true
+      this.collector.close()
+      this.peers.clear()
+      this.closing = Promise.resolve()
+    }
+    return this.closing
   }
 
   /** Only neighbours are heard, each within its rate and the transport's own limit. */

@@ -1,9 +1,15 @@
 import type { KeyPair, Logger } from '@lume/types'
 
+/** Signs for a key held elsewhere (a relay's `api.sign`), so the flood never holds the secret key. */
+export interface FloodSigner {
+  publicKey: Uint8Array
+  sign (context: string, message: Uint8Array): Uint8Array
+}
+
 /** Options for `Flood`; every limit has a default. */
 export interface FloodInit {
-  /** The node's key: packets it originates are signed with it. */
-  keyPair: KeyPair
+  /** The node's key, or a signer for it: packets it originates are signed with it. */
+  keyPair: KeyPair | FloodSigner
   /** Hops a broadcast travels by default: at degree 6, 100k relays are within 9 hops. @default 10 */
   ttl?: number
   /** Highest TTL accepted: a larger incoming TTL is lowered to it (the TTL is not signed), and `broadcast` refuses more. @default 12 */
@@ -60,8 +66,10 @@ export interface FloodEvents {
   message: { origin: Uint8Array, seq: number, payload: Uint8Array, from: Uint8Array, ttl: number }
   /** A direct message from a neighbour. */
   direct: { from: Uint8Array, payload: Uint8Array }
-  'peer:open': { publicKey: Uint8Array }
-  'peer:close': { publicKey: Uint8Array }
+  /** A neighbour was added (the relay's event of the same name is for any peer). */
+  'peer:connect': { publicKey: Uint8Array }
+  /** A neighbour was removed. */
+  'peer:disconnect': { publicKey: Uint8Array }
 }
 
 /** Why packets were dropped, counted. */

@@ -1,14 +1,17 @@
-import { PLUGIN_API_VERSION, SigningContext, type KeyPair, type Plugin } from '@lume/types'
-import { putRecordOnDht, type MutableStore } from '../lib/dht-source.js'
-import { signRecordWith, type SignedPeerRecord } from '../lib/record.js'
+import { PLUGIN_API_VERSION, SigningContext, type Plugin } from '@lume/types'
+import { encodeRecord, signRecordWith, type SignedPeerRecord } from '../lib/record.js'
 import { IrcAnswerer, type IrcOptions } from './irc.js'
 
 /** Options for {@link discoveryPlugin}. */
 export interface DiscoveryPluginOptions {
   /** Where the relay can be reached (`dht` means "by key over HyperDHT"). @default ['dht'] */
   addresses?: string[] | (() => string[])
-  /** Put the record on this DHT (needs the relay's key pair: hyperdht signs mutable values itself). */
-  dht?: { store: MutableStore, keyPair: KeyPair }
+  /**
+   * Put the record on the DHT as a mutable value under the relay's key; the
+   * relay signs it (`api.putRecord`): the plugin never holds the secret key.
+   * @default true
+   */
+  dht?: boolean
   /** Answer for the relay in these IRC channels (servers may differ: TCP and WebSocket). */
   irc?: IrcOptions | IrcOptions[]
   /** How often the record is re-signed and re-announced (addresses may change). @default 10 min */
@@ -32,8 +35,9 @@ export function discoveryPlugin (options: DiscoveryPluginOptions): Plugin {
     async start (api) {
       const refresh = async (): Promise<void> => {
         record = signRecordWith((m) => api.sign(SigningContext.PEER_RECORD, m), api.relayPublicKey, addresses())
-        if (options.dht !== undefined) {
-          await putRecordOnDht(options.dht.store, options.dht.keyPair, record).catch((err: unknown) => api.logger.warn({ err }, 'putting the record on the DHT failed; will retry'))
+        if (options.dht !== false) {
+          // The sequence is the record's time in seconds: a newer record replaces an older one.
+          await api.putRecord(encodeRecord(record), Math.floor(record.timestamp / 1000)).catch((err: unknown) => api.logger.warn({ err }, 'putting the record on the DHT failed; will retry'))
         }
       }
       await refresh()

@@ -1,16 +1,34 @@
+import { dirname } from 'node:path'
 import { HyperDHT, type Address } from '@lume/dht'
 import { pino } from 'pino'
 import { fromHex, toHex, type BudgetLimits, type RateLimits } from '@lume/types'
 import { flattenKinds } from '../lib/config.js'
 import { createRelay } from '../lib/relay.js'
 import { loadOrCreateIdentity } from '../lib/identity.js'
-import { loadPlugins } from '../lib/load-plugins.js'
-import { defaultHost, parseBootstrap, relayConfig, relayDir } from './shared.js'
+import { loadPluginModules } from '../lib/load-plugins.js'
+import { pluginSections } from '../lib/plugin-config.js'
+import { defaultHost, noPositionals, parseBootstrap, relayConfig, type Command } from './shared.js'
 
 /** `lume-relay start`: run a relay until SIGINT/SIGTERM. */
-export async function start (argv: readonly string[]): Promise<number> {
-  const dir = relayDir(argv)
-  const cfg = await relayConfig(argv)
+export const start: Command = {
+  summary: 'run the relay until Ctrl-C (identity created on first start)',
+  help: `usage: lume-relay start [--dir DIR] [--testnet] [--KEY=VALUE ...]
+
+Run the relay until SIGINT/SIGTERM. Its identity is created in the relay
+directory on first start; configuration comes from <dir>/*.yaml|json, LUME_*
+variables (LUME_DHT__BOOTSTRAP=..., two underscores between levels) and flags.
+  --dir DIR          relay directory (default $LUME_RELAY_DIR or ~/.lume-relay)
+  --config FILE      also read this YAML/JSON file (after the directory's)
+  --testnet          start a private DHT on loopback and join it (to try things out)
+  --KEY=VALUE        any config key, e.g. --dht.bootstrap=127.0.0.1:49737 --log.level=debug
+Plugins: plugins: ['@lume/dht-flood', '@lume/registry', ...] and their sections
+under plugin.<name>; see the README for every key.`,
+  run: async (argv) => await run(argv)
+}
+
+async function run (argv: readonly string[]): Promise<number> {
+  const { cfg, dir, configFile } = await relayConfig(argv, { testnet: 'boolean' })
+  noPositionals(cfg, 'start')
   const config = cfg.value
   const logger = pino({ level: config.log.level, base: { relay: undefined } }, pino.destination({ fd: 2, sync: true }))
   // A crash leaves a line in the log (and one on stderr) before the non-zero exit, not silence.
@@ -21,13 +39,17 @@ export async function start (argv: readonly string[]): Promise<number> {
   }
   process.on('uncaughtException', fatal('uncaught exception'))
   process.on('unhandledRejection', fatal('unhandled rejection'))
+  // Plugins and their config sections first: a bad one fails start-up before any file or socket is made.
+  // Packages resolve from the relay directory, the --config file's directory, then beside the relay.
+  const loaded = await loadPluginModules(config.plugins, dir, logger, true, configFile === null ? [] : [dirname(configFile)])
+  const plugins = loaded.map((l) => l.plugin)
+  const pluginConfig = pluginSections(loaded, config.plugin)
+  const bootstrapList = cfg.flags.testnet === true ? [] : parseBootstrap(config.dht.bootstrap)
   const identity = await loadOrCreateIdentity(dir, (m) => logger.warn(m))
   if (identity.created) console.log(`lume-relay: created a new identity in ${identity.file} (back it up: it is the relay's key)`)
 
-  // Plugins first: a bad one fails start-up before any socket is open.
-  const plugins = await loadPlugins(config.plugins, dir, logger, true)
-  const backbone = argv.includes('--testnet') ? await startLocalBackbone() : null
-  const bootstrap: Address[] = backbone?.bootstrap ?? parseBootstrap(config.dht.bootstrap)
+  const backbone = cfg.flags.testnet === true ? await startLocalBackbone() : null
+  const bootstrap: Address[] = backbone?.bootstrap ?? bootstrapList
   const host = config.dht.host ?? defaultHost(bootstrap)
   if (bootstrap.length === 0) console.log('lume-relay: no dht.bootstrap given: joining the public HyperDHT')
 
@@ -38,7 +60,8 @@ export async function start (argv: readonly string[]): Promise<number> {
     host,
     port: config.dht.port,
     plugins,
-    pluginConfig: config.plugin,
+    pluginConfig,
+    dataDir: dir,
     announce: config.announce,
     limits: {
       ...config.rpc,
@@ -57,13 +80,8 @@ export async function start (argv: readonly string[]): Promise<number> {
     await backbone?.close()
     throw err
   })
-  const bootstrapText = bootstrap.map((a) => `${a.host}:${a.port}`).join(',')
-  console.log(`lume-relay: listening as ${relay.publicKeyHex} (dir ${dir}, plugins: ${relay.pluginNames.join(', ') || 'none'})`)
-  if (relay.websocketUrl !== null) console.log(`lume-relay: clients and browsers reach this relay at ${relay.websocketUrl}`)
-  if (relay.gatewayUrl !== null) console.log(`lume-relay: custodial dht-relay gateway at ${relay.gatewayUrl} (pages hand it their DHT key)`)
-  console.log(`lume-relay: ping it with: lume-relay ping ${relay.publicKeyHex}${bootstrapText === '' ? '' : ` --dht.bootstrap=${bootstrapText}`}`)
-
-  await new Promise<void>((resolve) => {
+  // Signal handlers before the "listening" line: a SIGTERM right after it must shut down cleanly, not kill.
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) {
@@ -77,6 +95,13 @@ export async function start (argv: readonly string[]): Promise<number> {
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
+  const bootstrapText = bootstrap.map((a) => `${a.host}:${a.port}`).join(',')
+  console.log(`lume-relay: listening as ${relay.publicKeyHex} (dir ${dir}, plugins: ${relay.pluginNames.join(', ') || 'none'})`)
+  if (relay.websocketUrl !== null) console.log(`lume-relay: clients and browsers reach this relay at ${relay.websocketUrl}`)
+  if (relay.gatewayUrl !== null) console.log(`lume-relay: custodial dht-relay gateway at ${relay.gatewayUrl} (pages hand it their DHT key)`)
+  console.log(`lume-relay: ping it with: lume-relay ping ${relay.publicKeyHex}${bootstrapText === '' ? '' : ` --dht.bootstrap=${bootstrapText}`}`)
+
+  await stopped
   console.log('lume-relay: stopped')
   logger.flush()
   return 0

@@ -21,23 +21,37 @@ export const IDENTITY_FILE = 'identity'
  * private again, and said so.
  */
 export async function loadOrCreateIdentity (dir: string, warn: (message: string) => void = () => {}): Promise<Identity> {
+  const existing = await loadIdentity(dir, warn, true)
+  if (existing !== null) return existing
   const file = join(dir, IDENTITY_FILE)
-  let text: string | null = null
+  const mnemonic = generateMnemonic()
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  await writeFile(file, `${mnemonic}\n`, { mode: 0o600, flag: 'wx' })
+  return { mnemonic, keyPair: keyPairFromMnemonic(mnemonic), file, created: true }
+}
+
+/**
+ * Read the relay's identity from `<dir>/identity`, or null when there is none
+ * yet. Writes nothing unless `fixMode` (then a file others can read is made
+ * 0600); otherwise such a file is only warned about.
+ */
+export async function loadIdentity (dir: string, warn: (message: string) => void = () => {}, fixMode = false): Promise<Identity | null> {
+  const file = join(dir, IDENTITY_FILE)
+  let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new LumeError(ErrorCode.CONFIG_UNREADABLE, `cannot read ${file}`, { cause: err })
-  }
-  if (text === null) {
-    const mnemonic = generateMnemonic()
-    await mkdir(dir, { recursive: true, mode: 0o700 })
-    await writeFile(file, `${mnemonic}\n`, { mode: 0o600, flag: 'wx' })
-    return { mnemonic, keyPair: keyPairFromMnemonic(mnemonic), file, created: true }
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw new LumeError(ErrorCode.CONFIG_UNREADABLE, `cannot read ${file}`, { cause: err })
   }
   const mode = (await stat(file)).mode & 0o777
   if ((mode & 0o077) !== 0) {
-    await chmod(file, 0o600)
-    warn(`${file} was readable by others (mode ${mode.toString(8)}); it is now 0600`)
+    if (fixMode) {
+      await chmod(file, 0o600)
+      warn(`${file} was readable by others (mode ${mode.toString(8)}); it is now 0600`)
+    } else {
+      warn(`${file} is readable by others (mode ${mode.toString(8)}): chmod 600 it`)
+    }
   }
   const mnemonic = text.trim()
   try {

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { BudgetBook, MethodRegistry } from '@lume/rpc'
 import {
   ErrorCode, LumeError, PLUGIN_API_VERSION, sign,
@@ -22,6 +23,10 @@ export interface PluginHostContext {
   connect: (publicKey: Uint8Array, timeoutMs?: number) => Promise<PeerRpc>
   /** The relay-wide book plugins define their budgets and rates in. */
   book: BudgetBook
+  /** Put a mutable DHT record under the relay's key, signed by the relay. */
+  putRecord: (value: Uint8Array, seq: number) => Promise<void>
+  /** The relay's directory (plugins get `<dir>/plugins/<name>`), or null. */
+  dataDir: string | null
 }
 
 interface Loaded {
@@ -37,6 +42,7 @@ export class PluginHost {
   private readonly loaded: Loaded[] = []
   private readonly protocolNames = new Set<string>()
   private readonly cleanups = new Map<PeerConnection, Array<() => void>>()
+  private readonly services = new Map<string, unknown>()
 
   constructor (private readonly ctx: PluginHostContext) {}
 
@@ -51,7 +57,7 @@ export class PluginHost {
    */
   async startAll (plugins: readonly Plugin[]): Promise<{ started: string[], failed: string[] }> {
     const failed: string[] = []
-    for (const plugin of plugins) {
+    for (const plugin of startOrder(plugins)) {
       const name = typeof plugin?.name === 'string' ? plugin.name : '(unnamed)'
       try {
         await this.start(plugin)
@@ -88,6 +94,7 @@ export class PluginHost {
       }
     }
     this.loaded.length = 0
+    this.services.clear()
   }
 
   private async start (plugin: Plugin): Promise<void> {
@@ -99,6 +106,8 @@ export class PluginHost {
       throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin ${plugin.name} was written for plugin API ${plugin.apiVersion}; this relay speaks ${PLUGIN_API_VERSION}`)
     }
     if (this.loaded.some((l) => l.plugin.name === plugin.name)) throw new LumeError(ErrorCode.ALREADY_REGISTERED, `a plugin named ${plugin.name} is already loaded`)
+    const missing = (plugin.dependsOn ?? []).filter((dep) => !this.loaded.some((l) => l.plugin.name === dep))
+    if (missing.length > 0) throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin ${plugin.name} needs ${missing.join(', ')} (add it to plugins)`)
     const entry: Loaded = { plugin, protocols: [] }
     await plugin.start(this.apiFor(entry))
     this.loaded.push(entry)
@@ -129,7 +138,11 @@ export class PluginHost {
       useAnswerCache: (hook) => ctx.useAnswerCache(hook),
       connect: async (publicKey, timeoutMs) => await ctx.connect(publicKey, timeoutMs),
       defineBudget: (kind, defaults) => { ctx.book.defineBudget(kind, defaults) },
-      defineRate: (kind, defaults) => { ctx.book.defineRate(kind, defaults) }
+      defineRate: (kind, defaults) => { ctx.book.defineRate(kind, defaults) },
+      putRecord: async (value, seq) => { await ctx.putRecord(value, seq) },
+      provide: (service) => { this.services.set(name, service) },
+      use: <T>(other: string) => this.services.get(other) as T | undefined,
+      dataDir: ctx.dataDir === null ? null : join(ctx.dataDir, 'plugins', name)
     }
   }
 
@@ -145,6 +158,29 @@ export class PluginHost {
       this.ctx.logger.error({ protocol: protocol.name, err }, `protocol ${protocol.name} failed on a connection`)
     }
   }
+}
+
+/**
+ * Plugins in configured order, except that each comes after the plugins it
+ * `dependsOn` or `uses` (when those are in the list; a missing `dependsOn`
+ * fails at start).
+ */
+function startOrder (plugins: readonly Plugin[]): Plugin[] {
+  const out: Plugin[] = []
+  const visiting = new Set<Plugin>()
+  const byName = new Map(plugins.filter((p) => typeof p?.name === 'string').map((p) => [p.name, p]))
+  const visit = (plugin: Plugin): void => {
+    if (out.includes(plugin) || visiting.has(plugin)) return
+    visiting.add(plugin)
+    const deps = [...(Array.isArray(plugin?.dependsOn) ? plugin.dependsOn : []), ...(Array.isArray(plugin?.uses) ? plugin.uses : [])]
+    for (const dep of deps) {
+      const target = byName.get(dep)
+      if (target !== undefined) visit(target)
+    }
+    out.push(plugin)
+  }
+  for (const plugin of plugins) visit(plugin)
+  return out
 }
 
 function safely (fn: () => void, logger: Logger): void {

@@ -31,6 +31,8 @@ export interface RelayInit {
   port?: number
   /** Plugins to start, in order. @default [] */
   plugins?: readonly Plugin[]
+  /** The relay's directory: plugins keep state under `<dataDir>/plugins/<name>`. @default none (plugins get null) */
+  dataDir?: string
   /** Per-plugin configuration, by plugin name. @default {} */
   pluginConfig?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   /** Announce on the Lume topic so clients can find the relay. @default true */
@@ -177,7 +179,12 @@ export class Relay implements Closable {
         const conn = await this.connect(publicKey, timeoutMs)
         return { request: async (method, body, ms) => await conn.call({ name: method, request: rawBytesCodec, response: rawBytesCodec }, body, ms === undefined ? {} : { timeoutMs: ms }) }
       },
-      book: this.book
+      book: this.book,
+      putRecord: async (value, seq) => {
+        // hyperdht signs the mutable value itself: the key stays in the host.
+        await this.dht.mutablePut({ publicKey: Buffer.from(this.keyPair.publicKey), secretKey: Buffer.from(this.keyPair.secretKey) }, Buffer.from(value), { seq })
+      },
+      dataDir: init.dataDir ?? null
     })
     this.server = this.dht.createServer({}, (socket) => {
       if (this.closing !== null) { socket.destroy(); return }

@@ -66,6 +66,7 @@ export interface QuorumAnswer<Res> {
 export class RelayPool implements Closable {
   private readonly states = new Map<string, RelayState>()
   private readonly connections = new Map<string, Promise<RpcConnection>>()
+  private closing: Promise<void> | null = null
   private readonly init: Required<Omit<RelayPoolInit, 'relays' | 'limits' | 'logger' | 'dialer'>> & Pick<RelayPoolInit, 'limits'>
   private readonly dialers: Dialer[]
   private readonly logger: Logger
@@ -247,11 +248,15 @@ export class RelayPool implements Closable {
   }
 
   /** Close every connection. */
-  async close (): Promise<void> {
-    this.closed = true
-    const all = [...this.connections.values()]
-    this.connections.clear()
-    await Promise.allSettled(all.map(async (p) => (await p).destroy()))
+  close (): Promise<void> {
+    // Idempotent: a second call (even while the first is under way) gets the same promise.
+    this.closing ??= (async () => {
+      this.closed = true
+      const all = [...this.connections.values()]
+      this.connections.clear()
+      await Promise.allSettled(all.map(async (p) => (await p).destroy()))
+    })()
+    return this.closing
   }
 
   /** Relays that are available and serve `method`, best first. */

@@ -191,6 +191,22 @@ export interface PluginAPI {
   defineBudget (kind: string, defaults: BudgetLimits): void
   /** Declare a rate peers spend (see {@link PeerBudget.spend}); config `limits.rates.<kind>` overrides. */
   defineRate (kind: string, defaults: RateLimits): void
+  /**
+   * Put `value` on the DHT as a mutable record under the relay's key, signed
+   * by the relay (the plugin never holds the secret key). A newer `seq`
+   * replaces an older record; re-put before the DHT forgets it (~20 min).
+   */
+  putRecord (value: Uint8Array, seq: number): Promise<void>
+  /** Offer a service to plugins started later (`api.use(<this plugin's name>)`), e.g. the flood's `Flood`. */
+  provide (service: unknown): void
+  /**
+   * The service a plugin started earlier provided, or undefined when it is
+   * not loaded. Declare required ones in {@link Plugin.dependsOn}: the relay
+   * then starts them first and refuses to start without them.
+   */
+  use<T> (name: string): T | undefined
+  /** A directory of this plugin's own for state (`<relay dir>/plugins/<name>`), or null when the relay has none. */
+  readonly dataDir: string | null
 }
 
 /** A relay plugin: a name, and what to do on start and stop. */
@@ -199,6 +215,10 @@ export interface Plugin {
   readonly apiVersion: number
   /** Unique name: the namespace of its methods, config and events. */
   readonly name: string
+  /** Plugins (by name) that must start before this one; the relay fails start-up without them. */
+  readonly dependsOn?: readonly string[]
+  /** Plugins (by name) this one uses when they are loaded: started before it if configured, not required. */
+  readonly uses?: readonly string[]
   /** Called once at relay start; the relay awaits it. */
   start (api: PluginAPI): void | Promise<void>
   /** Called once at shutdown, in reverse start order. */

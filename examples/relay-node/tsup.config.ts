@@ -1,4 +1,0 @@
-import { defineConfig } from 'tsup'
-import { libraryConfig } from '../../scripts/tsup.base.ts'
-
-export default defineConfig({ ...libraryConfig({ entry: { index: 'src/index.ts', main: 'src/main.ts' } }), dts: false })
