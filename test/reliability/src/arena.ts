@@ -1,7 +1,8 @@
 import type HyperDHT from 'hyperdht'
 import { registryKey } from '@lume/registry'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
-import { generateKeyPair } from '@lume/types'
+import { RpcConnection } from '@lume/rpc'
+import { emptyCodec, generateKeyPair, jsonCodec } from '@lume/types'
 import { honestRoundTrip } from './honest-client.js'
 import { RelayProcess, type RelayProcessInit } from './relay-process.js'
 
@@ -59,6 +60,17 @@ export class Arena {
     } catch (err) {
       await testnet.close()
       throw err
+    }
+  }
+
+  /** Flood packets the relay has delivered so far (its `flood.stats`, asked as any client may). */
+  async floodDelivered (): Promise<number> {
+    const conn = RpcConnection.open(this.honest.connect(this.relay.publicKey))
+    try {
+      const stats = await conn.call({ name: 'flood.stats', request: emptyCodec, response: jsonCodec }, null) as { delivered: number }
+      return stats.delivered
+    } finally {
+      conn.destroy()
     }
   }
 

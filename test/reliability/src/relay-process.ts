@@ -1,15 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fromHex } from '@lume/types'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-/** The production relay node, as built by `pnpm build`. */
-export const RELAY_NODE_MAIN = join(ROOT, 'examples/relay-node/dist/main.js')
-/** Its documented production configuration; a test only overrides addresses, ports and the directory. */
-export const PRODUCTION_CONFIG = join(ROOT, 'examples/relay-node/relay.config.yaml')
+/** The production relay: `lume-relay` as built. */
+export const RELAY_CLI = join(ROOT, 'packages/relay/dist/cli.js')
+/** Its documented production configuration (registry on LMDB, flood, cache, discovery). */
+export const PRODUCTION_CONFIG = join(ROOT, 'examples/relay-node/relay.yaml')
 
 /** Options for {@link RelayProcess.start}. */
 export interface RelayProcessInit {
@@ -19,19 +19,14 @@ export interface RelayProcessInit {
   flags?: string[]
   /** Fail when the relay has not printed its key within this. @default 30000 */
   startTimeoutMs?: number
-  /**
-   * Run without the WebSocket endpoint (its port line left out of the
-   * configuration). While it runs, the relay trusts loopback as a shared
-   * address (its gateway's connections arrive from there) and limits per
-   * address do not apply to loopback peers: every peer of a test. @default false
-   */
+  /** Run without the WebSocket endpoint (relay.yaml leaves it off; tests turn it on with a port). @default false */
   withoutWebSocket?: boolean
 }
 
 /**
- * A relay node (examples/relay-node, production configuration) running as a
- * child process in a temporary directory, on loopback only. Its memory is
- * read from /proc, its metrics over its HTTP endpoint.
+ * The production relay (`lume-relay start` with examples/relay-node's
+ * relay.yaml) running as a child process with its directory in a temporary
+ * directory, on loopback only. Its memory is read from /proc.
  */
 export class RelayProcess {
   private stderrTail: string[] = []
@@ -42,8 +37,6 @@ export class RelayProcess {
     private readonly dir: string,
     /** The relay's public key. */
     readonly publicKey: Uint8Array,
-    /** `http://127.0.0.1:port` of /metrics and /status.json. */
-    readonly httpUrl: string,
     exited: Promise<number | null>,
     stderrTail: string[]
   ) {
@@ -54,18 +47,16 @@ export class RelayProcess {
   /** Start a relay node and wait until it says it is running. */
   static async start (init: RelayProcessInit): Promise<RelayProcess> {
     const dir = await mkdtemp(join(tmpdir(), 'lume-reliability-'))
-    const config = join(dir, 'relay.config.yaml')
-    const production = await readFile(PRODUCTION_CONFIG, 'utf8')
     const withoutWebSocket = init.withoutWebSocket === true
-    await writeFile(config, withoutWebSocket ? production.replace(/^(websocket:\n(?:\s+#.*\n)*)\s+port: \d+\n/m, '$1') : production)
-    const { child, exited, stderrTail } = spawnRelay(config, [
+    const { child, exited, stderrTail } = spawnRelay(PRODUCTION_CONFIG, [
+      `--dir=${join(dir, 'relay')}`,
       `--dht.bootstrap=${init.bootstrap.join(',')}`, '--dht.port=0', '--dht.host=127.0.0.1',
-      ...(withoutWebSocket ? [] : ['--websocket.port=0']), '--websocket.host=127.0.0.1', '--http.port=0', '--log.level=warn',
+      ...(withoutWebSocket ? [] : ['--websocket.port=0', '--websocket.host=127.0.0.1']), '--log.level=warn',
       ...(init.flags ?? [])
     ])
     try {
-      const line = await waitForLine(child, /lume-relay-node: ([0-9a-f]{64}) running; metrics (http:\/\/[^/]+)\/metrics/, init.startTimeoutMs ?? 30_000, exited)
-      return new RelayProcess(child, dir, fromHex(line[1] as string), line[2] as string, exited, stderrTail)
+      const line = await waitForLine(child, /lume-relay: listening as ([0-9a-f]{64})/, init.startTimeoutMs ?? 30_000, exited)
+      return new RelayProcess(child, dir, fromHex(line[1] as string), exited, stderrTail)
     } catch (err) {
       child.kill('SIGKILL')
       await exited
@@ -99,14 +90,6 @@ export class RelayProcess {
     return await procStatus(this.pid, 'VmHWM')
   }
 
-  /** One value of the relay's Prometheus metrics (the first sample of `name`). */
-  async metric (name: string): Promise<number> {
-    const text = await (await fetch(`${this.httpUrl}/metrics`)).text()
-    const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)
-    if (match === null) throw new Error(`no metric ${name}`)
-    return Number(match[1])
-  }
-
   /** Stop the relay (SIGTERM, then SIGKILL after `graceMs`) and delete its directory. */
   async close (graceMs = 10_000): Promise<void> {
     if (this.alive) {
@@ -119,10 +102,10 @@ export class RelayProcess {
   }
 }
 
-/** Start `node main.js <config> flags…` with no LUME_ variables from this environment. */
+/** Start `lume-relay start --config <config> flags…` with no LUME_ variables from this environment. */
 export function spawnRelay (config: string, flags: string[]): { child: ChildProcess, exited: Promise<number | null>, stderrTail: string[] } {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LUME_')))
-  const child = spawn(process.execPath, [RELAY_NODE_MAIN, config, ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [RELAY_CLI, 'start', `--config=${config}`, ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   const stderrTail: string[] = []
   child.stderr?.setEncoding('utf8').on('data', (text: string) => {
     stderrTail.push(...text.split('\n').filter((l) => l !== ''))

@@ -116,7 +116,7 @@ describe('flood attacks', () => {
     const admitted = await peer0.admitted(arena.knownKey)
     peer0.sendPacket(first)
     await peer0.barrier()
-    const deliveredBefore = await arena.relay.metric('lume_flood_delivered_total')
+    const deliveredBefore = await arena.floodDelivered()
     // 120 more connections under the same (verified) key, 900 packets each: within the unfixed relay's
     // per-connection burst, so it verifies and remembers all of them.
     let seq = nowSeq() + 1
@@ -127,10 +127,10 @@ describe('flood attacks', () => {
       await peer.barrier().catch(() => {})
       await peer.destroy()
     }
-    const flooded = await arena.relay.metric('lume_flood_delivered_total') - deliveredBefore
+    const flooded = await arena.floodDelivered() - deliveredBefore
     peer0.sendPacket(first)
     await peer0.barrier()
-    const replayed = await arena.relay.metric('lume_flood_delivered_total') - deliveredBefore - flooded
+    const replayed = await arena.floodDelivered() - deliveredBefore - flooded
     await peer0.destroy()
     const verdict = await arena.verdict(`flood replay after ${flooded} of 108,000 packets delivered (relay ${admitted ? 'admitted' : 'not admitted'})`)
     expect(Arena.broken(verdict)).toEqual([])

@@ -1,5 +1,6 @@
+import { createSocket, type Socket } from 'node:dgram'
 import { createServer, type Server } from 'node:http'
-import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,30 +14,33 @@ describe('start-up failure (issue 12)', () => {
   let testnet: Testnet
   let dir: string
   let tcp: Server
-  let tcpPort: number
+  let udp: Socket
+  const taken = { websocket: 0, dht: 0 }
 
   beforeAll(async () => {
     testnet = await createTestnet()
     dir = await mkdtemp(join(tmpdir(), 'lume-reliability-'))
-    await copyFile(PRODUCTION_CONFIG, join(dir, 'relay.config.yaml'))
     tcp = createServer()
     await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve))
-    tcpPort = (tcp.address() as { port: number }).port
+    taken.websocket = (tcp.address() as { port: number }).port
+    udp = createSocket('udp4')
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve))
+    taken.dht = udp.address().port
   })
   afterAll(async () => {
     tcp?.close()
+    udp?.close()
     await testnet?.close()
     await rm(dir, { recursive: true, force: true })
   })
 
-  // (A DHT port in use is not a failure: dht-rpc tries the next five ports, then any, by design.)
-  for (const which of ['http', 'websocket'] as const) {
-    it(`exits non-zero with a message when its ${which} port is in use`, async () => {
-      const ports = { http: '--http.port=0', websocket: '--websocket.port=0' }
-      ports[which] = `--${which}.port=${tcpPort}`
-      const { child, exited, stderrTail } = spawnRelay(join(dir, 'relay.config.yaml'), [
+  for (const which of ['websocket', 'dht'] as const) {
+    it(`exits non-zero with one clear line when its ${which} port is in use`, async () => {
+      const ports = { websocket: '--websocket.port=0', dht: '--dht.port=0' }
+      ports[which] = `--${which}.port=${taken[which]}`
+      const { child, exited, stderrTail } = spawnRelay(PRODUCTION_CONFIG, [
         `--dir=${join(dir, which)}`, `--dht.bootstrap=${formatAddresses(testnet.bootstrap).join(',')}`, '--dht.host=127.0.0.1',
-        '--dht.port=0', '--websocket.host=127.0.0.1', ports.http, ports.websocket, '--log.level=warn'
+        '--websocket.host=127.0.0.1', ports.websocket, ports.dht, '--log.level=warn'
       ])
       let timer: ReturnType<typeof setTimeout> | undefined
       const code = await Promise.race([exited, new Promise<string>((resolve) => { timer = setTimeout(() => resolve('still running'), EXIT_BOUND_MS) })])
@@ -49,7 +53,8 @@ describe('start-up failure (issue 12)', () => {
       expect(code).not.toBe('still running')
       expect(code).not.toBe(0)
       // An operator's message, not a crash's stack trace.
-      expect(stderrTail.join('\n')).toMatch(/lume-relay-node: .*(in use|EADDRINUSE)/i)
+      expect(stderrTail.join('\n')).toMatch(/lume-relay( start)?: .*(in use|EADDRINUSE)/i)
+      expect(stderrTail.join('\n')).not.toMatch(/^\s+at /m)
     }, EXIT_BOUND_MS + 10_000)
   }
 })
