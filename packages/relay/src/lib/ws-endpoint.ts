@@ -74,6 +74,7 @@ export class WebSocketEndpoint {
   private readonly hosts = new Map<WebSocket, string>()
   private open = 0
   private closing: Promise<void> | null = null
+  private listening = false
 
   private constructor (options: WebSocketEndpointOptions, private readonly keyPair: KeyPair, private readonly onStream: (stream: NoiseStream) => void, private readonly logger: Logger) {
     this.options = resolveEndpointOptions(options)
@@ -84,7 +85,8 @@ export class WebSocketEndpoint {
     this.http.on('request', (_req, res) => { res.writeHead(426, { 'content-type': 'text/plain' }).end('Lume relay endpoint: connect with a WebSocket\n') })
     this.wss = new WebSocketServer({ server: this.http, maxPayload: this.options.maxMessageBytes, perMessageDeflate: false })
     this.wss.on('connection', (socket, request) => this.accept(socket, request))
-    this.wss.on('error', (err) => this.logger.warn({ err }, 'websocket endpoint error'))
+    // A failure to listen is the caller's to report (one clear line); later server errors are logged.
+    this.wss.on('error', (err) => { if (this.listening) this.logger.warn({ err }, 'websocket endpoint error') })
   }
 
   /** Listen on the configured address. Fails with the listen error (e.g. EADDRINUSE) instead of picking another port. */
@@ -92,6 +94,7 @@ export class WebSocketEndpoint {
     const endpoint = new WebSocketEndpoint(options, keyPair, onStream, logger)
     endpoint.http.listen(endpoint.options.port, endpoint.options.host)
     await Promise.race([once(endpoint.http, 'listening'), once(endpoint.http, 'error').then(([err]) => { throw err })])
+    endpoint.listening = true
     return endpoint
   }
 
