@@ -1,26 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-// No LUME_ variable from the test's own environment leaks in (strict config would refuse it).
-const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toUpperCase().startsWith('LUME_')))
-const run = (args: string[], env: Record<string, string> = {}): ChildProcess =>
-  spawn(process.execPath, ['--conditions=lume-source', '--import', tsx, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...baseEnv, ...env } })
-
-async function finish (child: ChildProcess): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-  return { code, stdout, stderr }
-}
+import { finish, run } from './helpers/cli.js'
 
 // Every case here fails before any socket opens: none needs a DHT (and a mistake never reaches the public one).
 describe('lume-relay: typos are errors, not silence', () => {

@@ -1,30 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { createSocket } from 'node:dgram'
 import { mkdtemp, rm, stat, writeFile, readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { finish, run } from './helpers/cli.js'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
 import { isValidMnemonic, keyPairFromMnemonic, toHex } from '@lume/types'
-
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-// The runner's own LUME_ variables (LUME_TEST_REPORT_DIR) are not relay config: strict config would refuse them.
-const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toUpperCase().startsWith('LUME_')))
-const run = (args: string[], env: Record<string, string> = {}): ChildProcess =>
-  spawn(process.execPath, ['--conditions=lume-source', '--import', tsx, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...baseEnv, ...env } })
-
-async function finish (child: ChildProcess): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-  return { code, stdout, stderr }
-}
 
 describe('lume-relay CLI', () => {
   let testnet: Testnet
