@@ -15,7 +15,9 @@ const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', 
 /** Repository-wide checks beside the tests: the linter/formatter and the dead-code check. */
 const CHECKS = {
   lint: ['pnpm', 'exec', 'eslint', '.'],
-  'dead code': ['pnpm', 'exec', 'knip', '--no-progress', '--no-config-hints']
+  'dead code': ['pnpm', 'exec', 'knip', '--no-progress', '--no-config-hints'],
+  // The API site builds with no warnings: every exported shape documented, every entry point paged.
+  'API docs': ['pnpm', 'run', 'docs', '--logLevel', 'Warn']
 }
 
 const tasks = {
@@ -27,7 +29,7 @@ const tasks = {
     rmSync(reportDir, { recursive: true, force: true })
     const status = runStatus('pnpm', ['exec', 'turbo', 'run', 'test', 'typecheck', '--concurrency=2', '--continue', ...rest()],
       { ...env, LUME_TEST_REPORT_DIR: reportDir })
-    // The linter and formatter (ESLint, neostandard) and the dead-code check (knip) count as one check each.
+    // The linter and formatter (ESLint, neostandard), the dead-code check (knip) and the API docs build count as one check each.
     const checks = Object.entries(CHECKS).map(([name, [cmd, ...args]]) => {
       console.log(`lume: ${name}…`)
       return { name, ok: runStatus(cmd, args) === 0 }

@@ -17,7 +17,7 @@
  * ```
  */
 export { Flood } from './lib/flood.js'
-export type { FloodInit, FloodEvents, FloodStats, PeerTransport } from './lib/options.js'
+export type { FloodInit, FloodEvents, FloodStats, FloodSigner, PeerTransport } from './lib/options.js'
 export { attachFlood, floodPlugin, FLOOD_RATE, type AttachFloodOptions, type FloodPluginOptions } from './lib/channel.js'
 export { packetCodec, packetMessage, haveCodec, FLOOD_VERSION, type Packet, type PacketId } from './lib/messages.js'
 export { ClockSequence, sequenceTime } from './lib/sequence.js'
