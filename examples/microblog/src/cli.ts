@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createDhtNode } from '@lume/dht'
+import { createDhtNode, parseAddresses } from '@lume/dht'
 import { fromHex, generateMnemonic, keyPairFromMnemonic, LumeError, toHex } from '@lume/types'
 import { Microblog } from './microblog.js'
 import type { StoredPost } from './post.js'
@@ -68,7 +68,7 @@ function show (post: StoredPost): void {
 async function withBlog (fn: (blog: Microblog, s: Settings) => Promise<void>): Promise<void> {
   const s = await settings()
   if (s.relays.length === 0) throw LumeError.invalidArgument('no relays: pass --relays KEY,KEY (and --bootstrap for a private DHT)')
-  const bootstrap = s.bootstrap.map((a) => ({ host: a.slice(0, a.lastIndexOf(':')), port: Number(a.slice(a.lastIndexOf(':') + 1)) }))
+  const bootstrap = parseAddresses(s.bootstrap)
   const loopback = bootstrap.length > 0 && bootstrap.every((b) => b.host.startsWith('127.'))
   const dht = createDhtNode({ bootstrap, ...(loopback ? { host: '127.0.0.1' } : {}) })
   const blog = new Microblog({ keyPair: await identity(), dialer: dht, relays: s.relays.map((k) => fromHex(k, 32)) })

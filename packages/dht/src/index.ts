@@ -13,6 +13,7 @@
  * ```
  */
 export { createDhtNode, HyperDHT } from './lib/create-dht-node.js'
+export { parseAddress, parseAddresses, formatAddresses } from './lib/addresses.js'
 export type {
   DhtNode, DhtNodeConstructor, KeyPair, Address, NoiseSecretStream, Server, ServerOptions,
   DHTOptions, ConnectOptions, QueryStream, UDXSocket

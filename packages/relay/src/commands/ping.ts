@@ -1,7 +1,7 @@
-import { HyperDHT } from '@lume/dht'
+import { HyperDHT, parseAddresses } from '@lume/dht'
 import { CoreMethods, RpcConnection } from '@lume/rpc'
 import { ErrorCode, fromHex, LumeError } from '@lume/types'
-import { defaultHost, noPositionals, parseBootstrap, relayConfig, type Command } from './shared.js'
+import { defaultHost, noPositionals, relayConfig, type Command } from './shared.js'
 
 const MAX_COUNT = 1000
 
@@ -27,7 +27,7 @@ print core.info.
       throw new LumeError(ErrorCode.CONFIG_INVALID, `flag --count must be a whole number 1..${MAX_COUNT}, got ${String(count)}`)
     }
     const config = cfg.value
-    const bootstrap = parseBootstrap(config.dht.bootstrap)
+    const bootstrap = parseAddresses(config.dht.bootstrap)
     const dht = new HyperDHT({ bootstrap, host: config.dht.host ?? defaultHost(bootstrap) })
     const conn = RpcConnection.open(dht.connect(fromHex(key, 32)))
     try {

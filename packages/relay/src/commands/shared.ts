@@ -55,16 +55,6 @@ export function noPositionals (cfg: Config<RelayConfig>, command: string, allowe
   if (extra.length > 0) throw new LumeError(ErrorCode.CONFIG_INVALID, `unexpected argument "${extra[0] as string}" (see lume-relay ${command} --help)`)
 }
 
-/** Parse `host:port` bootstrap entries. */
-export function parseBootstrap (list: readonly string[]): Address[] {
-  return list.map((entry) => {
-    const i = entry.lastIndexOf(':')
-    const port = Number(entry.slice(i + 1))
-    if (i <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) throw new RangeError(`dht.bootstrap entries must be host:port, got "${entry}"`)
-    return { host: entry.slice(0, i), port }
-  })
-}
-
 /** Loopback when every bootstrap node is on loopback (a local testnet), else all interfaces. */
 export function defaultHost (bootstrap: readonly Address[]): string {
   const loopback = bootstrap.length > 0 && bootstrap.every((a) => a.host === 'localhost' || a.host.startsWith('127.'))

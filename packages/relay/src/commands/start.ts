@@ -1,5 +1,5 @@
 import { dirname } from 'node:path'
-import { HyperDHT, type Address } from '@lume/dht'
+import { HyperDHT, parseAddresses, type Address } from '@lume/dht'
 import { pino } from 'pino'
 import { fromHex, toHex, type BudgetLimits, type RateLimits } from '@lume/types'
 import { flattenKinds } from '../lib/config.js'
@@ -7,7 +7,7 @@ import { createRelay } from '../lib/relay.js'
 import { loadOrCreateIdentity } from '../lib/identity.js'
 import { loadPluginModules } from '../lib/load-plugins.js'
 import { pluginSections } from '../lib/plugin-config.js'
-import { defaultHost, noPositionals, parseBootstrap, relayConfig, type Command } from './shared.js'
+import { defaultHost, noPositionals, relayConfig, type Command } from './shared.js'
 
 /** `lume-relay start`: run a relay until SIGINT/SIGTERM. */
 export const start: Command = {
@@ -44,7 +44,7 @@ async function run (argv: readonly string[]): Promise<number> {
   const loaded = await loadPluginModules(config.plugins, dir, logger, true, configFile === null ? [] : [dirname(configFile)])
   const plugins = loaded.map((l) => l.plugin)
   const pluginConfig = pluginSections(loaded, config.plugin)
-  const bootstrapList = cfg.flags.testnet === true ? [] : parseBootstrap(config.dht.bootstrap)
+  const bootstrapList = cfg.flags.testnet === true ? [] : parseAddresses(config.dht.bootstrap)
   const identity = await loadOrCreateIdentity(dir, (m) => logger.warn(m))
   if (identity.created) console.log(`lume-relay: created a new identity in ${identity.file} (back it up: it is the relay's key)`)
 

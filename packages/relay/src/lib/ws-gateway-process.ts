@@ -3,7 +3,7 @@
 // contained to that client (its socket is closed); anything that still gets
 // through ends only this process, which the relay restarts, never the relay.
 import { parseArgs } from 'node:util'
-import { HyperDHT } from '@lume/dht'
+import { HyperDHT, parseAddresses } from '@lume/dht'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { relay as relayDHT } from '@hyperswarm/dht-relay'
 import Stream from '@hyperswarm/dht-relay/ws'
@@ -31,12 +31,7 @@ process.on('unhandledRejection', (err) => {
   send({ type: 'client-error', message: err instanceof Error ? err.message : String(err) })
 })
 
-const bootstrap = values.bootstrap === ''
-  ? []
-  : values.bootstrap.split(',').map((entry) => {
-    const i = entry.lastIndexOf(':')
-    return { host: entry.slice(0, i), port: Number(entry.slice(i + 1)) }
-  })
+const bootstrap = values.bootstrap === '' ? [] : parseAddresses(values.bootstrap.split(','))
 const dht = new HyperDHT({ bootstrap, host: values['dht-host'] })
 const maxConnections = Number(values['max-connections'])
 const maxPerAddress = Number(values['max-per-address'])

@@ -1,6 +1,6 @@
 import { LUME_TOPIC } from '@lume/types'
 import { createProcessTestnet, type ProcessTestnet } from './process-testnet.js'
-import { formatAddresses } from './dht.js'
+import { formatAddresses } from '@lume/dht'
 
 /** Options for {@link runDemo}. */
 export interface DemoOptions {

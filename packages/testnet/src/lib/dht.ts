@@ -12,21 +12,6 @@ export function createDHTNode (bootstrap: Address[], options: DHTOptions = {}): 
   return new HyperDHT({ host: LOOPBACK, ...options, bootstrap })
 }
 
-/** Format addresses as `host:port` for config files and command lines. */
-export function formatAddresses (addresses: readonly Address[]): string[] {
-  return addresses.map((a) => `${a.host}:${a.port}`)
-}
-
-/** Parse `host:port` strings back into addresses. */
-export function parseAddresses (list: readonly string[]): Address[] {
-  return list.map((entry) => {
-    const i = entry.lastIndexOf(':')
-    const port = Number(entry.slice(i + 1))
-    if (i <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) throw new RangeError(`bootstrap address must be host:port, got "${entry}"`)
-    return { host: entry.slice(0, i), port }
-  })
-}
-
 /**
  * Start `count` non-ephemeral DHT nodes that form the network's backbone.
  * The first bootstraps from nobody; the rest from the first. Returns the

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Address } from '@lume/dht'
 import { ErrorCode, LumeError } from '@lume/types'
-import { parseAddresses } from './dht.js'
+import { parseAddresses } from '@lume/dht'
 import type { ChildMessage, ParentMessage } from './ipc.js'
 
 /** What a peer program is started with. */

@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline'
 import type { HyperDHT } from '@lume/dht'
 import type { Address } from '@lume/dht'
 import { ErrorCode, LumeError, fromWireError, randomBytes, type Closable } from '@lume/types'
-import { formatAddresses, startBootstrapNodes } from './dht.js'
+import { formatAddresses } from '@lume/dht'
+import { startBootstrapNodes } from './dht.js'
 import type { ChildMessage, CommandMap, ParentMessage, PeerCommands } from './ipc.js'
 
 /** Options for {@link createProcessTestnet}. */
