@@ -19,7 +19,8 @@ const relayList = (params.get('relays') ?? '').split(',').filter(Boolean).map((i
   const at = item.indexOf('@')
   return { key: item.slice(0, at), url: item.slice(at + 1) }
 })
-const dialer = webSocketDialer({ endpoints: Object.fromEntries(relayList.map((r) => [r.key, r.url])) })
+// The page's identity is also its key on the wire: the Noise handshake proves it to relays, and never sends it.
+const dialer = webSocketDialer({ endpoints: Object.fromEntries(relayList.map((r) => [r.key, r.url])), keyPair: me })
 const blog = new Microblog({ keyPair: me, dialer, relays: relayList.map((r) => fromHex(r.key, 32)) })
 for (const key of (params.get('follow') ?? '').split(',').filter(Boolean)) blog.follow(key)
 

@@ -89,7 +89,8 @@ describe('the microblog web UI in headless Chromium', () => {
       await page.fill('#text', secretPost)
       await page.click('#post')
       await page.locator('#timeline li', { hasText: secretPost }).waitFor({ timeout: 30_000 })
-      // The page keeps its identity as a mnemonic in localStorage: derive the secret key it must never send.
+      // The page keeps its identity as a mnemonic in localStorage, and uses it as its key on the wire
+      // (the relays see its public key): derive the secret key that must never cross.
       const mnemonic = await page.evaluate(() => localStorage.getItem('lume-microblog-mnemonic'))
       const identity = keyPairFromMnemonic(mnemonic ?? '')
       const wire = Buffer.concat(proxies.flatMap((p) => p.seen))
