@@ -3,18 +3,13 @@ import { pipeline } from 'node:stream/promises'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createVerifyTransform } from '../src/node/index.js'
 import { BaoDecoder, createDecoderStream, decode, decodeSlice, encode, encodedLen, groupLen, outboardLen, outboard, slice, sliceOutboard, OutboardEncoder } from '../src/index.js'
+import { concat } from './bytes.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 function content (len: number, seed = 5): Uint8Array {
   const out = new Uint8Array(len)
   let x = seed
   for (let i = 0; i < len; i++) { x = (x * 1103515245 + 12345) >>> 0; out[i] = x >>> 24 }
-  return out
-}
-function concat (parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) { out.set(p, at); at += p.length }
   return out
 }
 function split (bytes: Uint8Array, piece: number): Uint8Array[] {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { BaoDecoder, createDecoderStream, encode, outboard, slice } from '../src/index.js'
 import { createVerifyTransform, outboardFromStream } from '../src/node/index.js'
 import { forEachKernel } from './kernels.js'
+import { concat } from './bytes.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 let seed = 42
@@ -19,12 +20,6 @@ function pieces (bytes: Uint8Array, maxPiece: number): Uint8Array[] {
     out.push(bytes.subarray(at, at + n))
     at += n
   }
-  return out
-}
-function concat (parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) { out.set(p, at); at += p.length }
   return out
 }
 

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { ErrorCode, LumeError } from '@lume/types'
+import { ErrorCode } from '@lume/types'
 import { loadConfig } from '../src/index.js'
+import { errorOf } from './helpers.js'
 
 const schema = z.object({
   name: z.string().default('relay'),
@@ -22,16 +23,6 @@ const schema = z.object({
 let dir: string
 beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'lume-cfg-')) })
 afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
-
-const errorOf = async (p: Promise<unknown>): Promise<LumeError> => {
-  try {
-    await p
-  } catch (err) {
-    if (LumeError.isInstance(err)) return err
-    throw err
-  }
-  throw new Error('expected a LumeError')
-}
 
 describe('layer precedence', () => {
   it('uses schema defaults when nothing else is set', async () => {

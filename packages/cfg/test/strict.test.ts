@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { ErrorCode, LumeError } from '@lume/types'
+import { ErrorCode } from '@lume/types'
 import { closest, loadConfig } from '../src/index.js'
+import { errorOf } from './helpers.js'
 
 const schema = z.object({
   dht: z.object({ bootstrap: z.array(z.string()).default([]), port: z.number().default(0) }).prefault({}),
@@ -16,16 +17,6 @@ const schema = z.object({
 let dir: string
 beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'lume-cfg-strict-')) })
 afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
-
-const errorOf = async (p: Promise<unknown>): Promise<LumeError> => {
-  try {
-    await p
-  } catch (err) {
-    if (LumeError.isInstance(err)) return err
-    throw err
-  }
-  throw new Error('expected a LumeError')
-}
 
 describe('strict configuration: an unknown key is an error naming its source and the closest key', () => {
   it('a misspelt flag', async () => {
