@@ -1,6 +1,5 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { bytesToHex } from '@noble/hashes/utils.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ErrorCode, LumeError, fromHex, toHex } from '../src/index.js'
@@ -9,7 +8,7 @@ describe('hex', () => {
   it('round-trips any bytes and agrees with an independent encoder', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 20_000 }), (bytes) => {
       const hex = toHex(bytes)
-      expect(hex).toBe(bytesToHex(bytes))
+      expect(hex).toBe(Buffer.from(bytes).toString('hex'))
       expect(fromHex(hex)).toEqual(bytes)
       expect(fromHex(hex.toUpperCase())).toEqual(bytes)
     }), { numRuns: 300 })
