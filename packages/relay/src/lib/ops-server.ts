@@ -54,7 +54,11 @@ export class OpsServer {
     const ops = new OpsServer(server, logger)
     server.on('request', (req, res) => ops.handle(req, res))
     // A client that breaks the protocol gets a 400 and its socket closed; nothing reaches the process.
-    server.on('clientError', (_err, socket) => { if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'); else socket.destroy() })
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
+      else socket.destroy()
+    })
     const host = options.host ?? '127.0.0.1'
     server.listen(options.port, host)
     try {
