@@ -44,9 +44,9 @@ export function pluginMetrics (registry: Registry, plugin: string): PluginMetric
           : {
               // A running total kept elsewhere: add what it grew by since the last scrape.
               async collect () {
-                const total = await read()
-                if (Number.isFinite(total) && total > last) counter.inc(total - last)
-                last = Math.max(last, total)
+                const total = await readSafely(read)
+                if (total !== null && total > last) counter.inc(total - last)
+                if (total !== null) last = Math.max(last, total)
               }
             })
       })
@@ -66,7 +66,8 @@ export function pluginMetrics (registry: Registry, plugin: string): PluginMetric
         help,
         labelNames: [...(init.labelNames ?? [])],
         registers: [registry],
-        ...(read === undefined ? {} : { async collect () { gauge.set(await read()) } })
+        // A read that fails (a store closing, say) keeps the last value: one plugin cannot break the scrape.
+        ...(read === undefined ? {} : { async collect () { const value = await readSafely(read); if (value !== null) gauge.set(value) } })
       })
       return { set: (value: number, given?: MetricLabels<L>) => { gauge.set(labels.admit(given) as Labels, value) } }
     },
@@ -76,5 +77,15 @@ export function pluginMetrics (registry: Registry, plugin: string): PluginMetric
       const histogram: Histogram = new Histogram({ name: full, help, labelNames: [...(init.labelNames ?? [])], buckets: [...(init.buckets ?? LATENCY_BUCKETS)], registers: [registry] })
       return { observe: (value: number, given?: MetricLabels<L>) => { histogram.observe(labels.admit(given) as Labels, value) } }
     }
+  }
+}
+
+/** The value `read` gives, or null when it throws or is not a finite number. */
+async function readSafely (read: () => number | Promise<number>): Promise<number | null> {
+  try {
+    const value = await read()
+    return Number.isFinite(value) ? value : null
+  } catch {
+    return null
   }
 }
