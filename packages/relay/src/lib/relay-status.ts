@@ -12,6 +12,8 @@ export interface RelayStatus {
   /** Server time, Unix ms. */
   now: number
   uptimeSeconds: number
+  /** When the relay started, Unix ms (seconds before it are not idle: nothing ran). */
+  startedAt: number
   connections: number
   websocketClients: number
   traffic: ByteCounts
@@ -31,6 +33,7 @@ export function relayStatus (relay: Relay, startedAt: number, now = Date.now()):
     version: RELAY_VERSION,
     now,
     uptimeSeconds: Math.round((now - startedAt) / 1000),
+    startedAt,
     connections: probe.connections(),
     websocketClients: probe.websocketClients(),
     traffic: probe.traffic(),

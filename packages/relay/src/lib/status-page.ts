@@ -17,7 +17,7 @@ export const STATUS_PAGE = `<!doctype html>
   .mono { font-family: ui-monospace, monospace; color: #555; word-break: break-all; }
   #state { font-size: .85rem; padding: .1rem .6rem; border-radius: 1rem; background: #e6f4ea; color: #137333; }
   #state[data-state="disconnected"] { background: #b3261e; color: #fff; font-weight: 600; }
-  body.stale .tiles, body.stale canvas { opacity: .45; }
+  body.stale .tiles, body.stale canvas, body.stale .cols { opacity: .45; }
   .tiles { display: grid; grid-template-columns: repeat(5, minmax(8rem, max-content)); gap: .5rem 2rem; margin: 1rem 0; }
   .tiles b { font-size: 1.25rem; display: block; }
   canvas { border: 1px solid #ddd; display: block; }
@@ -66,7 +66,7 @@ const list = (id, items) => {
   for (const [label, cls] of items) { const li = document.createElement('li'); li.textContent = label; if (cls) li.className = cls; el.append(li) }
 }
 
-function draw (seconds) {
+function draw (seconds, startedAt) {
   const c = $('chart'); const g = c.getContext('2d')
   const left = 40; const right = 48; const top = 12; const bottom = 24
   const w = (c.width - left - right) / WINDOW; const h = c.height - top - bottom
@@ -83,6 +83,13 @@ function draw (seconds) {
     const x = left + (WINDOW - ago) * w
     g.fillText(ago === 0 ? 'now' : '-' + ago + ' s', Math.min(x - 10, c.width - right), c.height - 6)
   }
+  // Seconds before the relay started are not idle seconds: nothing ran. Shade them.
+  const startT = Math.floor(startedAt / 1000)
+  const before = seconds.filter((s) => s.t < startT).length
+  if (before > 0) {
+    g.fillStyle = '#f1f3f4'; g.fillRect(left, top, before * w, h)
+    if (before * w > 70) { g.fillStyle = '#888'; g.fillText('relay not running', left + 6, top + h / 2) }
+  }
   seconds.forEach((s, i) => {
     const x = left + i * w
     const okH = (s.ok / max) * h; const errH = (s.errors / max) * h
@@ -93,7 +100,8 @@ function draw (seconds) {
   means.forEach((m, i) => { const x = left + i * w + w / 2; const y = top + h - (m / maxMs) * h; if (i === 0) g.moveTo(x, y); else g.lineTo(x, y) })
   g.stroke(); g.lineWidth = 1
   c.dataset.seconds = String(seconds.length)
-  c.dataset.idleSeconds = String(seconds.filter((s) => s.ok + s.errors === 0).length)
+  c.dataset.idleSeconds = String(seconds.filter((s) => s.t >= startT && s.ok + s.errors === 0).length)
+  c.dataset.beforeStart = String(before)
   c.dataset.errorSeconds = String(seconds.filter((s) => s.errors > 0).length)
   c.dataset.first = String(seconds[0] ? seconds[0].t : 0)
   window.lumeChart = { seconds, left, top, h, w, max }
@@ -124,7 +132,7 @@ function show (s) {
     for (const v of [clock(e.at), e.method, e.code]) { const td = document.createElement('td'); td.textContent = v; tr.append(td) }
     body.append(tr)
   }
-  draw(seconds)
+  draw(seconds, s.startedAt)
 }
 
 async function refresh () {
