@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '@lume/types'
 import { OpsServer } from '../src/lib/ops-server.js'
@@ -24,5 +25,48 @@ describe('OpsServer before a relay is attached', () => {
     ops = await OpsServer.listen({ port: 0 }, silentLogger)
     await Promise.all([ops.close(), ops.close()])
     await ops.close()
+  })
+})
+
+describe('OpsServer under attack', () => {
+  let ops: OpsServer | undefined
+  const sockets: Socket[] = []
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.destroy()
+    await ops?.close()
+  })
+  const open = async (url: string): Promise<Socket> => {
+    const { port } = new URL(url)
+    const socket = connect(Number(port), '127.0.0.1')
+    sockets.push(socket)
+    socket.on('error', () => {})
+    await new Promise((resolve) => socket.once('connect', resolve))
+    return socket
+  }
+
+  it('cuts off a client that trickles its headers (slowloris) once the headers timeout passes', async () => {
+    ops = await OpsServer.listen({ port: 0, headersTimeoutMs: 300 }, silentLogger)
+    const socket = await open(ops.url)
+    let answer = ''
+    socket.on('data', (d: Buffer) => { answer += d.toString() })
+    socket.write('GET /healthz HTTP/1.1\r\nhost: x\r\n')
+    // One header byte at a time, each well within the idle timeout, never finishing the headers.
+    const trickle = setInterval(() => { if (!socket.destroyed) socket.write('x') }, 50)
+    try {
+      await new Promise((resolve) => socket.once('close', resolve))
+    } finally {
+      clearInterval(trickle)
+    }
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /)
+  }, 20_000)
+
+  it('holds at most maxConnections sockets: the next one is closed at once, and the listener recovers', async () => {
+    ops = await OpsServer.listen({ port: 0, maxConnections: 4 }, silentLogger)
+    for (let i = 0; i < 4; i++) await open(ops.url)
+    const extra = await open(ops.url)
+    await new Promise((resolve) => extra.once('close', resolve))
+    for (const s of sockets.splice(0)) s.destroy()
+    // Freed slots are usable again.
+    await expect.poll(async () => (await fetch(`${ops!.url}/healthz`).catch(() => null))?.status).toBe(200)
   })
 })

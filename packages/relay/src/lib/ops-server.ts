@@ -47,7 +47,15 @@ export class OpsServer {
   /** Listen; a taken port fails with `CONNECTION_FAILED` (one line), never another port. */
   static async listen (options: OpsServerOptions, logger: Logger): Promise<OpsServer> {
     const headersTimeout = options.headersTimeoutMs ?? 5000
-    const server = createServer({ maxHeaderSize: OPS_MAX_HEADER_BYTES, headersTimeout, requestTimeout: headersTimeout * 2, keepAliveTimeout: 5000 })
+    // Node checks the header and request timeouts only every connectionsCheckingInterval (30 s by default):
+    // check often, or a client trickling its headers holds a connection slot for 30 s.
+    const server = createServer({
+      maxHeaderSize: OPS_MAX_HEADER_BYTES,
+      headersTimeout,
+      requestTimeout: headersTimeout * 2,
+      keepAliveTimeout: 5000,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 4))
+    })
     server.maxConnections = options.maxConnections ?? 32
     server.maxRequestsPerSocket = 100
     server.setTimeout(headersTimeout * 2)
@@ -55,7 +63,9 @@ export class OpsServer {
     server.on('request', (req, res) => ops.handle(req, res))
     // A client that breaks the protocol gets a 400 and its socket closed; nothing reaches the process.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+      const status = err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
       if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
       else socket.destroy()
     })
