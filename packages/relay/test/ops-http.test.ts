@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CoreMethods, RpcConnection } from '@lume/rpc'
+import WebSocket from 'ws'
+import { connectWebSocket, CoreMethods, RpcConnection, type WebSocketLike } from '@lume/rpc'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
 import { ErrorCode, fromHex, stringCodec } from '@lume/types'
 import { finish, run } from './helpers/cli.js'
@@ -19,6 +20,7 @@ describe('lume-relay start with http enabled: /metrics, /healthz, /readyz', () =
   let dir: string
   let child: ChildProcess
   let url: string
+  let ws: string
   let key: Uint8Array
   let conn: RpcConnection
 
@@ -30,11 +32,13 @@ describe('lume-relay start with http enabled: /metrics, /healthz, /readyz', () =
       'plugin:', '  hello:', '    greeting: hi',
       'announce: false',
       'http:', '  port: 0',
+      'websocket:', '  port: 0', '  host: 127.0.0.1',
       'log:', '  level: warn', ''
     ].join('\n'))
     child = run(['start', '--dir', dir, `--dht.bootstrap=${formatAddresses(testnet.bootstrap).join(',')}`])
     const ready = await started(child)
     url = ready.url
+    ws = ready.ws
     key = fromHex(ready.key, 32)
     conn = RpcConnection.open(testnet.createNode().connect(key))
   }, 60_000)
@@ -95,6 +99,21 @@ describe('lume-relay start with http enabled: /metrics, /healthz, /readyz', () =
     const text = await scrape()
     expect(sample(text, 'lume_metered_calls_total{tag="a"}')).toBe(1)
     expect(sample(text, 'lume_metered_held')).toBe(8)
+  })
+
+  it('counts WebSocket clients and their bytes', async () => {
+    const before = await scrape()
+    const socket = new WebSocket(ws)
+    const client = RpcConnection.open(connectWebSocket(socket as unknown as WebSocketLike, key))
+    try {
+      await client.call(CoreMethods.ping, null)
+      const during = await scrape()
+      expect(sample(during, 'lume_websocket_clients')).toBe(1)
+      expect(sample(during, 'lume_network_received_bytes_total')).toBeGreaterThan(sample(before, 'lume_network_received_bytes_total')!)
+    } finally {
+      client.destroy()
+    }
+    await expect.poll(async () => sample(await scrape(), 'lume_websocket_clients')).toBe(0)
   })
 
   it('attack: method names and label values a peer chooses cannot grow the metrics without bound', async () => {

@@ -2,18 +2,21 @@ import { createInterface } from 'node:readline'
 import type { ChildProcess } from 'node:child_process'
 import { request } from 'node:http'
 
-/** The relay's key and status-page URL once `lume-relay start` prints them; rejects with its stderr if it exits first. */
-export async function started (child: ChildProcess): Promise<{ key: string, url: string }> {
+/** The relay's key, status-page URL and WebSocket URL ('' if none) once `lume-relay start` prints them; rejects with its stderr if it exits first. */
+export async function started (child: ChildProcess): Promise<{ key: string, url: string, ws: string }> {
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
   return await new Promise((resolve, reject) => {
     let url = ''
+    let ws = ''
     child.once('exit', (code) => reject(new Error(`lume-relay exited with ${code}: ${stderr}`)))
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const http = /status page at (http:\/\/[^/ ]+)\//.exec(line)
       if (http !== null) url = http[1]!
+      const socket = /reach this relay at (ws:\/\/\S+)/.exec(line)
+      if (socket !== null) ws = socket[1]!
       const key = /ping it with: lume-relay ping ([0-9a-f]{64})/.exec(line)
-      if (key !== null) resolve({ key: key[1]!, url })
+      if (key !== null) resolve({ key: key[1]!, url, ws })
     })
   })
 }
