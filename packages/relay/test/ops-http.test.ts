@@ -146,6 +146,12 @@ describe('lume-relay start with http enabled: /metrics, /healthz, /readyz', () =
     // Still serving after all that.
     expect((await fetch(`${url}/healthz`)).status).toBe(200)
   })
+
+  it('stops cleanly on SIGTERM with the listener open (exit 0), and the listener goes with it', async () => {
+    conn.destroy()
+    expect(await stop(child)).toBe(0)
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow()
+  })
 })
 
 describe('lume-relay start: the HTTP port', () => {
