@@ -53,7 +53,10 @@ describe('lume-relay init', () => {
   it('has --help, and refuses unknown options and extra arguments', async () => {
     const help = await finish(run(['init', '--help']))
     expect(help.code).toBe(0)
-    expect(help.stdout).toMatch(/^usage: lume-relay init \[DIR\]/)
+    expect(help.stdout).toMatch(/^usage: lume-relay init \[DIR \| --dir DIR\]/)
+    const byFlag = await finish(run(['init', '--dir', join(dir, 'flagged')]))
+    expect(byFlag.code).toBe(0)
+    expect((await stat(join(dir, 'flagged', 'relay.yaml'))).isFile()).toBe(true)
     const flag = await finish(run(['init', '--forse', join(dir, 'x')]))
     expect([flag.code, flag.stderr.trim()]).toEqual([2, 'lume-relay init: unknown option "--forse" (see lume-relay init --help)'])
     const extra = await finish(run(['init', join(dir, 'y'), 'z']))

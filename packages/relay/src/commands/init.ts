@@ -10,7 +10,7 @@ const CONFIG_FILES = /\.(ya?ml|json)$/
 /** `lume-relay init [dir]`: write a commented config into a relay directory; never overwrites. */
 export const init: Command = {
   summary: 'write a commented relay.yaml into the relay directory (never overwrites)',
-  help: `usage: lume-relay init [DIR]
+  help: `usage: lume-relay init [DIR | --dir DIR]
 
 Write a commented relay.yaml, every section with its default, into DIR
 (default $LUME_RELAY_DIR or ~/.lume-relay), creating the directory. Refuses
@@ -21,16 +21,24 @@ lume-relay start --dir DIR.`,
 }
 
 async function run (argv: readonly string[]): Promise<number> {
-  const flag = argv.find((a) => a.startsWith('-'))
+  // `--dir DIR` as every other command takes it, or DIR alone.
+  const args = argv.flatMap((a) => a.startsWith('--dir=') ? ['--dir', a.slice('--dir='.length)] : [a])
+  const at = args.indexOf('--dir')
+  const given = at === -1 ? args : [...args.slice(0, at), ...args.slice(at + 1)]
+  const flag = given.find((a) => a.startsWith('-'))
   if (flag !== undefined) {
     console.error(`lume-relay init: unknown option "${flag}" (see lume-relay init --help)`)
     return 2
   }
-  if (argv.length > 1) {
-    console.error(`lume-relay init: unexpected argument "${argv[1] as string}" (see lume-relay init --help)`)
+  if (given.length > 1) {
+    console.error(`lume-relay init: unexpected argument "${given[1] as string}" (see lume-relay init --help)`)
     return 2
   }
-  const dir = argv[0] === undefined ? relayDirFrom(undefined) : resolve(argv[0])
+  if (at !== -1 && given.length !== 1) {
+    console.error('lume-relay init: --dir needs a directory (see lume-relay init --help)')
+    return 2
+  }
+  const dir = given[0] === undefined ? relayDirFrom(undefined) : resolve(given[0])
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const existing = (await readdir(dir)).filter((name) => CONFIG_FILES.test(name))
   if (existing.length > 0) {
