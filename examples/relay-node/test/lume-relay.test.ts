@@ -23,15 +23,24 @@ const exampleConfig = fileURLToPath(new URL('../relay.yaml', import.meta.url))
 // The runner's own LUME_ variables (LUME_TEST_REPORT_DIR) are not relay config: strict config would refuse them.
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toUpperCase().startsWith('LUME_')))
 
-/** The relay's key once it says it listens; rejects with its stderr if it exits first. */
-async function listening (child: ChildProcess, stderr: () => string): Promise<Uint8Array> {
+/** The relay's key once it says it listens (and its status page URL, if it has one); rejects with its stderr if it exits first. */
+async function listening (child: ChildProcess, stderr: () => string, http?: { url: string }): Promise<Uint8Array> {
   return await new Promise<Uint8Array>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`lume-relay exited with ${code}: ${stderr()}`)))
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = /listening as ([0-9a-f]{64})/.exec(line)
+      const page = /status page at (http:\/\/[^/ ]+)\//.exec(line)
+      if (page !== null && http !== undefined) http.url = page[1]!
+      // The last line of the start-up banner: everything above it has been printed.
+      const match = /ping it with: lume-relay ping ([0-9a-f]{64})/.exec(line)
       if (match !== null) resolve(fromHex(match[1]!, 32))
     })
   })
+}
+
+/** One sample's value from a Prometheus scrape. */
+function sample (text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(series + ' '))
+  return line === undefined ? undefined : Number(line.slice(series.length + 1))
 }
 
 async function stop (child: ChildProcess | undefined): Promise<number | null> {
@@ -48,6 +57,7 @@ describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, 
   let child: ChildProcess
   let relayKey: Uint8Array
   let stderr = ''
+  const http = { url: '' }
 
   beforeAll(async () => {
     testnet = await createTestnet()
@@ -58,9 +68,9 @@ describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, 
     await mkdir(join(relayDir, 'node_modules', '@lume'), { recursive: true })
     await copyFile(exampleConfig, join(relayDir, 'relay.yaml'))
     for (const name of PLUGINS) await symlink(packageDir(name), join(relayDir, 'node_modules', name), 'dir')
-    child = spawn(process.execPath, [cli, 'start', '--dir', relayDir, `--dht.bootstrap=${formatAddresses(testnet.bootstrap).join(',')}`, '--announce=false', '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'], env })
+    child = spawn(process.execPath, [cli, 'start', '--dir', relayDir, `--dht.bootstrap=${formatAddresses(testnet.bootstrap).join(',')}`, '--announce=false', '--log.level=warn', '--http.port=0'], { stdio: ['ignore', 'pipe', 'pipe'], env })
     child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
-    relayKey = await listening(child, () => stderr)
+    relayKey = await listening(child, () => stderr, http)
   }, 60_000)
 
   afterAll(async () => {
@@ -89,6 +99,17 @@ describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, 
 
       // cache: cache.get answers (nothing cached for an unknown hash).
       expect(await conn.call(CacheMethods.get, new Uint8Array(32))).toBeNull()
+
+      // Each plugin's metrics, through the relay's metrics host service: counters as counters.
+      const text = await (await fetch(`${http.url}/metrics`)).text()
+      expect(sample(text, 'lume_registry_keys')).toBe(1)
+      for (const name of ['lume_flood_delivered_total', 'lume_flood_sent_total', 'lume_flood_dropped_total', 'lume_cache_hits_total', 'lume_cache_misses_total']) {
+        expect(text).toMatch(new RegExp(`^# TYPE ${name} counter$`, 'm'))
+      }
+      expect(sample(text, 'lume_cache_hit_ratio')).toBe(0)
+      expect(sample(text, 'lume_discovery_dht_puts_total{outcome="ok"}')).toBe(1)
+      for (const plugin of ['flood', 'cache', 'registry', 'discovery']) expect(sample(text, `lume_plugin_up{plugin="${plugin}"}`)).toBe(1)
+      expect(sample(text, 'lume_rpc_requests_total{method="registry.set",outcome="ok"}')).toBe(1)
     } finally {
       conn.destroy()
     }
@@ -122,7 +143,7 @@ describe('the README command: lume-relay start --config relay.yaml --dir <outsid
 
   it('finds the plugins beside the config file, runs on its own loopback DHT, keeps its state in --dir', async () => {
     let stderr = ''
-    child = spawn(process.execPath, [cli, 'start', '--config', exampleConfig, '--dir', dir, '--testnet', '--log.level=warn'], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: dirname(exampleConfig) })
+    child = spawn(process.execPath, [cli, 'start', '--config', exampleConfig, '--dir', dir, '--testnet', '--log.level=warn', '--http.port=0'], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: dirname(exampleConfig) })
     child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
     let stdout = ''
     child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })

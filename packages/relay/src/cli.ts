@@ -5,9 +5,10 @@ import { ErrorCode, LumeError } from '@lume/types'
 import { start } from './commands/start.js'
 import { ping } from './commands/ping.js'
 import { info, keygen } from './commands/keys.js'
+import { init } from './commands/init.js'
 import type { Command } from './commands/shared.js'
 
-const commands: Record<string, Command> = { start, keygen, info, ping }
+const commands: Record<string, Command> = { start, init, keygen, info, ping }
 
 const usage = `usage: lume-relay <command> [options]   (lume-relay <command> --help for its options)
 

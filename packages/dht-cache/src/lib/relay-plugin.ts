@@ -46,7 +46,14 @@ export default function relayCachePlugin (): Plugin {
       const config = configSchema.parse(api.config)
       const flood = api.use<Flood>('flood')
       if (flood === undefined) throw new LumeError(ErrorCode.PLUGIN_FAILED, 'the cache needs the flood plugin (@lume/dht-flood) loaded before it')
-      cache = new DhtCache({ ...config, flood })
+      const made = new DhtCache({ ...config, flood })
+      cache = made
+      api.metrics.counter('hits_total', 'Signed calls answered from the cache', { read: () => made.stats.hits })
+      api.metrics.counter('misses_total', 'Signed calls to cacheable methods not in the cache', { read: () => made.stats.misses })
+      api.metrics.gauge('hit_ratio', 'Share of cacheable signed calls answered from the cache since start (0 before any)', {
+        read: () => made.stats.hits + made.stats.misses === 0 ? 0 : made.stats.hits / (made.stats.hits + made.stats.misses)
+      })
+      api.metrics.gauge('entries', 'Answers held in the cache', { read: () => made.cache.size })
       await cache.plugin.start(api)
       api.provide(cache)
     },

@@ -60,6 +60,14 @@ export default function relayFloodPlugin (): Plugin {
         rate: config.rate,
         logger: api.logger
       })
+      const stats = flood.stats
+      const counter = (name: string, help: string, read: () => number): void => { api.metrics.counter(name, help, { read }) }
+      counter('delivered_total', 'Flood packets delivered to this relay', () => stats.delivered)
+      counter('forwarded_total', 'Flood packets forwarded to neighbours', () => stats.forwarded)
+      counter('sent_total', 'Flood packets sent (originated or forwarded), per neighbour', () => stats.sent)
+      counter('dropped_total', 'Flood packets dropped: duplicate, bad signature, malformed, stale, rate-limited, too large, not from a neighbour, backed up', () =>
+        stats.duplicate + stats.badSignature + stats.malformed + stats.stale + stats.rateLimited + stats.tooLarge + stats.notNeighbour + stats.backedUp)
+      api.metrics.gauge('neighbours', 'Relays the flood runs with', { read: () => flood.neighbours.length })
       inner = floodPlugin(flood)
       await inner.start(api)
       api.provide(flood)

@@ -79,6 +79,10 @@ export interface DhtNode extends EventEmitter {
   readonly destroyed: boolean
   readonly listening: Set<Server>
   readonly bootstrapNodes: Address[]
+  /** True once the node has joined the DHT. */
+  readonly bootstrapped: boolean
+  /** True while other nodes cannot reach this one directly (it needs holepunching). */
+  readonly firewalled: boolean
   ready (): Promise<void>
   address (): Address
   createServer (options?: ServerOptions, onconnection?: (socket: NoiseSecretStream) => void): Server

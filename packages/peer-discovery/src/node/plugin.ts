@@ -33,11 +33,16 @@ export function discoveryPlugin (options: DiscoveryPluginOptions): Plugin {
     name: 'discovery',
     apiVersion: PLUGIN_API_VERSION,
     async start (api) {
+      const puts = api.metrics.counter<'outcome'>('dht_puts_total', 'Signed peer records put on the DHT, by outcome (ok, failed)', { labelNames: ['outcome'] })
+      api.metrics.gauge('irc_rendezvous', 'IRC rendezvous channels this relay answers in', { read: () => answerers.length })
       const refresh = async (): Promise<void> => {
         record = signRecordWith((m) => api.sign(SigningContext.PEER_RECORD, m), api.relayPublicKey, addresses())
         if (options.dht !== false) {
           // The sequence is the record's time in seconds: a newer record replaces an older one.
-          await api.putRecord(encodeRecord(record), Math.floor(record.timestamp / 1000)).catch((err: unknown) => api.logger.warn({ err }, 'putting the record on the DHT failed; will retry'))
+          await api.putRecord(encodeRecord(record), Math.floor(record.timestamp / 1000)).then(() => puts.inc({ outcome: 'ok' }), (err: unknown) => {
+            puts.inc({ outcome: 'failed' })
+            api.logger.warn({ err }, 'putting the record on the DHT failed; will retry')
+          })
         }
       }
       await refresh()

@@ -58,6 +58,8 @@ export default function relayRegistryPlugin (): Plugin {
     async start (api) {
       const config = configSchema.parse(api.config)
       store = await openStore(config, api.dataDir)
+      const opened = store
+      api.metrics.gauge('keys', 'Registry keys stored', { read: async () => await opened.count() })
       try {
         const flood = api.use<Flood>('flood')
         inner = registryPlugin({

@@ -6,6 +6,7 @@ import { flattenKinds } from '../lib/config.js'
 import { createRelay } from '../lib/relay.js'
 import { loadOrCreateIdentity } from '../lib/identity.js'
 import { loadPluginModules } from '../lib/load-plugins.js'
+import { OpsServer } from '../lib/ops-server.js'
 import { pluginSections } from '../lib/plugin-config.js'
 import { defaultHost, noPositionals, relayConfig, type Command } from './shared.js'
 
@@ -21,6 +22,7 @@ variables (LUME_DHT__BOOTSTRAP=..., two underscores between levels) and flags.
   --config FILE      also read this YAML/JSON file (after the directory's)
   --testnet          start a private DHT on loopback and join it (to try things out)
   --KEY=VALUE        any config key, e.g. --dht.bootstrap=127.0.0.1:49737 --log.level=debug
+  --http.port=PORT   serve /metrics, /healthz, /readyz and a status page on 127.0.0.1:PORT (0 = any)
 Plugins: plugins: ['@lume/dht-flood', '@lume/registry', ...] and their sections
 under plugin.<name>; see the README for every key.`,
   run: async (argv) => await run(argv)
@@ -48,7 +50,9 @@ async function run (argv: readonly string[]): Promise<number> {
   const identity = await loadOrCreateIdentity(dir, (m) => logger.warn(m))
   if (identity.created) console.log(`lume-relay: created a new identity in ${identity.file} (back it up: it is the relay's key)`)
 
-  const backbone = cfg.flags.testnet === true ? await startLocalBackbone() : null
+  // The HTTP listener first: a taken port fails start-up before any DHT socket is opened.
+  const ops = config.http.port === undefined ? null : await OpsServer.listen({ ...config.http, port: config.http.port }, logger)
+  const backbone = cfg.flags.testnet === true ? await startLocalBackbone().catch(async (err: unknown) => { await ops?.close(); throw err }) : null
   const bootstrap: Address[] = backbone?.bootstrap ?? bootstrapList
   const host = config.dht.host ?? defaultHost(bootstrap)
   if (bootstrap.length === 0) console.log('lume-relay: no dht.bootstrap given: joining the public HyperDHT')
@@ -78,8 +82,10 @@ async function run (argv: readonly string[]): Promise<number> {
     logger
   }).catch(async (err: unknown) => {
     await backbone?.close()
+    await ops?.close()
     throw err
   })
+  ops?.attach(relay)
   // Signal handlers before the "listening" line: a SIGTERM right after it must shut down cleanly, not kill.
   const stopped = new Promise<void>((resolve) => {
     let stopping = false
@@ -90,7 +96,7 @@ async function run (argv: readonly string[]): Promise<number> {
       }
       stopping = true
       console.log(`lume-relay: ${signal}: shutting down (finishing requests in flight)…`)
-      void relay.close(signal).then(async () => await backbone?.close()).finally(resolve)
+      void relay.close(signal).then(async () => await backbone?.close()).then(async () => await ops?.close()).finally(resolve)
     }
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
@@ -98,6 +104,7 @@ async function run (argv: readonly string[]): Promise<number> {
   const bootstrapText = bootstrap.map((a) => `${a.host}:${a.port}`).join(',')
   console.log(`lume-relay: listening as ${relay.publicKeyHex} (dir ${dir}, plugins: ${relay.pluginNames.join(', ') || 'none'})`)
   if (relay.websocketUrl !== null) console.log(`lume-relay: clients and browsers reach this relay at ${relay.websocketUrl}`)
+  if (ops !== null) console.log(`lume-relay: metrics and status page at ${ops.url}/ (/metrics, /healthz, /readyz)`)
   if (relay.gatewayUrl !== null) console.log(`lume-relay: custodial dht-relay gateway at ${relay.gatewayUrl} (pages hand it their DHT key)`)
   console.log(`lume-relay: ping it with: lume-relay ping ${relay.publicKeyHex}${bootstrapText === '' ? '' : ` --dht.bootstrap=${bootstrapText}`}`)
 

@@ -70,6 +70,13 @@ export const relayConfigSchema = z.object({
     maxPerAddress: z.number().int().positive().default(16),
     idleTimeoutMs: z.number().int().positive().default(60_000)
   }).prefault({}),
+  /** Operations over HTTP: /metrics, /healthz, /readyz and the status page; off unless `port` is set (0 = any free port). */
+  http: z.object({
+    port: z.number().int().min(0).max(65535).optional(),
+    host: z.string().default('127.0.0.1'),
+    maxConnections: z.number().int().positive().default(32),
+    headersTimeoutMs: z.number().int().positive().default(5000)
+  }).prefault({}),
   log: z.object({ level: level.default('info') }).prefault({}),
   /** How long shutdown waits for requests in flight, ms. */
   shutdownGraceMs: z.number().int().min(0).default(5000)

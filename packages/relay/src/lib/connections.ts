@@ -4,6 +4,7 @@ import Protomux from 'protomux'
 import { ErrorCode, LumeError, type AnswerCacheHook, type Logger, type MuxLike, type PeerConnection } from '@lume/types'
 import { RelayBudget } from './limits.js'
 import type { RelayVerifier } from './relay-verifier.js'
+import { udxCounters, type TrafficMeter } from './traffic.js'
 import { chooseVictim } from './shedding.js'
 
 const hex = (key: Uint8Array): string => Buffer.from(key).toString('hex')
@@ -30,6 +31,8 @@ export interface ConnectionTableInit {
   verifier: RelayVerifier
   /** Connections from these addresses are charged one by one, not per address. */
   trustedHosts: ReadonlySet<string>
+  /** Counts each connection's bytes on the wire (HyperDHT connections; WebSocket ones are counted by their endpoint). */
+  traffic: TrafficMeter
 }
 
 /**
@@ -91,7 +94,10 @@ export class ConnectionTable {
       mux: Protomux.from(socket) as unknown as MuxLike,
       destroy: (err) => rpc.destroy(err)
     }
+    const counters = udxCounters(socket.rawStream)
+    const untrack = counters === null ? null : init.traffic.track(counters)
     rpc.signal.addEventListener('abort', () => {
+      untrack?.()
       set.delete(rpc)
       this.inbound.delete(rpc)
       if (set.size === 0) this.byKey.delete(key)

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { BudgetBook, MethodRegistry } from '@lume/rpc'
 import {
   ErrorCode, LumeError, PLUGIN_API_VERSION, sign,
-  type AnswerCacheHook, type KeyPair, type Logger, type PeerConnection, type PeerRpc, type Plugin, type PluginAPI, type ProtocolHandler, type RelayEvents, type TypedEventTarget
+  type AnswerCacheHook, type KeyPair, type Logger, type PeerConnection, type PeerRpc, type Plugin, type PluginAPI, type PluginMetrics, type ProtocolHandler, type RelayEvents, type TypedEventTarget
 } from '@lume/types'
 
 const PLUGIN_NAME = /^[a-z][a-z0-9-]{0,31}$/
@@ -27,6 +27,8 @@ export interface PluginHostContext {
   putRecord: (value: Uint8Array, seq: number) => Promise<void>
   /** The relay's directory (plugins get `<dir>/plugins/<name>`), or null. */
   dataDir: string | null
+  /** The metrics host service for a plugin, by plugin name. */
+  metrics: (name: string) => PluginMetrics
 }
 
 interface Loaded {
@@ -142,7 +144,8 @@ export class PluginHost {
       putRecord: async (value, seq) => { await ctx.putRecord(value, seq) },
       provide: (service) => { this.services.set(name, service) },
       use: <T>(other: string) => this.services.get(other) as T | undefined,
-      dataDir: ctx.dataDir === null ? null : join(ctx.dataDir, 'plugins', name)
+      dataDir: ctx.dataDir === null ? null : join(ctx.dataDir, 'plugins', name),
+      metrics: ctx.metrics(name)
     }
   }
 

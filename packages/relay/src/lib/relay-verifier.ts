@@ -53,6 +53,13 @@ export class RelayVerifier {
     return this.listed.has(toHex(key))
   }
 
+  /** True when `key` is listed or a dial-back proved it a relay lately (never dials). */
+  isKnownRelay (key: Uint8Array): boolean {
+    if (this.isListed(key)) return true
+    const cached = this.verdicts.get(toHex(key))
+    return cached !== undefined && cached.relay && cached.until > Date.now()
+  }
+
   /**
    * Whether `key` is a relay (see the class). Never rejects, never hangs past
    * the timeout. `mayDial` is asked before a new dial-back (e.g. to charge the

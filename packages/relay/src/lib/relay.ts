@@ -10,7 +10,9 @@ import { PluginHost } from './plugin-host.js'
 import { DEFAULT_MAX_HEAP_FRACTION, DEFAULT_RELAY_BUDGETS, DEFAULT_RELAY_RATES, RelayBudget, rpcBudgetOverrides, type RelayLimits } from './limits.js'
 import { errorsToStderr } from './loud-logger.js'
 import { MemoryGuard } from './memory-guard.js'
+import { RelayMetrics, type DhtState, type Neighbour } from './relay-metrics.js'
 import { RelayVerifier } from './relay-verifier.js'
+import { TrafficMeter } from './traffic.js'
 import { RELAY_VERSION } from './version.js'
 import { DEFAULT_SOCKET_BUFFER_BYTES, setSocketBuffers } from './socket-buffers.js'
 import { WebSocketGateway, type WebSocketOptions } from './ws-gateway.js'
@@ -105,6 +107,9 @@ export class Relay implements Closable {
   readonly dht: HyperDHT
   /** Every budget and rate peers are charged to (the relay's, the RPC layer's, the plugins'). */
   readonly book: BudgetBook
+  /** The relay's metrics (Prometheus registry, per-second timeline, recent errors); plugins add theirs through their API. */
+  readonly metrics: RelayMetrics
+  private readonly traffic = new TrafficMeter()
   private readonly init: RelayInit
   private readonly verifier: RelayVerifier
   private readonly keyPair: DHTKeyPair
@@ -134,6 +139,16 @@ export class Relay implements Closable {
     this.book.defineRate(RelayBudget.DIAL_BACKS, DEFAULT_RELAY_RATES[RelayBudget.DIAL_BACKS])
     this.dht = new HyperDHT({ bootstrap: init.bootstrap, host: init.host ?? '0.0.0.0', ...(init.port === undefined ? {} : { port: init.port }) })
     this.verifier = new RelayVerifier({ dht: this.dht, keyPair: this.keyPair, listed: init.relays ?? [] })
+    this.metrics = new RelayMetrics({
+      connections: () => this.connections.size,
+      websocketClients: () => this.endpoint?.connections ?? 0,
+      traffic: () => this.traffic.totals(),
+      neighbours: () => this.neighbours(),
+      dht: () => this.dhtState,
+      plugins: () => (init.plugins ?? []).map((p) => ({ name: String(p?.name), up: this.closing === null && this.plugins.names.includes(p?.name) })),
+      serves: (method) => this.methods.get(method) !== undefined
+    }, { version: RELAY_VERSION, publicKey: toHex(init.keyPair.publicKey) })
+    const observe = init.observe
     const hooks: ConnectionHooks = {
       onOpen: (peer) => {
         this.peers.add(peer)
@@ -152,7 +167,8 @@ export class Relay implements Closable {
       methods: this.methods,
       limits: rpcLimits,
       logger: this.logger,
-      observe: init.observe ?? null,
+      observe: observe === undefined ? this.metrics.observe : (method, outcome, ms) => { this.metrics.observe(method, outcome, ms); observe(method, outcome, ms) },
+      traffic: this.traffic,
       hooks,
       book: this.book,
       verifier: this.verifier,
@@ -184,7 +200,8 @@ export class Relay implements Closable {
         // hyperdht signs the mutable value itself: the key stays in the host.
         await this.dht.mutablePut({ publicKey: Buffer.from(this.keyPair.publicKey), secretKey: Buffer.from(this.keyPair.secretKey) }, Buffer.from(value), { seq })
       },
-      dataDir: init.dataDir ?? null
+      dataDir: init.dataDir ?? null,
+      metrics: (name) => this.metrics.forPlugin(name)
     })
     this.server = this.dht.createServer({}, (socket) => {
       if (this.closing !== null) { socket.destroy(); return }
@@ -243,6 +260,22 @@ export class Relay implements Closable {
     return this.connections.size
   }
 
+  /** Connected peers known to be relays: ones this relay dialed, listed ones, and ones a dial-back proved. */
+  neighbours (): Neighbour[] {
+    const byKey = new Map<string, Neighbour>()
+    for (const peer of this.peers) {
+      if (!peer.initiator && !this.verifier.isKnownRelay(peer.remotePublicKey)) continue
+      const publicKey = toHex(peer.remotePublicKey)
+      byKey.set(publicKey, { publicKey, host: peer.remoteHost, outbound: peer.initiator || (byKey.get(publicKey)?.outbound ?? false) })
+    }
+    return [...byKey.values()]
+  }
+
+  /** Whether the DHT node has joined the DHT, is reachable directly, and serves the relay's key. */
+  get dhtState (): DhtState {
+    return { bootstrapped: this.dht.bootstrapped, reachable: !this.dht.firewalled, listening: this.started && this.closing === null }
+  }
+
   /** @internal Listen, announce, start plugins. */
   async start (): Promise<void> {
     await this.dht.ready()
@@ -270,7 +303,7 @@ export class Relay implements Closable {
         if (this.closing !== null) { stream.destroy(); return }
         // The same connection handling as a HyperDHT socket: a secret stream is a secret stream.
         this.connections.adopt(stream as unknown as NoiseSecretStream)
-      }, this.logger)
+      }, this.logger, this.traffic)
       this.logger.info({ url: this.endpoint.url }, 'websocket endpoint listening')
     }
     if (this.init.dhtRelayGateway !== undefined) {

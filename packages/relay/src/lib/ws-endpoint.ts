@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { acceptWebSocket, type NoiseStream } from '@lume/rpc'
 import { LumeError, type KeyPair, type Logger } from '@lume/types'
+import type { TrafficMeter } from './traffic.js'
 
 /** Options of the relay's WebSocket endpoint (browsers and other clients speak Lume over it directly). */
 export interface WebSocketEndpointOptions {
@@ -76,7 +77,7 @@ export class WebSocketEndpoint {
   private closing: Promise<void> | null = null
   private listening = false
 
-  private constructor (options: WebSocketEndpointOptions, private readonly keyPair: KeyPair, private readonly onStream: (stream: NoiseStream) => void, private readonly logger: Logger) {
+  private constructor (options: WebSocketEndpointOptions, private readonly keyPair: KeyPair, private readonly onStream: (stream: NoiseStream) => void, private readonly logger: Logger, private readonly traffic: TrafficMeter | null) {
     this.options = resolveEndpointOptions(options)
     const tls = this.options.tls
     this.http = tls === undefined
@@ -89,9 +90,13 @@ export class WebSocketEndpoint {
     this.wss.on('error', (err) => { if (this.listening) this.logger.warn({ err }, 'websocket endpoint error') })
   }
 
-  /** Listen on the configured address. Fails with the listen error (e.g. EADDRINUSE) instead of picking another port. */
-  static async listen (options: WebSocketEndpointOptions, keyPair: KeyPair, onStream: (stream: NoiseStream) => void, logger: Logger): Promise<WebSocketEndpoint> {
-    const endpoint = new WebSocketEndpoint(options, keyPair, onStream, logger)
+  /**
+   * Listen on the configured address. Fails with the listen error (e.g.
+   * EADDRINUSE) instead of picking another port. `traffic`, if given, counts
+   * every socket's bytes on the wire.
+   */
+  static async listen (options: WebSocketEndpointOptions, keyPair: KeyPair, onStream: (stream: NoiseStream) => void, logger: Logger, traffic: TrafficMeter | null = null): Promise<WebSocketEndpoint> {
+    const endpoint = new WebSocketEndpoint(options, keyPair, onStream, logger, traffic)
     endpoint.http.listen(endpoint.options.port, endpoint.options.host)
     await Promise.race([once(endpoint.http, 'listening'), once(endpoint.http, 'error').then(([err]) => { throw err })])
     endpoint.listening = true
@@ -151,7 +156,10 @@ export class WebSocketEndpoint {
     this.perAddress.set(host, fromHost + 1)
     this.hosts.set(socket, host)
     this.unauthenticated.add(socket)
+    const tcp = request.socket
+    const untrack = this.traffic?.track(() => ({ received: tcp.bytesRead, sent: tcp.bytesWritten }))
     socket.once('close', () => {
+      untrack?.()
       if (!this.hosts.has(socket)) return
       this.open--
       this.release(socket)

@@ -18,6 +18,7 @@ import { StreamTable } from './stream-table.js'
 import { BudgetBook } from './budget-book.js'
 import type { ConnectionBudget } from './connection-budget.js'
 import { ThrottledLog } from './throttled-log.js'
+import { observeUnknownMethods } from './unknown-methods.js'
 
 const EMPTY = new Uint8Array(0)
 
@@ -138,6 +139,11 @@ export class RpcConnection {
     for (const name of methods.names()) this.serve(name)
     // Methods registered later are callable on this connection too.
     this.stopListening = methods.onRegister((name) => this.serve(name))
+    const observe = init.observe
+    if (observe !== undefined) {
+      const internal = new Set<string>(Object.values(InternalMethod))
+      observeUnknownMethods(this.rpc.mux, RPC_PROTOCOL, (name) => internal.has(name) || methods.get(name) !== undefined, observe)
+    }
     this.rpc.on('close', () => this.onClosed())
     stream.on('error', () => {}) // reported through 'close'; an unhandled 'error' would crash the process
     stream.on('close', () => this.onClosed())

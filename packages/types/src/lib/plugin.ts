@@ -144,6 +144,56 @@ export interface StreamMethodDefinition<Req, Res> {
   maxRequestBytes?: number
 }
 
+/** Label values of one series of a metric, by label name. */
+export type MetricLabels<L extends string> = Partial<Record<L, string | number>>
+
+/** How a plugin declares a metric (see {@link PluginMetrics}). */
+export interface MetricInit<L extends string> {
+  /**
+   * Label names. The host keeps at most a fixed number of label sets per
+   * metric (documented in the relay's README); later ones are folded into
+   * one series whose labels are all `other`, so values a peer chooses cannot
+   * grow the relay's memory. @default none
+   */
+  labelNames?: readonly L[]
+  /**
+   * Read when metrics are scraped, for values kept elsewhere: a gauge takes
+   * the value read; a counter takes it as a running total (it never goes
+   * down). Only for metrics without labels. @default none
+   */
+  read?: () => number | Promise<number>
+  /** Histogram bucket upper bounds. @default the host's latency buckets, in seconds */
+  buckets?: readonly number[]
+}
+
+/** A count that only goes up (Prometheus counter). */
+export interface CounterMetric<L extends string = never> {
+  /** Add `value` (default 1; must not be negative). */
+  inc (labels?: MetricLabels<L>, value?: number): void
+}
+
+/** A value that goes up and down (Prometheus gauge). */
+export interface GaugeMetric<L extends string = never> {
+  set (value: number, labels?: MetricLabels<L>): void
+}
+
+/** A distribution of observed values (Prometheus histogram). */
+export interface HistogramMetric<L extends string = never> {
+  observe (value: number, labels?: MetricLabels<L>): void
+}
+
+/**
+ * Metrics registration, a host service: each metric a plugin declares is
+ * exported by the relay (e.g. on `/metrics`) as `lume_<plugin>_<name>`.
+ * Names are lower-case letters, digits and `_`; a name declared twice throws
+ * `ALREADY_REGISTERED`.
+ */
+export interface PluginMetrics {
+  counter<L extends string = never> (name: string, help: string, init?: MetricInit<L>): CounterMetric<L>
+  gauge<L extends string = never> (name: string, help: string, init?: MetricInit<L>): GaugeMetric<L>
+  histogram<L extends string = never> (name: string, help: string, init?: MetricInit<L>): HistogramMetric<L>
+}
+
 /** Events every relay emits, by `noun:verb` name. Plugins' own events are `<plugin>:<event>`. */
 export interface RelayEvents {
   /** All configured plugins have started (or failed and been reported). */
@@ -205,6 +255,8 @@ export interface PluginAPI {
    * then starts them first and refuses to start without them.
    */
   use<T> (name: string): T | undefined
+  /** Declare metrics, exported as `lume_<plugin>_<name>` (see {@link PluginMetrics}). */
+  readonly metrics: PluginMetrics
   /** A directory of this plugin's own for state (`<relay dir>/plugins/<name>`), or null when the relay has none. */
   readonly dataDir: string | null
 }
