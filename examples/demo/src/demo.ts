@@ -1,6 +1,7 @@
 import { BaoDecoder, encode as baoEncode } from '@lume/bao-stream'
 import { RegistryClient } from '@lume/registry'
-import { requestHash, RpcConnection } from '@lume/rpc'
+import { RpcConnection } from '@lume/rpc'
+import { requestHash } from '@lume/rpc/signed'
 import { RelayPool } from '@lume/rpc-client'
 import { DhtSource, PeerDiscovery } from '@lume/peer-discovery'
 import { createDHTNode, formatAddresses, startBootstrapNodes } from '@lume/testnet'

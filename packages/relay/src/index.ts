@@ -25,3 +25,5 @@ export { RELAY_VERSION } from './lib/version.js'
 export { loadOrCreateIdentity, loadIdentity, IDENTITY_FILE, type Identity } from './lib/identity.js'
 export { WebSocketGateway, type WebSocketOptions } from './lib/ws-gateway.js'
 export { WebSocketEndpoint, resolveEndpointOptions, type WebSocketEndpointOptions, type ResolvedEndpointOptions, type EndpointStats } from './lib/ws-endpoint.js'
+// The relay's core protocol, the methods every relay serves: defined beside the transport (clients call them too).
+export { CoreMethods, verifyBroadcast, MAX_BROADCAST_RELAYS, type RelayInfo, type BroadcastRequest, type BroadcastEntry, type VerifiedBroadcastEntry } from '@lume/rpc/core'

@@ -1,7 +1,8 @@
 import HyperDHT from 'hyperdht'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
-import { CoreMethods, RpcConnection, verifyBroadcast } from '@lume/rpc'
+import { RpcConnection } from '@lume/rpc'
+import { CoreMethods, verifyBroadcast } from '@lume/rpc/core'
 import { ErrorCode, PLUGIN_API_VERSION, silentLogger, decode, encode, jsonCodec, stringCodec, toHex, type JsonValue, type Plugin, type PluginAPI } from '@lume/types'
 import { createRelay, type Relay } from '../src/index.js'
 

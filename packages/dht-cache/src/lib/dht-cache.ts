@@ -1,4 +1,4 @@
-import { verifyAnswer } from '@lume/rpc'
+import { verifyAnswer } from '@lume/rpc/signed'
 import type { Flood } from '@lume/dht-flood'
 import { decode, encode, LumeError, PLUGIN_API_VERSION, toHex, type CachedAnswer, type Plugin, type PluginAPI } from '@lume/types'
 import { AnswerCache, type AnswerCacheOptions } from './answer-cache.js'

@@ -1,5 +1,6 @@
 import type { HyperDHT, KeyPair, NoiseSecretStream } from '@lume/dht'
-import { RpcConnection, ThrottledLog, type BudgetBook, type MethodRegistry, type RequestObserver, type RpcLimits } from '@lume/rpc'
+import { RpcConnection, type MethodRegistry, type RequestObserver, type RpcLimits } from '@lume/rpc'
+import { ThrottledLog, type BudgetBook } from '@lume/rpc/internal'
 import Protomux from 'protomux'
 import { ErrorCode, LumeError, type AnswerCacheHook, type Logger, type MuxLike, type PeerConnection } from '@lume/types'
 import { RelayBudget } from './limits.js'

@@ -1,5 +1,6 @@
 import { HyperDHT, type Address, type KeyPair as DHTKeyPair, type NoiseSecretStream, type Server } from '@lume/dht'
-import { BudgetBook, MethodRegistry, rawBytesCodec, type RequestObserver, type RpcConnection } from '@lume/rpc'
+import { MethodRegistry, type RequestObserver, type RpcConnection } from '@lume/rpc'
+import { BudgetBook, rawBytesCodec } from '@lume/rpc/internal'
 import {
   ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, toHex,
   type AnswerCacheHook, type Closable, type KeyPair, type Logger, type PeerConnection, type Plugin, type RelayEvents

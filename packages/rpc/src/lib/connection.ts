@@ -1,6 +1,6 @@
 import ProtomuxRPC from 'protomux-rpc'
 import {
-  decode, encode, emptyCodec, fromWireError, LumeError, silentLogger, uintCodec,
+  decode, encode, fromWireError, LumeError, silentLogger, uintCodec,
   type AnswerCacheHook, type KeyPair, type Logger
 } from '@lume/types'
 import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
@@ -301,6 +301,3 @@ export class RpcConnection {
     this.budget.close()
   }
 }
-
-/** The built-in empty codec, for methods that take or return nothing. */
-export const nothing = emptyCodec
