@@ -158,7 +158,7 @@ describe('relay', () => {
     const extra = await createRelay({ keyPair: HyperDHT.keyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', plugins: [helloPlugin(seen)], announce: false })
     const shutdown: string[] = []
     extra.events.on('relay:shutdown', ({ reason }) => shutdown.push(reason))
-    await Promise.all([extra.close('test'), extra.close('again')])
+    await Promise.all([extra.close({ reason: 'test' }), extra.close({ reason: 'again' })])
     expect(seen.stopped).toBe(true)
     expect(shutdown).toEqual(['test'])
     await expect(extra.connect(relays[0]!.publicKey)).rejects.toMatchObject({ code: ErrorCode.CLOSED })

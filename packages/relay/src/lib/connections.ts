@@ -116,7 +116,7 @@ export class ConnectionTable {
 
   /** Close every connection, letting calls in flight finish within `graceMs`. */
   async closeAll (graceMs: number): Promise<void> {
-    await Promise.allSettled(this.all().map(async (c) => await c.close(graceMs)))
+    await Promise.allSettled(this.all().map(async (c) => await c.close({ graceMs })))
   }
 
   // Charge an inbound connection to the connection budget; false (and closed) when refused.
