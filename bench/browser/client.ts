@@ -1,6 +1,7 @@
 // The client code the browser bench runs, in a page and in Node alike: the
 // same functions over the same transport, so the two can be compared.
-import { CoreMethods, RpcConnection, type FramedStream } from '@lume/rpc'
+import { RpcConnection, type FramedStream } from '@lume/rpc'
+import { CoreMethods } from '@lume/rpc/core'
 import { stringCodec } from '@lume/types'
 
 /** The bench relay's echo method. */

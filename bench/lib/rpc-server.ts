@@ -2,7 +2,8 @@
 // one DHT node — raw protomux-rpc (the baseline) and @lume/rpc — echoing bytes.
 import HyperDHT from 'hyperdht'
 import ProtomuxRPC from 'protomux-rpc'
-import { MethodRegistry, RpcConnection, rawBytesCodec } from '@lume/rpc'
+import { MethodRegistry, RpcConnection } from '@lume/rpc'
+import { rawBytesCodec } from '@lume/rpc/internal'
 import { createDHTNode, parseAddresses } from '@lume/testnet'
 
 const dht = createDHTNode(parseAddresses((process.argv[2] ?? '').split(',')))

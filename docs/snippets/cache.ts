@@ -3,7 +3,8 @@ import { createTestnet } from '@lume/testnet'
 import { createRelay } from '@lume/relay'
 import { Flood, floodPlugin } from '@lume/dht-flood'
 import { DhtCache } from '@lume/dht-cache'
-import { RpcConnection, requestHash } from '@lume/rpc'
+import { RpcConnection } from '@lume/rpc'
+import { requestHash } from '@lume/rpc/signed'
 import { encode, generateKeyPair, PLUGIN_API_VERSION, stringCodec, toHex, type Plugin } from '@lume/types'
 
 const slow: Plugin = { name: 'calc', apiVersion: PLUGIN_API_VERSION, start (api) { api.registerMethod({ name: 'square', request: stringCodec, response: stringCodec, cacheTtlMs: 60_000, handler: (n: string) => String(Number(n) ** 2) }) } }

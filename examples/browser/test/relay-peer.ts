@@ -66,5 +66,5 @@ await runPeerProgram(async ({ bootstrap, seed }) => {
     },
     invite: async () => ({ link: createInvite(keyPair, ['dht', relay.websocketUrl ?? '']) })
   }
-  return { publicKey: relay.publicKeyHex, handlers, close: async () => { await relay.close('test over') } }
+  return { publicKey: relay.publicKeyHex, handlers, close: async () => { await relay.close({ reason: 'test over' }) } }
 })

@@ -1,13 +1,13 @@
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { BaoDecoder, encode as baoEncode } from '@lume/bao-stream'
 import { RegistryClient } from '@lume/registry'
-import { requestHash, RpcConnection } from '@lume/rpc'
+import { RpcConnection } from '@lume/rpc'
+import { requestHash } from '@lume/rpc/signed'
 import { RelayPool } from '@lume/rpc-client'
 import { DhtSource, PeerDiscovery } from '@lume/peer-discovery'
-import { createDHTNode, createProcessTestnet, formatAddresses } from '@lume/testnet'
-import { encode, fromHex, generateKeyPair, stringCodec, toHex } from '@lume/types'
-import type { RelayCommands } from './commands.js'
+import { createDHTNode, formatAddresses, startBootstrapNodes } from '@lume/testnet'
+import { encode, fromHex, generateKeyPair, jsonCodec, stringCodec, toHex, type JsonValue } from '@lume/types'
+import type { DemoStats } from './relay-plugin.js'
+import { startRelays, type RelayNetwork } from './relays.js'
 
 /** Options for {@link runDemo}. */
 export interface DemoOptions {
@@ -18,15 +18,11 @@ export interface DemoOptions {
 }
 
 const fortune = { name: 'demo.fortune', request: stringCodec, response: stringCodec }
+/** The demo plugin's operator-only methods (src/relay-plugin.ts). */
+const control = (name: string): { name: string, request: typeof jsonCodec, response: typeof jsonCodec } => ({ name: `demo.${name}`, request: jsonCodec, response: jsonCodec })
 const short = (hex: string): string => `${hex.slice(0, 6)}…`
 const ms = (n: number): string => `${n.toFixed(1)} ms`
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
-
-/** The relay program, built or from source. */
-function relayProgram (): string {
-  const here = fileURLToPath(import.meta.url)
-  return join(dirname(here), here.endsWith('.ts') ? 'relay-peer.ts' : 'relay-peer.js')
-}
 
 /**
  * The whole system on one machine: a private DHT, relay processes in a ring,
@@ -42,31 +38,46 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
 
   print('Lume demo: a private network of relays on this machine')
   const started = performance.now()
-  const net = await createProcessTestnet<RelayCommands>({ peers: count, program: relayProgram(), onLog: (i, line) => print(`  [relay ${i}] ${line}`) })
-  const client = createDHTNode(net.bootstrap)
-  const pool = new RelayPool({ dialer: client, relays: net.peers.map((p) => fromHex(p.publicKey, 32)) })
+  const backbone = await startBootstrapNodes(2)
+  // The app's DHT node; its key is the demo plugin's operator, so the app may drive the relays.
+  const client = createDHTNode(backbone.bootstrap)
+  let net: RelayNetwork | null = null
+  let pool: RelayPool | null = null
   const connections: RpcConnection[] = []
+  const keys: string[] = []
   const connectTo = (i: number): RpcConnection => {
-    const conn = RpcConnection.open(client.connect(fromHex(net.peers[i]!.publicKey, 32)))
+    const conn = RpcConnection.open(client.connect(fromHex(keys[i]!, 32)))
     connections.push(conn)
     return conn
   }
+  const controls = new Map<number, RpcConnection>()
+  /** Call one of the demo plugin's operator-only methods on relay `i`. */
+  const ask = async <T>(i: number, name: string, args: JsonValue): Promise<T> => {
+    const conn = controls.get(i) ?? connectTo(i)
+    controls.set(i, conn)
+    return await conn.call(control(name), args) as unknown as T
+  }
+  const stats = async (i: number): Promise<DemoStats> => await ask<DemoStats>(i, 'stats', null)
   let t = performance.now()
   try {
-    print(`  DHT on loopback (bootstrap ${formatAddresses(net.bootstrap).join(', ')}); ${count} relay processes up in ${ms(performance.now() - started)}`)
-    for (const p of net.peers) print(`    relay ${p.index}  pid ${p.pid}  key ${short(p.publicKey)}  dir ${p.dir}`)
+    net = await startRelays({ count, bootstrap: backbone.bootstrap, operator: client.defaultKeyPair.publicKey, onLog: (i, line) => print(`  [relay ${i}] ${line}`) })
+    const peers = net.relays
+    for (const p of peers) keys.push(p.publicKey)
+    pool = new RelayPool({ dialer: client, relays: keys.map((k) => fromHex(k, 32)) })
+    print(`  DHT on loopback (bootstrap ${formatAddresses(backbone.bootstrap).join(', ')}); ${count} \`lume-relay start\` processes (examples/demo/relay.yaml) up in ${ms(performance.now() - started)}`)
+    for (const p of peers) print(`    relay ${p.index}  pid ${p.pid}  key ${short(p.publicKey)}  dir ${p.dir}`)
 
     print('\n1. Relays connect in a ring (each to the next), so gossip must hop:')
-    for (const p of net.peers) {
-      const next = net.peers[(p.index + 1) % count]!
-      const { ms: took } = await p.request('connect', { publicKey: next.publicKey })
+    for (const p of peers) {
+      const next = peers[(p.index + 1) % count]!
+      const { ms: took } = await ask<{ ms: number }>(p.index, 'connect', { publicKey: next.publicKey })
       print(`    relay ${p.index} → relay ${next.index}  ${ms(took)}`)
     }
 
     print('\n2. An app finds each relay from its key alone (signed records on the DHT):')
     const discovery = new PeerDiscovery()
     discovery.register('dht', new DhtSource(client))
-    for (const p of net.peers) {
+    for (const p of peers) {
       t = performance.now()
       const found = await discovery.discover(fromHex(p.publicKey, 32))
       print(`    ${short(p.publicKey)} → ${found.record.addresses.join(', ')} via ${found.source}, record signed ${ms(Date.now() - found.record.timestamp)} ago (${ms(performance.now() - t)})`)
@@ -78,7 +89,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     check(pool.relays().every((r) => r.methods?.has('demo.fortune') === true), 'every relay serves demo.fortune')
 
     print(`\n4. A quorum query: 3 of ${count} relays must sign the same answer — and relay 1 lies:`)
-    await net.peers[1]!.request('lie', { on: true })
+    await ask(1, 'lie', { on: true })
     t = performance.now()
     const quorum = await pool.query(fortune, 'will it rain', { quorum: 3, of: count })
     print(`    ${quorum.value}`)
@@ -86,7 +97,7 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     const alone = await connectTo(1).call(fortune, 'will it rain')
     print(`    asked alone, relay 1 says ${alone.split(': ')[1] ?? alone} — the quorum was not fooled`)
     check(!quorum.value.includes('666') && alone.includes('666'), 'the liar was outvoted')
-    await net.peers[1]!.request('lie', { on: false })
+    await ask(1, 'lie', { on: false })
 
     print('\n5. The registry: Alice writes her feed head through relay 0; a subscriber on relay 3 hears it:')
     const alice = generateKeyPair()
@@ -111,10 +122,10 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     const asked = await connectTo(0).callSigned(fortune, 'is the cache warm')
     const hash = toHex(requestHash(fortune.name, encode(stringCodec, 'is the cache warm')))
     await new Promise((resolve) => setTimeout(resolve, 600)) // relay 0 announces what it holds every 200 ms
-    const fetched = await net.peers[2]!.request('fetchCached', { hash })
-    const before = (await net.peers[2]!.request('stats', {})).fortunesComputed
+    const fetched = await ask<{ found: boolean, signer: string | null }>(2, 'fetchCached', { hash })
+    const before = (await stats(2)).fortunesComputed
     const served = await connectTo(2).callSigned(fortune, 'is the cache warm')
-    const computedByRelay2 = (await net.peers[2]!.request('stats', {})).fortunesComputed - before
+    const computedByRelay2 = (await stats(2)).fortunesComputed - before
     print(`    relay 2 fetched the cached answer from ${fetched.signer === null ? 'nobody' : short(fetched.signer)} (announced over the flood) and served: ${served.value}`)
     print(`    signed by ${short(toHex(served.answer.relayPublicKey))} = relay 0 (${short(toHex(asked.answer.relayPublicKey))}); relay 2 computed it ${computedByRelay2} times`)
     check(toHex(served.answer.relayPublicKey) === toHex(asked.answer.relayPublicKey), 'relay 2 served relay 0\'s signed answer')
@@ -133,16 +144,16 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
     check(broken.error !== null, 'a flipped byte is caught')
 
     print('\n8. Gossip: relay 0 broadcasts; it travels the ring hop by hop:')
-    const gossipBefore = await Promise.all(net.peers.map(async (p) => (await p.request('stats', {})).gossipHeard))
-    await net.peers[0]!.request('gossip', { text: 'hello, every relay' })
+    const gossipBefore = await Promise.all(peers.map(async (p) => (await stats(p.index)).gossipHeard))
+    await ask(0, 'gossip', { text: 'hello, every relay' })
     await new Promise((resolve) => setTimeout(resolve, 500))
-    const gossipHeard = await Promise.all(net.peers.map(async (p, i) => (await p.request('stats', {})).gossipHeard - (gossipBefore[i] ?? 0)))
+    const gossipHeard = await Promise.all(peers.map(async (p, i) => (await stats(p.index)).gossipHeard - (gossipBefore[i] ?? 0)))
     print(`    heard it: ${gossipHeard.map((n, i) => `relay ${i} ${i === 0 ? '(sender)' : n === 1 ? 'once' : `${n} times`}`).join(', ')}`)
     check(gossipHeard.slice(1).every((n) => n === 1), 'every other relay heard the gossip exactly once')
 
     print('\n9. What the relays did:')
-    for (const p of net.peers) {
-      const s = await p.request('stats', {})
+    for (const p of peers) {
+      const s = await stats(p.index)
       print(`    relay ${p.index}: ${s.registryKeys} registry keys, ${s.cached} cached answers, ${s.fortunesComputed} fortunes computed, flood ${s.floodDelivered} delivered / ${s.floodSent} sent`)
     }
   } catch (err) {
@@ -151,9 +162,14 @@ export async function runDemo (options: DemoOptions = {}): Promise<number> {
   } finally {
     print('\nStopping…')
     for (const c of connections) c.destroy()
-    await pool.close()
+    await pool?.close()
     await client.destroy()
-    await net.close()
+    if (net !== null) {
+      const codes = await net.close()
+      print(`    ${codes.length} relays stopped on SIGTERM, exit codes ${codes.join(', ')}; their temporary directories removed`)
+      check(codes.every((code) => code === 0), 'every relay exited cleanly (0)')
+    }
+    await Promise.all(backbone.nodes.map(async (n) => await n.destroy()))
     print(failures === 0 ? 'Done: every check passed.' : `Done: ${failures} check(s) failed.`)
   }
   return failures

@@ -3,11 +3,13 @@ import IRC from 'irc-framework'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
-import { CoreMethods, RpcConnection } from '@lume/rpc'
+import { RpcConnection } from '@lume/rpc'
+import { CoreMethods } from '@lume/rpc/core'
 import { generateKeyPair, keyPairFromSeed, toHex } from '@lume/types'
 import { DhtSource, PeerDiscovery, encodeRecord, signRecord, toBase64url } from '../src/index.js'
 import { discoveryPlugin, IrcSource } from '../src/node/index.js'
 import { freePort, startInspircd, startNgircd } from './helpers/ngircd.js'
+import { expectIdempotentClose } from '../../../scripts/test-helpers/closable.ts'
 
 describe('discovering a real relay (real ngircd, private HyperDHT)', () => {
   let testnet: Testnet
@@ -54,6 +56,19 @@ describe('discovering a real relay (real ngircd, private HyperDHT)', () => {
       expect(found.source).toBe('irc')
       expect(found.record.addresses).toEqual(['dht'])
       expect(await pingByKey()).toBeGreaterThan(0)
+    } finally {
+      await discovery.close()
+    }
+  }, 20_000)
+
+  it('an IRC source closes once: twice at once and again after, and looks nothing up once closed', async () => {
+    const source = new IrcSource({ host: '127.0.0.1', port: irc.port })
+    const discovery = new PeerDiscovery({ sourceTimeoutMs: 10_000 })
+    discovery.register('irc', source)
+    try {
+      await discovery.discover(relay.publicKey) // connected
+      await expectIdempotentClose(source)
+      await expect(source.find(relay.publicKey, new AbortController().signal)).rejects.toMatchObject({ code: 'CLOSED' })
     } finally {
       await discovery.close()
     }

@@ -3,7 +3,7 @@ import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
-import { CoreMethods } from '@lume/rpc'
+import { CoreMethods } from '@lume/rpc/core'
 import { RelayPool, webSocketDialer, type WebSocketConstructor } from '@lume/rpc-client'
 import { createInvite, openInvite, PeerDiscovery, StaticSource, webSocketEndpoints } from '../src/index.js'
 

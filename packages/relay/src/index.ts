@@ -32,3 +32,5 @@ export { relayStatus, type RelayStatus } from './lib/relay-status.js'
 export type { Timeline, Second } from './lib/timeline.js'
 export type { RecentErrors, RecentError } from './lib/recent-errors.js'
 export type { TrafficMeter, ByteCounts } from './lib/traffic.js'
+// The relay's core protocol, the methods every relay serves: defined beside the transport (clients call them too).
+export { CoreMethods, verifyBroadcast, MAX_BROADCAST_RELAYS, type RelayInfo, type BroadcastRequest, type BroadcastEntry, type VerifiedBroadcastEntry } from '@lume/rpc/core'

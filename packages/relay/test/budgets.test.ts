@@ -1,13 +1,14 @@
 import HyperDHT from 'hyperdht'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
-import { CoreMethods, RpcConnection, nothing } from '@lume/rpc'
-import { ErrorCode, PLUGIN_API_VERSION, silentLogger, uintCodec, type CallContext, type PeerConnection, type Plugin } from '@lume/types'
+import { RpcConnection } from '@lume/rpc'
+import { CoreMethods } from '@lume/rpc/core'
+import { emptyCodec, ErrorCode, PLUGIN_API_VERSION, silentLogger, uintCodec, type CallContext, type PeerConnection, type Plugin } from '@lume/types'
 import { createRelay, type Relay, type RelayInit } from '../src/index.js'
 import { RelayVerifier } from '../src/lib/relay-verifier.js'
 
-const subscribe = { name: 'subs.subscribe', request: nothing, response: uintCodec }
-const leak = { name: 'subs.leak', request: nothing, response: nothing }
+const subscribe = { name: 'subs.subscribe', request: emptyCodec, response: uintCodec }
+const leak = { name: 'subs.leak', request: emptyCodec, response: emptyCodec }
 
 /** A plugin whose subscriptions are charged to the caller: a stream that waits until cancelled. */
 function subsPlugin (peers: PeerConnection[] = []): Plugin {
@@ -18,7 +19,7 @@ function subsPlugin (peers: PeerConnection[] = []): Plugin {
       api.defineBudget('subs.open', { perPeer: 2, perAddress: 3, global: 100 })
       api.registerMethod<null, number>({
         name: 'subscribe',
-        request: nothing,
+        request: emptyCodec,
         response: uintCodec,
         stream: true,
         handler: (_req: null, ctx: CallContext) => {
@@ -32,7 +33,7 @@ function subsPlugin (peers: PeerConnection[] = []): Plugin {
         }
       })
       // A careless method: holds a unit and never gives it back. The connection's close must.
-      api.registerMethod({ name: 'leak', request: nothing, response: nothing, handler: (_req: null, ctx: CallContext) => { ctx.budget.hold('subs.open'); return null } })
+      api.registerMethod({ name: 'leak', request: emptyCodec, response: emptyCodec, handler: (_req: null, ctx: CallContext) => { ctx.budget.hold('subs.open'); return null } })
       api.registerProtocol({ name: 'test/peers', onConnection: (peer) => { peers.push(peer) } })
     }
   }

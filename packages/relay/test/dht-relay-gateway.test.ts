@@ -5,7 +5,8 @@ import RelayedDHT from '@hyperswarm/dht-relay'
 import Stream from '@hyperswarm/dht-relay/ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
-import { CoreMethods, RpcConnection } from '@lume/rpc'
+import { RpcConnection } from '@lume/rpc'
+import { CoreMethods } from '@lume/rpc/core'
 import { createRelay, type Relay } from '../src/index.js'
 
 /** What a browser does: a DHT client over the relay's WebSocket, on a throwaway transport key. */

@@ -1,7 +1,8 @@
 import HyperDHT from 'hyperdht'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
-import { CoreMethods, RpcConnection, verifyBroadcast } from '@lume/rpc'
+import { RpcConnection } from '@lume/rpc'
+import { CoreMethods, verifyBroadcast } from '@lume/rpc/core'
 import { ErrorCode, PLUGIN_API_VERSION, silentLogger, decode, encode, jsonCodec, stringCodec, toHex, type JsonValue, type Plugin, type PluginAPI } from '@lume/types'
 import { createRelay, type Relay } from '../src/index.js'
 
@@ -157,7 +158,7 @@ describe('relay', () => {
     const extra = await createRelay({ keyPair: HyperDHT.keyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', plugins: [helloPlugin(seen)], announce: false })
     const shutdown: string[] = []
     extra.events.on('relay:shutdown', ({ reason }) => shutdown.push(reason))
-    await Promise.all([extra.close('test'), extra.close('again')])
+    await Promise.all([extra.close({ reason: 'test' }), extra.close({ reason: 'again' })])
     expect(seen.stopped).toBe(true)
     expect(shutdown).toEqual(['test'])
     await expect(extra.connect(relays[0]!.publicKey)).rejects.toMatchObject({ code: ErrorCode.CLOSED })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BudgetBook } from '@lume/rpc'
+import { BudgetBook } from '@lume/rpc/internal'
 import { chooseVictim } from '../src/lib/shedding.js'
 
 describe('shedding at the connection cap', () => {

@@ -21,19 +21,15 @@
  * const { value, answer } = await conn.callSigned(echo, { hello: 'world' })
  * ```
  */
-export { RpcConnection, nothing, type RpcConnectionInit, type CallOptions, type VerifiedAnswer, type FramedStream } from './lib/connection.js'
+export { RpcConnection, type RpcConnectionInit, type CallOptions, type VerifiedAnswer, type FramedStream } from './lib/connection.js'
 export { MethodRegistry } from './lib/registry.js'
+export { defineMethod, assertMethodName, type MethodSpec, type UnaryMethod, type StreamMethod, type ServedMethod } from './lib/method.js'
 export { WebSocketStream, type WebSocketLike, type MessageLike } from './lib/websocket-stream.js'
 export { connectWebSocket, acceptWebSocket, type NoiseStream } from './lib/websocket-noise.js'
-export { ThrottledLog } from './lib/throttled-log.js'
-export { BudgetBook, type BudgetBookInit } from './lib/budget-book.js'
-export { ConnectionBudget } from './lib/connection-budget.js'
+// Types the transport's API names; their implementations are behind `@lume/rpc/signed` and `@lume/rpc/internal`.
+export type { RpcLimits } from './lib/limits.js'
 export type { RequestObserver } from './lib/serve.js'
-export { defineMethod, assertMethodName, type MethodSpec, type UnaryMethod, type StreamMethod, type ServedMethod } from './lib/method.js'
-export { requestHash, answerMessage, answerLeaf, signRoot, verifyAnswer, VerifiedRoots, type SignedAnswer, type WalkState } from './lib/signed-answer.js'
-export { buildTree, rootFromProof, walkProof, STOPPED, leafHash, nodeHash, MAX_TREE_LEAVES, type InclusionProof, type ProofVisitor } from './lib/merkle.js'
-export { BatchSigner } from './lib/batch-signer.js'
-export { resolveLimits, TRANSPORT_MAX_BYTES, type RpcLimits } from './lib/limits.js'
-export { requestEnvelope, responseEnvelope, proofCodec, answerSignatureCodec, type RequestEnvelope, type ResponseEnvelope, type AnswerSignature } from './lib/messages.js'
-export { RPC_PROTOCOL, RPC_VERSION, ResponseKind, InternalMethod, DEFAULT_LIMITS, DEFAULT_BUDGETS, RpcBudget } from './lib/constants.js'
-export { CoreMethods, verifyBroadcast, rawBytesCodec, MAX_BROADCAST_RELAYS, type RelayInfo, type BroadcastRequest, type BroadcastEntry, type VerifiedBroadcastEntry } from './lib/core-methods.js'
+export type { BudgetBook, BudgetBookInit } from './lib/budget-book.js'
+export type { SignedAnswer } from './lib/signed-answer.js'
+export type { BatchSigner } from './lib/batch-signer.js'
+export type { ConnectionBudget } from './lib/connection-budget.js'

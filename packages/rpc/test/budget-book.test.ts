@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '@lume/types'
-import { BudgetBook } from '../src/index.js'
+import { BudgetBook } from '../src/internal.js'
 import { recordingLogger } from './helpers.js'
 
 const subs = { perPeer: 2, perAddress: 3, global: 4 }

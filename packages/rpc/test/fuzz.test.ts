@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { decode, encode, ErrorCode, LumeError } from '@lume/types'
-import { answerLeaf, answerMessage, answerSignatureCodec, CoreMethods, proofCodec, requestEnvelope, responseEnvelope, verifyAnswer, type AnswerSignature, type ResponseEnvelope } from '../src/index.js'
+import { answerLeaf, answerMessage, answerSignatureCodec, proofCodec, verifyAnswer, type AnswerSignature } from '../src/signed.js'
+import { CoreMethods } from '../src/core.js'
+import { requestEnvelope, responseEnvelope, type ResponseEnvelope } from '../src/internal.js'
 import { codecUnderTest, decoderProperty, fuzzParams, hostileBytes, unhex } from '../../../scripts/test-helpers/fuzz.ts'
 
 // Property: any bytes either decode to a value whose encoding decodes to an

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import c from 'compact-encoding'
 import { decode, encode, ErrorCode, jsonCodec, stringCodec } from '@lume/types'
-import { requestEnvelope, responseEnvelope, requestHash, answerMessage } from '../src/index.js'
+import { requestHash, answerMessage } from '../src/signed.js'
+import { requestEnvelope, responseEnvelope } from '../src/internal.js'
 import { encodeAnswer, encodeRequest } from '../src/lib/answer-encoding.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import c from 'compact-encoding'
-import { ErrorCode, jsonCodec, stringCodec, uintCodec, type JsonValue } from '@lume/types'
-import { defineMethod, nothing, requestHash, verifyAnswer, type SignedAnswer } from '../src/index.js'
+import { emptyCodec, ErrorCode, jsonCodec, stringCodec, uintCodec, type JsonValue } from '@lume/types'
+import { defineMethod, type SignedAnswer } from '../src/index.js'
+import { requestHash, verifyAnswer } from '../src/signed.js'
 import { rpcFixture, type RpcFixture } from './helpers.js'
 
 const echo = defineMethod({ name: 'test.echo', request: jsonCodec, response: jsonCodec })
 const late = defineMethod({ name: 'test.late', request: stringCodec, response: stringCodec })
 const count = defineMethod({ name: 'test.count', request: uintCodec, response: uintCodec })
-const hang = defineMethod({ name: 'test.hang', request: nothing, response: nothing })
+const hang = defineMethod({ name: 'test.hang', request: emptyCodec, response: emptyCodec })
 
 describe('RPC over HyperDHT', () => {
   let f: RpcFixture
@@ -110,9 +111,9 @@ describe('limits and bad input on the server', () => {
     f = await rpcFixture({ limits: { maxRequestBytes: 4096, maxInFlight: 16, handlerTimeoutMs: 300 } })
     f.methods.register({ ...echo, handler: (v: JsonValue) => v })
     f.methods.register({ ...hang, handler: async () => await new Promise<null>(() => {}) })
-    f.methods.register({ name: 'test.typeError', request: nothing, response: nothing, handler: () => { throw new TypeError('boom') } })
-    f.methods.register({ name: 'test.throwString', request: nothing, response: nothing, handler: () => { throw 'not an error' as unknown as Error } }) // eslint-disable-line no-throw-literal -- the attack under test
-    f.methods.register({ name: 'test.rangeError', request: nothing, response: nothing, handler: async () => { throw new RangeError('async boom') } })
+    f.methods.register({ name: 'test.typeError', request: emptyCodec, response: emptyCodec, handler: () => { throw new TypeError('boom') } })
+    f.methods.register({ name: 'test.throwString', request: emptyCodec, response: emptyCodec, handler: () => { throw 'not an error' as unknown as Error } }) // eslint-disable-line no-throw-literal -- the attack under test
+    f.methods.register({ name: 'test.rangeError', request: emptyCodec, response: emptyCodec, handler: async () => { throw new RangeError('async boom') } })
   })
   afterAll(async () => { await f?.close() })
 
@@ -125,7 +126,7 @@ describe('limits and bad input on the server', () => {
   it('turns throwing handlers (TypeError, RangeError, non-Error) into REMOTE_ERROR and keeps serving', async () => {
     const conn = await f.connect()
     for (const name of ['test.typeError', 'test.throwString', 'test.rangeError']) {
-      const err = await conn.call({ name, request: nothing, response: nothing }, null).catch((e: unknown) => e)
+      const err = await conn.call({ name, request: emptyCodec, response: emptyCodec }, null).catch((e: unknown) => e)
       expect(err, name).toMatchObject({ code: ErrorCode.REMOTE_ERROR, message: `internal error in ${name}` })
       expect(String((err as Error).message)).not.toMatch(/boom|at /)
     }
@@ -143,7 +144,7 @@ describe('limits and bad input on the server', () => {
     const ProtomuxRPC = (await import('protomux-rpc')).default
     const raw = new ProtomuxRPC(socket, { protocol: 'lume/rpc/v1', valueEncoding: null })
     const send = async (bytes: number[]): Promise<Uint8Array> => await raw.request('test.echo', Uint8Array.from(bytes))
-    const { responseEnvelope } = await import('../src/index.js')
+    const { responseEnvelope } = await import('../src/internal.js')
     const invalidJson = [1, 0, 4, ...Buffer.from('{bad')]
     for (const bytes of [[1], [], [9, 0, 0], invalidJson, [1, 0, 200, 1]]) {
       const reply = c.decode(responseEnvelope, await send(bytes))
@@ -186,14 +187,14 @@ describe('limits and bad input on the server', () => {
     let sawAbort = false
     f.methods.register({
       name: 'test.watch',
-      request: nothing,
-      response: nothing,
+      request: emptyCodec,
+      response: emptyCodec,
       handler: async (_req, ctx) => await new Promise<null>((resolve) => {
         ctx.signal.addEventListener('abort', () => { sawAbort = true; resolve(null) })
       })
     })
     const conn = await f.connect()
-    const pending = conn.call({ name: 'test.watch', request: nothing, response: nothing }, null).catch((e: { code: string }) => e.code)
+    const pending = conn.call({ name: 'test.watch', request: emptyCodec, response: emptyCodec }, null).catch((e: { code: string }) => e.code)
     await new Promise((resolve) => setTimeout(resolve, 100))
     conn.destroy()
     expect(await pending).toBe(ErrorCode.CONNECTION_FAILED)

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ProtomuxRPC from 'protomux-rpc'
-import { decode, encode, ErrorCode, uintCodec, type CallContext } from '@lume/types'
+import { decode, emptyCodec, encode, ErrorCode, uintCodec, type CallContext } from '@lume/types'
 import HyperDHT from 'hyperdht'
 import { createTestnet } from '@lume/testnet'
-import { BudgetBook, defineMethod, MethodRegistry, nothing, responseEnvelope, RpcConnection, type ResponseEnvelope } from '../src/index.js'
+import { defineMethod, MethodRegistry, RpcConnection } from '../src/index.js'
+import { BudgetBook, responseEnvelope, type ResponseEnvelope } from '../src/internal.js'
 import { encodeRequest } from '../src/lib/answer-encoding.js'
 import { rpcFixture, type RpcFixture } from './helpers.js'
 
-const forever = defineMethod({ name: 'test.forever', request: nothing, response: uintCodec })
-const later = defineMethod({ name: 'test.later', request: nothing, response: uintCodec })
+const forever = defineMethod({ name: 'test.forever', request: emptyCodec, response: uintCodec })
+const later = defineMethod({ name: 'test.later', request: emptyCodec, response: uintCodec })
 
 /** A raw protomux-rpc channel, to send `$stream.next` and `$stream.cancel` by hand as an attacker would. */
 async function rawChannel (f: RpcFixture): Promise<{ request: (method: string, body: Uint8Array) => Promise<ResponseEnvelope>, socket: { destroy: () => void } }> {
@@ -18,7 +19,7 @@ async function rawChannel (f: RpcFixture): Promise<{ request: (method: string, b
 }
 
 async function openStream (raw: Awaited<ReturnType<typeof rawChannel>>, name: string): Promise<Uint8Array> {
-  const opened = await raw.request(name, encodeRequest(nothing, null, false))
+  const opened = await raw.request(name, encodeRequest(emptyCodec, null, false))
   if (opened.kind !== 2) throw new Error(`expected a stream, got ${JSON.stringify(opened)}`)
   return encode(uintCodec, opened.streamId)
 }

@@ -1,5 +1,5 @@
 import { RegistryMethods } from '@lume/registry'
-import { InternalMethod, ResponseKind, responseEnvelope } from '@lume/rpc'
+import { InternalMethod, ResponseKind, responseEnvelope } from '@lume/rpc/internal'
 import { decode, encode, uintCodec, type KeyPair } from '@lume/types'
 import { HostilePeer } from './hostile-peer.js'
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { fromHex } from '@lume/types'
+import { fromHex, type CloseOptions } from '@lume/types'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 /** The production relay: `lume-relay` as built. */
@@ -31,6 +31,7 @@ export interface RelayProcessInit {
 export class RelayProcess {
   private stderrTail: string[] = []
   private exited: Promise<number | null>
+  private closing: Promise<void> | null = null
 
   private constructor (
     private readonly child: ChildProcess,
@@ -90,15 +91,19 @@ export class RelayProcess {
     return await procStatus(this.pid, 'VmHWM')
   }
 
-  /** Stop the relay (SIGTERM, then SIGKILL after `graceMs`) and delete its directory. */
-  async close (graceMs = 10_000): Promise<void> {
-    if (this.alive) {
-      this.child.kill('SIGTERM')
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs)
-      await this.exited
-      clearTimeout(timer)
-    }
-    await rm(this.dir, { recursive: true, force: true })
+  /** Stop the relay (SIGTERM, then SIGKILL after `graceMs`, default 10 s) and delete its directory. */
+  close (options: CloseOptions = {}): Promise<void> {
+    const graceMs = options.graceMs ?? 10_000
+    this.closing ??= (async () => {
+      if (this.alive) {
+        this.child.kill('SIGTERM')
+        const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs)
+        await this.exited
+        clearTimeout(timer)
+      }
+      await rm(this.dir, { recursive: true, force: true })
+    })()
+    return this.closing
   }
 }
 

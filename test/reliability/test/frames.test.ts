@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RegistryMethods } from '@lume/registry'
 import { ErrorCode, decode, encode, generateKeyPair } from '@lume/types'
-import { responseEnvelope, ResponseKind } from '@lume/rpc'
+import { responseEnvelope, ResponseKind } from '@lume/rpc/internal'
 import { Arena } from '../src/arena.js'
 import { HostilePeer } from '../src/hostile-peer.js'
 

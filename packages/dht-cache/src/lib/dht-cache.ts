@@ -1,4 +1,4 @@
-import { verifyAnswer } from '@lume/rpc'
+import { verifyAnswer } from '@lume/rpc/signed'
 import type { Flood } from '@lume/dht-flood'
 import { decode, encode, LumeError, PLUGIN_API_VERSION, toHex, type CachedAnswer, type Plugin, type PluginAPI } from '@lume/types'
 import { AnswerCache, type AnswerCacheOptions } from './answer-cache.js'
@@ -38,6 +38,7 @@ export class DhtCache {
   private timer: ReturnType<typeof setInterval> | null = null
   private sweeper: ReturnType<typeof setInterval> | null = null
   private stopListening: (() => void) | null = null
+  private closing: Promise<void> | null = null
 
   constructor (private readonly init: DhtCacheInit) {
     this.flood = init.flood
@@ -47,7 +48,7 @@ export class DhtCache {
       name: 'cache',
       apiVersion: PLUGIN_API_VERSION,
       start: (api) => this.start(api),
-      stop: () => this.stop()
+      stop: async () => await this.close()
     }
   }
 
@@ -90,6 +91,7 @@ export class DhtCache {
   }
 
   private start (api: PluginAPI): void {
+    if (this.closing !== null) throw LumeError.closed('cache')
     this.api = api
     api.useAnswerCache({
       lookup: (_method, hash) => {
@@ -155,11 +157,21 @@ export class DhtCache {
     return Math.max(1000, 60_000 - Math.max(0, Date.now() - answer.timestamp))
   }
 
-  private stop (): void {
-    if (this.timer !== null) clearInterval(this.timer)
-    if (this.sweeper !== null) clearInterval(this.sweeper)
-    this.timer = this.sweeper = null
-    this.stopListening?.()
-    this.api = null
+  /**
+   * Stop announcing and listening to the flood, and clear the timers (the
+   * relay calls it through the plugin's `stop`). Idempotent: every call
+   * returns the same promise, settled once everything is released. The flood
+   * is not closed: it is not the cache's.
+   */
+  close (): Promise<void> {
+    this.closing ??= Promise.resolve().then(() => {
+      if (this.timer !== null) clearInterval(this.timer)
+      if (this.sweeper !== null) clearInterval(this.sweeper)
+      this.timer = this.sweeper = null
+      this.stopListening?.()
+      this.stopListening = null
+      this.api = null
+    })
+    return this.closing
   }
 }

@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { answerSignatureCodec } from '@lume/rpc'
+import { answerSignatureCodec } from '@lume/rpc/signed'
 import { cappedArray, decode, encode, hashCodec, LumeError, publicKeyCodec, uintCodec, type CachedAnswer, type Codec } from '@lume/types'
 
 /** The cache's topic inside flood payloads. */

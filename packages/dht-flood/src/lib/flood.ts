@@ -129,11 +129,11 @@ export class Flood extends TypedEventTarget<FloodEvents> {
     const id = toHex(key)
     const peer: Peer = { key, transport, bucket: new TokenBucket(this.options.rate.perSecond, this.options.rate.burst), backedUp: false }
     this.peers.set(id, peer)
-    this.emit('peer:connect', { publicKey: key })
+    this.emit('peer:connect', { remotePublicKey: key })
     return () => {
       if (this.peers.get(id) !== peer) return
       this.peers.delete(id)
-      this.emit('peer:disconnect', { publicKey: key })
+      this.emit('peer:disconnect', { remotePublicKey: key })
     }
   }
 

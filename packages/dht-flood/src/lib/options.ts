@@ -67,9 +67,9 @@ export interface FloodEvents {
   /** A direct message from a neighbour. */
   direct: { from: Uint8Array, payload: Uint8Array }
   /** A neighbour was added (the relay's event of the same name is for any peer). */
-  'peer:connect': { publicKey: Uint8Array }
+  'peer:connect': { remotePublicKey: Uint8Array }
   /** A neighbour was removed. */
-  'peer:disconnect': { publicKey: Uint8Array }
+  'peer:disconnect': { remotePublicKey: Uint8Array }
 }
 
 /** Why packets were dropped, counted. */

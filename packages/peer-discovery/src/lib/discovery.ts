@@ -44,6 +44,7 @@ export class PeerDiscovery implements Closable {
   private readonly sources = new Map<string, SourceEntry>()
   private readonly cache = new Map<string, { found: Discovered, until: number }>()
   private readonly options: Required<PeerDiscoveryInit>
+  private closing: Promise<void> | null = null
 
   constructor (options: PeerDiscoveryInit = {}) {
     const maxCacheEntries = options.maxCacheEntries ?? 1024
@@ -127,9 +128,11 @@ export class PeerDiscovery implements Closable {
     }
   }
 
-  /** Close every source. */
-  async close (): Promise<void> {
-    await Promise.allSettled([...this.sources.values()].map(async (e) => await e.source.close?.()))
+  /** Close every source. Idempotent: every call returns the same promise. */
+  close (): Promise<void> {
+    // Memoised: each source is closed once, and every call settles when all are.
+    this.closing ??= Promise.allSettled([...this.sources.values()].map(async (e) => await e.source.close?.())).then(() => {})
+    return this.closing
   }
 
   // Bounded: from the least recently used end, drop expired records and

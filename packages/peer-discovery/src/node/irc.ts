@@ -69,6 +69,7 @@ function websocketTransport (origin: string): unknown {
  */
 export class IrcSource implements DiscoverySource {
   private client: Promise<Client> | null = null
+  private closing: Promise<void> | null = null
   private readonly waiting = new Map<string, Array<(record: Uint8Array) => void>>()
 
   constructor (private readonly options: IrcOptions) {}
@@ -93,13 +94,18 @@ export class IrcSource implements DiscoverySource {
     })
   }
 
-  async close (): Promise<void> {
-    const client = this.client
-    this.client = null
-    if (client !== null) (await client.catch(() => null))?.quit()
+  /** Leave the channel and disconnect. Idempotent: every call returns the same promise; lookups after it fail with `CLOSED`. */
+  close (): Promise<void> {
+    this.closing ??= (async () => {
+      const client = this.client
+      this.client = null
+      if (client !== null) (await client.catch(() => null))?.quit()
+    })()
+    return this.closing
   }
 
   private async connected (): Promise<Client> {
+    if (this.closing !== null) throw LumeError.closed('IRC source')
     this.client ??= join(this.options).then((client) => {
       client.on('message', (event: { target: string, message: string }) => {
         const match = ANSWER.exec(event.message)
@@ -131,6 +137,7 @@ export class IrcSource implements DiscoverySource {
  */
 export class IrcAnswerer {
   private client: Client | null = null
+  private closing: Promise<void> | null = null
 
   constructor (private readonly options: IrcOptions, private readonly publicKey: Uint8Array, private readonly record: () => SignedPeerRecord) {}
 
@@ -142,11 +149,17 @@ export class IrcAnswerer {
       if (match === null || match[1] !== key) return
       client.say(event.target.startsWith('#') ? event.target : (this.options.channel ?? '#lume-relays'), `LUME! ${key} ${toBase64url(encodeRecord(this.record()))}`)
     })
+    // Closed while joining: leave at once rather than hold a connection nobody will close.
+    if (this.closing !== null) { client.quit(); throw LumeError.closed('IRC answerer') }
     this.client = client
   }
 
-  async close (): Promise<void> {
-    this.client?.quit()
-    this.client = null
+  /** Leave the channel and disconnect. Idempotent: every call returns the same promise. */
+  close (): Promise<void> {
+    this.closing ??= Promise.resolve().then(() => {
+      this.client?.quit()
+      this.client = null
+    })
+    return this.closing
   }
 }

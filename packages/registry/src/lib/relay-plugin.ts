@@ -45,7 +45,8 @@ export const pluginName = 'registry'
  * The registry as a relay loads it by name (`plugins: ['@lume/registry']`):
  * opens the configured store (LMDB under the plugin's own directory by
  * default), spreads entries over the relay's shared flood when the flood
- * plugin is loaded (`api.use('flood')`), and closes the store on stop.
+ * plugin is loaded (`api.use('flood')`), provides the store to later
+ * plugins (`api.use<RegistryStore>('registry')`), and closes it on stop.
  */
 export default function relayRegistryPlugin (): Plugin {
   let store: RegistryStore | null = null
@@ -72,6 +73,8 @@ export default function relayRegistryPlugin (): Plugin {
           ...(flood === undefined ? {} : { flood })
         })
         await inner.start(api)
+        // Later plugins (and apps' own) may read the store: `api.use<RegistryStore>('registry')`.
+        api.provide(store)
       } catch (err) {
         await store.close()
         throw err

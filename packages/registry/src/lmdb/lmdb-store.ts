@@ -19,6 +19,7 @@ export class LmdbStore implements RegistryStore {
   /** The commit scheduled or running now, if any (close waits for it). */
   private committing: Promise<void> | null = null
   private closed = false
+  private closing: Promise<void> | null = null
 
   private constructor (
     private readonly root: RootDatabase,
@@ -137,12 +138,15 @@ export class LmdbStore implements RegistryStore {
   }
 
   /** Finish the writes already queued (each still answered), then close. */
-  async close (): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    while (this.committing !== null) await this.committing
-    this.watchers.clear()
-    await this.root.close()
+  close (): Promise<void> {
+    // Memoised: a second call settles with the first, once LMDB is closed.
+    this.closing ??= (async () => {
+      this.closed = true
+      while (this.committing !== null) await this.committing
+      this.watchers.clear()
+      await this.root.close()
+    })()
+    return this.closing
   }
 
   private decode (bytes: Uint8Array): RegistryEntry {

@@ -65,6 +65,7 @@ return 1
 export class RedisStore implements RegistryStore {
   private readonly watchers = new Watchers()
   private closed = false
+  private closing: Promise<void> | null = null
 
   private constructor (
     private readonly redis: Redis,
@@ -133,12 +134,15 @@ export class RedisStore implements RegistryStore {
   }
 
   /** Close; commands already sent are answered first (QUIT runs after them). */
-  async close (): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    this.watchers.clear()
-    this.subscriber.disconnect()
-    await this.redis.quit().catch(() => this.redis.disconnect())
+  close (): Promise<void> {
+    // Memoised: a second call settles with the first, once the connections are closed.
+    this.closing ??= (async () => {
+      this.closed = true
+      this.watchers.clear()
+      this.subscriber.disconnect()
+      await this.redis.quit().catch(() => this.redis.disconnect())
+    })()
+    return this.closing
   }
 
   private async listen (): Promise<void> {

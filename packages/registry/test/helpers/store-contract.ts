@@ -1,6 +1,7 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest'
 import { generateKeyPair, type KeyPair } from '@lume/types'
 import { signEntry, registryKey, type RegistryStore } from '../../src/index.js'
+import { expectIdempotentClose } from '../../../../scripts/test-helpers/closable.ts'
 
 /**
  * The behaviour every RegistryStore must have, run against each backend.
@@ -135,6 +136,12 @@ export function storeContract (name: string, make: (options: { maxKeys?: number,
       const writes = keys.map(async (k) => await other.put(signEntry(k, 1, data('before close'))))
       await other.close()
       expect((await Promise.all(writes)).map((r) => r.status)).toEqual(Array(10).fill('stored'))
+    })
+
+    it('closes once: close() twice at once and again after all settle once it is closed', async () => {
+      const other = await make({})
+      await expectIdempotentClose(other)
+      await expect(other.get(registryKey(alice.publicKey))).rejects.toMatchObject({ code: 'CLOSED' })
     })
 
     it('answers CLOSED after close', async () => {

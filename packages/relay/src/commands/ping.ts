@@ -1,5 +1,6 @@
 import { HyperDHT, parseAddresses } from '@lume/dht'
-import { CoreMethods, RpcConnection } from '@lume/rpc'
+import { RpcConnection } from '@lume/rpc'
+import { CoreMethods } from '@lume/rpc/core'
 import { ErrorCode, fromHex, LumeError } from '@lume/types'
 import { defaultHost, noPositionals, relayConfig, type Command } from './shared.js'
 

@@ -96,7 +96,7 @@ async function run (argv: readonly string[]): Promise<number> {
       }
       stopping = true
       console.log(`lume-relay: ${signal}: shutting down (finishing requests in flight)…`)
-      void relay.close(signal).then(async () => await backbone?.close()).then(async () => await ops?.close()).finally(resolve)
+      void relay.close({ reason: signal }).then(async () => await backbone?.close()).then(async () => await ops?.close()).finally(resolve)
     }
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)

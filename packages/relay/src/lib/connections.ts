@@ -1,5 +1,6 @@
 import type { HyperDHT, KeyPair, NoiseSecretStream } from '@lume/dht'
-import { RpcConnection, ThrottledLog, type BudgetBook, type MethodRegistry, type RequestObserver, type RpcLimits } from '@lume/rpc'
+import { RpcConnection, type MethodRegistry, type RequestObserver, type RpcLimits } from '@lume/rpc'
+import { ThrottledLog, type BudgetBook } from '@lume/rpc/internal'
 import Protomux from 'protomux'
 import { ErrorCode, LumeError, type AnswerCacheHook, type Logger, type MuxLike, type PeerConnection } from '@lume/types'
 import { RelayBudget } from './limits.js'
@@ -121,7 +122,7 @@ export class ConnectionTable {
 
   /** Close every connection, letting calls in flight finish within `graceMs`. */
   async closeAll (graceMs: number): Promise<void> {
-    await Promise.allSettled(this.all().map(async (c) => await c.close(graceMs)))
+    await Promise.allSettled(this.all().map(async (c) => await c.close({ graceMs })))
   }
 
   // Charge an inbound connection to the connection budget; false (and closed) when refused.

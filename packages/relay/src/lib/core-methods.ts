@@ -1,4 +1,6 @@
-import { CoreMethods, rawBytesCodec, type BroadcastEntry, type MethodRegistry, type RelayInfo, type RpcConnection } from '@lume/rpc'
+import type { MethodRegistry, RpcConnection } from '@lume/rpc'
+import { CoreMethods, type BroadcastEntry, type RelayInfo } from '@lume/rpc/core'
+import { rawBytesCodec } from '@lume/rpc/internal'
 import { ErrorCode, LumeError, toHex } from '@lume/types'
 
 /** What the built-in methods need from the relay. */

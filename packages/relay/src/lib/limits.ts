@@ -1,4 +1,5 @@
-import type { BudgetBookInit, RpcLimits } from '@lume/rpc'
+import type { RpcLimits } from '@lume/rpc'
+import type { BudgetBookInit } from '@lume/rpc/internal'
 
 /** The budget and rate kinds the relay itself charges. */
 export const RelayBudget = {

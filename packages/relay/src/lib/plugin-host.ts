@@ -1,5 +1,6 @@
 import { join } from 'node:path'
-import type { BudgetBook, MethodRegistry } from '@lume/rpc'
+import type { MethodRegistry } from '@lume/rpc'
+import type { BudgetBook } from '@lume/rpc/internal'
 import {
   ErrorCode, LumeError, PLUGIN_API_VERSION, sign,
   type AnswerCacheHook, type KeyPair, type Logger, type PeerConnection, type PeerRpc, type Plugin, type PluginAPI, type PluginMetrics, type ProtocolHandler, type RelayEvents, type TypedEventTarget

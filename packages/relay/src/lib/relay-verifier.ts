@@ -1,5 +1,6 @@
 import type { HyperDHT, KeyPair, NoiseSecretStream } from '@lume/dht'
-import { CoreMethods, RpcConnection } from '@lume/rpc'
+import { RpcConnection } from '@lume/rpc'
+import { CoreMethods } from '@lume/rpc/core'
 import { TokenBucket, toHex } from '@lume/types'
 
 /** Options for {@link RelayVerifier}. */

@@ -1,8 +1,9 @@
 import { HyperDHT, type Address, type KeyPair as DHTKeyPair, type NoiseSecretStream, type Server } from '@lume/dht'
-import { BudgetBook, MethodRegistry, rawBytesCodec, type RequestObserver, type RpcConnection } from '@lume/rpc'
+import { MethodRegistry, type RequestObserver, type RpcConnection } from '@lume/rpc'
+import { BudgetBook, rawBytesCodec } from '@lume/rpc/internal'
 import {
   ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, toHex,
-  type AnswerCacheHook, type Closable, type KeyPair, type Logger, type PeerConnection, type Plugin, type RelayEvents
+  type AnswerCacheHook, type Closable, type CloseOptions, type KeyPair, type Logger, type PeerConnection, type Plugin, type RelayEvents
 } from '@lume/types'
 import { ConnectionTable, type ConnectionHooks } from './connections.js'
 import { registerCoreMethods } from './core-methods.js'
@@ -92,7 +93,7 @@ export async function createRelay (init: RelayInit): Promise<Relay> {
     await relay.start()
   } catch (err) {
     // Everything start() opened (DHT sockets, server, plugins, gateway) is released before the error goes up.
-    await relay.close(`start failed: ${err instanceof Error ? err.message : String(err)}`)
+    await relay.close({ reason: `start failed: ${err instanceof Error ? err.message : String(err)}` })
     throw err
   }
   return relay
@@ -328,23 +329,25 @@ export class Relay implements Closable {
   }
 
   /**
-   * Shut down: stop accepting, tell plugins (`relay:shutdown`), let requests
-   * in flight finish (up to `shutdownGraceMs`), stop plugins in reverse order,
-   * close the DHT node. Idempotent.
+   * Shut down: stop accepting, tell plugins (`relay:shutdown` with
+   * `reason`), let requests in flight finish (up to `graceMs`, default the
+   * relay's `shutdownGraceMs`), stop plugins in reverse order, close the DHT
+   * node. Idempotent: every call returns the first call's promise (later
+   * options are ignored).
    */
-  async close (reason = 'close() called'): Promise<void> {
-    this.closing ??= this.shutdown(reason)
-    return await this.closing
+  close (options: CloseOptions = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.reason ?? 'close() called', options.graceMs ?? this.init.shutdownGraceMs ?? 5000)
+    return this.closing
   }
 
-  private async shutdown (reason: string): Promise<void> {
+  private async shutdown (reason: string, graceMs: number): Promise<void> {
     this.logger.info({ reason }, 'relay shutting down')
     if (this.announceTimer !== null) clearInterval(this.announceTimer)
     this.events.emit('relay:shutdown', { reason })
     await this.endpoint?.close()
     await this.gateway?.close()
     await this.server.close().catch(() => {})
-    await this.connections.closeAll(this.init.shutdownGraceMs ?? 5000)
+    await this.connections.closeAll(graceMs)
     await this.plugins.stopAll()
     this.verifier.close()
     await this.dht.destroy()

@@ -116,13 +116,13 @@ export class WebSocketEndpoint {
   }
 
   /** Stop accepting and close every socket. Idempotent. */
-  async close (): Promise<void> {
+  close (): Promise<void> {
     this.closing ??= (async () => {
       for (const client of this.wss.clients) client.terminate()
       await new Promise<void>((resolve) => this.wss.close(() => resolve()))
       await new Promise<void>((resolve) => this.http.close(() => resolve()))
     })()
-    await this.closing
+    return this.closing
   }
 
   /** Forget a socket's slot and its address's count. */

@@ -37,6 +37,7 @@ export class WebSocketGateway {
   private startedAt = 0
   private clientErrors = 0
   private stopped = false
+  private closing: Promise<void> | null = null
   private restartTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor (
@@ -92,8 +93,13 @@ export class WebSocketGateway {
     this.logger.info({ url: this.url, pid: child.pid }, 'WebSocket endpoint listening')
   }
 
-  /** Stop the gateway (and stop restarting it). */
-  async close (): Promise<void> {
+  /** Stop the gateway (and stop restarting it). Idempotent: every call returns the same promise. */
+  close (): Promise<void> {
+    this.closing ??= this.shutdown()
+    return this.closing
+  }
+
+  private async shutdown (): Promise<void> {
     this.stopped = true
     if (this.restartTimer !== null) clearTimeout(this.restartTimer)
     const child = this.child

@@ -1,4 +1,5 @@
-import { CoreMethods, RpcConnection, type CallOptions, type FramedStream, type MethodSpec, type RpcLimits, type SignedAnswer } from '@lume/rpc'
+import { RpcConnection, type CallOptions, type FramedStream, type MethodSpec, type RpcLimits, type SignedAnswer } from '@lume/rpc'
+import { CoreMethods } from '@lume/rpc/core'
 import { ErrorCode, LumeError, silentLogger, toHex, type Closable, type Logger } from '@lume/types'
 import { QuorumTally, type Vote } from './quorum.js'
 import { RelayState } from './relay-state.js'

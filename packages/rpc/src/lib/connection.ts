@@ -1,7 +1,7 @@
 import ProtomuxRPC from 'protomux-rpc'
 import {
-  decode, encode, emptyCodec, fromWireError, LumeError, silentLogger, uintCodec,
-  type AnswerCacheHook, type KeyPair, type Logger
+  decode, encode, fromWireError, LumeError, silentLogger, uintCodec,
+  type AnswerCacheHook, type CloseOptions, type KeyPair, type Logger
 } from '@lume/types'
 import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
 import { fromTransportError } from './errors.js'
@@ -254,15 +254,20 @@ export class RpcConnection {
     return performance.now() - started
   }
 
-  /** Stop serving, let calls in flight finish (up to `graceMs`), then close the stream. Idempotent. */
-  async close (graceMs = 5000): Promise<void> {
+  /**
+   * Stop serving, let calls in flight finish (up to `graceMs`, default 5000),
+   * then close the stream. Idempotent: every call returns the first call's
+   * promise.
+   */
+  close (options: CloseOptions = {}): Promise<void> {
+    const graceMs = options.graceMs ?? 5000
     this.closing ??= (async () => {
       let timer: ReturnType<typeof setTimeout> | undefined
       await Promise.race([this.rpc.end(), new Promise((resolve) => { timer = setTimeout(resolve, graceMs) })])
       clearTimeout(timer)
       this.destroy()
     })()
-    return await this.closing
+    return this.closing
   }
 
   /** Close at once; calls in flight fail with `CONNECTION_FAILED`. */
@@ -307,6 +312,3 @@ export class RpcConnection {
     this.budget.close()
   }
 }
-
-/** The built-in empty codec, for methods that take or return nothing. */
-export const nothing = emptyCodec

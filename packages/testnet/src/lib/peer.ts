@@ -20,6 +20,7 @@ export class TestPeer {
   /** The server accepting connections to {@link publicKey}. */
   readonly server: Server
   private readonly sockets = new Set<NoiseSecretStream>()
+  private closing: Promise<void> | null = null
 
   /** @internal Use `Testnet.addPeer`. */
   constructor (dht: HyperDHT, keyPair: KeyPair, server: Server) {
@@ -83,10 +84,13 @@ export class TestPeer {
     socket.once('close', () => this.sockets.delete(socket))
   }
 
-  /** Close all connections, the server and the DHT node. */
-  async close (): Promise<void> {
-    for (const socket of this.sockets) socket.destroy()
-    await this.server.close()
-    await this.dht.destroy()
+  /** Close all connections, the server and the DHT node. Idempotent: every call returns the same promise. */
+  close (): Promise<void> {
+    this.closing ??= (async () => {
+      for (const socket of this.sockets) socket.destroy()
+      await this.server.close()
+      await this.dht.destroy()
+    })()
+    return this.closing
   }
 }

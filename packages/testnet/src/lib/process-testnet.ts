@@ -94,9 +94,9 @@ export class ProcessTestnet<C extends CommandMap = PeerCommands> implements Clos
   }
 
   /** Stop every peer (SIGKILL for one that does not exit in time), then the backbone. Idempotent. */
-  async close (): Promise<void> {
+  close (): Promise<void> {
     this.closing ??= this.shutdown()
-    return await this.closing
+    return this.closing
   }
 
   private async shutdown (): Promise<void> {

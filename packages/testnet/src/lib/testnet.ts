@@ -83,9 +83,9 @@ export class Testnet implements Closable {
   }
 
   /** Stop every peer, client and bootstrap node. Safe to call more than once. */
-  async close (): Promise<void> {
+  close (): Promise<void> {
     this.closing ??= this.shutdown()
-    return await this.closing
+    return this.closing
   }
 
   private async shutdown (): Promise<void> {

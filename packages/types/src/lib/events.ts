@@ -4,9 +4,9 @@
  *
  * @example
  * ```ts
- * const events = new TypedEventTarget<{ 'peer:connect': { publicKey: Uint8Array } }>()
- * const off = events.on('peer:connect', ({ publicKey }) => console.log(publicKey))
- * events.emit('peer:connect', { publicKey })
+ * const events = new TypedEventTarget<{ 'peer:connect': { remotePublicKey: Uint8Array } }>()
+ * const off = events.on('peer:connect', ({ remotePublicKey }) => console.log(remotePublicKey))
+ * events.emit('peer:connect', { remotePublicKey })
  * off()
  * ```
  */
