@@ -34,6 +34,8 @@ export interface BlobPluginOptions {
   maxBlobBytes?: number
   /** Bytes stored per owner key ("speed bumps": nobody pushes gigabytes at a relay uninvited). @default 4 MiB */
   maxBytesPerOwner?: number
+  /** Bytes stored in all (keys are free to make: per-key quotas alone do not bound the relay). @default 256 MiB */
+  maxTotalBytes?: number
 }
 
 /**
@@ -46,6 +48,8 @@ export function blobPlugin (options: BlobPluginOptions = {}): Plugin {
   const used = new Map<string, number>()
   const maxBlob = options.maxBlobBytes ?? 256 * 1024
   const quota = options.maxBytesPerOwner ?? 4 * 1024 * 1024
+  const capacity = options.maxTotalBytes ?? 256 * 1024 * 1024
+  let stored = 0
   return {
     name: 'blobs',
     apiVersion: PLUGIN_API_VERSION,
@@ -63,7 +67,9 @@ export function blobPlugin (options: BlobPluginOptions = {}): Plugin {
           const owner = toHex(upload.owner)
           const total = (used.get(owner) ?? 0) + upload.content.byteLength
           if (total > quota) throw new LumeError(ErrorCode.RATE_LIMITED, `this key has used its ${quota} bytes on this relay`)
+          if (stored + upload.content.byteLength > capacity) throw new LumeError(ErrorCode.BUSY, 'this relay holds all the blobs it can')
           used.set(owner, total)
+          stored += upload.content.byteLength
           blobs.set(key, baoEncode(upload.content, { k: BLOB_K }).bytes)
           return hash
         }
