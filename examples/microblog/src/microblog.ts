@@ -3,7 +3,10 @@ import { parseEntry, registryKey, RegistryClient, RegistryMethods, serializeEntr
 import { RpcConnection, type FramedStream } from '@lume/rpc'
 import { ErrorCode, fromHex, LumeError, sign, toHex, type Closable, type KeyPair } from '@lume/types'
 import { BLOB_CONTEXT, BLOB_K, BlobMethods } from './blobs.js'
-import { decodeHead, decodePost, encodeHead, encodePost, type Post, type StoredPost } from './post.js'
+import { checkProfile, decodeHead, decodePost, decodeRecord, encodeHead, encodePost, encodeRecord, type FeedRecord, type Post, type Profile, type StoredPost } from './post.js'
+
+/** Verified blobs kept in memory (content-addressed: never stale), so a refresh does not fetch a feed again. */
+const BLOB_CACHE_ENTRIES = 2048
 
 /** Opens streams to relays by key (a HyperDHT node). */
 export interface Dialer {
@@ -30,6 +33,7 @@ export interface MicroblogInit {
 export class Microblog implements Closable {
   readonly following = new Set<string>()
   private readonly connections = new Map<string, RpcConnection>()
+  private readonly blobs = new Map<string, Uint8Array>()
 
   constructor (private readonly init: MicroblogInit) {}
 
@@ -48,21 +52,37 @@ export class Microblog implements Closable {
   }
 
   /**
-   * Publish a post (or a reply/like): upload the blob to every relay, then
-   * move the feed head to it on every relay. Resolves with the stored post and
-   * how many relays took it; fails if none did.
+   * Publish a post (or a reply/like): upload the signed post and the feed's
+   * new record to every relay, then move the feed head to the record on every
+   * relay. Resolves with the stored post and how many relays took it; fails
+   * if none did.
    */
   async post (text: string, refs: { replyTo?: string, likes?: string } = {}): Promise<{ post: StoredPost, relays: number }> {
-    const head = await this.head(this.init.keyPair.publicKey)
-    const post: Post = { v: 1, author: this.id, text, ts: Date.now(), prev: head === null ? null : toHex(decodeHead(head.data)), ...refs }
-    const content = encodePost(post)
-    const blake = blake3(content)
-    const upload = { owner: this.init.keyPair.publicKey, content, signature: sign(BLOB_CONTEXT, blake, this.init.keyPair.secretKey) }
-    const { ok: stored, errors } = await this.onEach(async (conn) => await conn.call(BlobMethods.put, upload, this.opts()))
-    if (stored === 0) throw errors.find(LumeError.isInstance) ?? new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay took the post')
-    const entry = signEntry(this.init.keyPair, (head?.revision ?? -1) + 1, encodeHead(blake))
-    await this.onEach(async (conn) => await conn.call(RegistryMethods.set, serializeEntry(entry), this.opts()))
-    return { post: { ...post, hash: toHex(blake) }, relays: stored }
+    const { entry, record } = await this.ownRecord()
+    const post: Post = { v: 1, author: this.id, text, ts: Date.now(), prev: record.head, ...refs }
+    const hash = toHex((await this.upload(encodePost(post, this.init.keyPair))).hash)
+    const relays = await this.publish(entry, { ...record, head: hash })
+    return { post: { ...post, hash }, relays }
+  }
+
+  /** Set this user's name and bio (a new feed record; the posts stay). Resolves with how many relays took it. */
+  async setProfile (profile: Profile): Promise<number> {
+    const checked = checkProfile(profile)
+    const { entry, record } = await this.ownRecord()
+    return await this.publish(entry, { ...record, profile: checked })
+  }
+
+  /** An author's profile, or null when they have not set one (or cannot be read). */
+  async profile (author: string): Promise<Profile | null> {
+    return (await this.record(fromHex(author, 32)))?.record.profile ?? null
+  }
+
+  /**
+   * A post by its hash alone, verified: its bytes against the hash, its
+   * author's signature over it. For the parent of a reply by someone not followed.
+   */
+  async getPost (hash: string): Promise<StoredPost> {
+    return { ...decodePost(await this.blob(fromHex(hash, 32))), hash }
   }
 
   /**
@@ -78,9 +98,8 @@ export class Microblog implements Closable {
   /** One author's posts, newest first, walking the chain from the feed head. */
   async feed (author: string, limit = 20): Promise<StoredPost[]> {
     const key = fromHex(author, 32)
-    const head = await this.head(key)
     const posts: StoredPost[] = []
-    let next: string | null = head === null ? null : toHex(decodeHead(head.data))
+    let next = (await this.record(key))?.record.head ?? null
     while (next !== null && posts.length < limit) {
       const post = decodePost(await this.blob(fromHex(next, 32)), key)
       posts.push({ ...post, hash: next })
@@ -103,7 +122,9 @@ export class Microblog implements Closable {
     let failed: LumeError | null = null
     const follow = async (author: string): Promise<void> => {
       const key = fromHex(author, 32)
-      let since = (await this.head(key))?.revision ?? -1
+      const start = await this.record(key)
+      let since = start?.entry.revision ?? -1
+      let last = start?.record.head ?? null
       const relays = this.init.relays
       // Relays tried in a row without news; past them all, the watch fails loudly.
       for (let attempt = 0, misses = 0; !stopping.signal.aborted; attempt++) {
@@ -113,8 +134,11 @@ export class Microblog implements Closable {
           for await (const entry of client.subscribe(key, { since, signal: stopping.signal })) {
             misses = 0
             since = entry.revision
-            const hash = toHex(decodeHead(entry.data))
-            queue.push({ ...decodePost(await this.blob(fromHex(hash, 32)), key), hash })
+            const { head } = decodeRecord(await this.blob(decodeHead(entry.data)), key)
+            // A new record without a new post (a profile change) is not news.
+            if (head === null || head === last) continue
+            last = head
+            queue.push({ ...decodePost(await this.blob(fromHex(head, 32)), key), hash: head })
             waiter.wake?.()
           }
         } catch (err) {
@@ -146,6 +170,43 @@ export class Microblog implements Closable {
     this.connections.clear()
   }
 
+  /** The newest feed head of `key` and the record it points at, or null when there is none. */
+  private async record (key: Uint8Array): Promise<{ entry: RegistryEntry, record: FeedRecord } | null> {
+    const entry = await this.head(key)
+    if (entry === null) return null
+    return { entry, record: decodeRecord(await this.blob(decodeHead(entry.data)), key) }
+  }
+
+  /** This user's head and record (an empty record before the first write). */
+  private async ownRecord (): Promise<{ entry: RegistryEntry | null, record: FeedRecord }> {
+    const found = await this.record(this.init.keyPair.publicKey)
+    return found ?? { entry: null, record: { v: 1, kind: 'feed', author: this.id, head: null, profile: null } }
+  }
+
+  /** Upload a blob to every relay, signed by this user: its hash and how many relays took it (a typed error when none did). */
+  private async upload (content: Uint8Array): Promise<{ hash: Uint8Array, relays: number }> {
+    const blake = blake3(content)
+    const upload = { owner: this.init.keyPair.publicKey, content, signature: sign(BLOB_CONTEXT, blake, this.init.keyPair.secretKey) }
+    const { ok, errors } = await this.onEach(async (conn) => await conn.call(BlobMethods.put, upload, this.opts()))
+    if (ok === 0) throw errors.find(LumeError.isInstance) ?? new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay could be reached')
+    this.remember(toHex(blake), content)
+    return { hash: blake, relays: ok }
+  }
+
+  /** Upload a new record and move the head to it on every relay: how many relays took the record. */
+  private async publish (previous: RegistryEntry | null, record: FeedRecord): Promise<number> {
+    const { hash, relays } = await this.upload(encodeRecord(record))
+    const entry = signEntry(this.init.keyPair, (previous?.revision ?? -1) + 1, encodeHead(hash))
+    await this.onEach(async (conn) => await conn.call(RegistryMethods.set, serializeEntry(entry), this.opts()))
+    return relays
+  }
+
+  /** Keep a verified blob, dropping the oldest past the cache's size. */
+  private remember (hash: string, content: Uint8Array): void {
+    this.blobs.set(hash, content)
+    if (this.blobs.size > BLOB_CACHE_ENTRIES) this.blobs.delete(this.blobs.keys().next().value as string)
+  }
+
   /** The newest verified feed head of `key` across the relays that answer. */
   private async head (key: Uint8Array): Promise<RegistryEntry | null> {
     let best: RegistryEntry | null = null
@@ -160,6 +221,8 @@ export class Microblog implements Closable {
 
   /** A blob from the first relay that has it, verified (Bao) against its hash while it streams. */
   private async blob (hash: Uint8Array): Promise<Uint8Array> {
+    const cached = this.blobs.get(toHex(hash))
+    if (cached !== undefined) return cached
     for (const relay of this.init.relays) {
       try {
         const conn = await this.connection(relay)
@@ -173,6 +236,7 @@ export class Microblog implements Closable {
         const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
         let at = 0
         for (const p of parts) { out.set(p, at); at += p.byteLength }
+        this.remember(toHex(hash), out)
         return out
       } catch {}
     }

@@ -4,8 +4,10 @@ import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
 import { Flood, floodPlugin } from '@lume/dht-flood'
 import { MemoryStore, registryPlugin } from '@lume/registry'
-import { generateKeyPair, keyPairFromMnemonic, generateMnemonic } from '@lume/types'
-import { blobPlugin, Microblog } from '../src/index.js'
+import { hash as blake3 } from '@lume/bao-stream'
+import { RpcConnection } from '@lume/rpc'
+import { generateKeyPair, keyPairFromMnemonic, generateMnemonic, sign, toHex } from '@lume/types'
+import { BLOB_CONTEXT, BlobMethods, blobPlugin, encodePost, Microblog } from '../src/index.js'
 
 describe('microblog: 3 relays, 3 users', () => {
   let testnet: Testnet
@@ -109,6 +111,40 @@ describe('microblog: 3 relays, 3 users', () => {
       await expect(mallory.post(`${big}!`)).rejects.toMatchObject({ code: 'RATE_LIMITED' }) // over this key's quota on the relay
     } finally {
       await mallory.close()
+    }
+  }, 30_000)
+
+  it('profiles: a name and bio under the author\'s key, read by anyone; posts keep their chain across a profile change', async () => {
+    const [alice, bob] = users as [Microblog, Microblog, Microblog]
+    const before = (await bob.feed(alice.id)).map((p) => p.hash)
+    expect(await bob.profile(alice.id)).toBeNull()
+    await alice.setProfile({ name: ' Alice ', bio: 'writes things' })
+    expect(await bob.profile(alice.id)).toEqual({ name: 'Alice', bio: 'writes things' })
+    expect((await bob.feed(alice.id)).map((p) => p.hash)).toEqual(before)
+    const next = await alice.post('after the profile')
+    expect(next.post.prev).toBe(before[0])
+    expect(await bob.profile(alice.id)).toEqual({ name: 'Alice', bio: 'writes things' })
+    await expect(alice.setProfile({ name: 'x'.repeat(51), bio: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+  }, 30_000)
+
+  it('a post fetched by its hash alone proves its author: a forged "alice said" is refused', async () => {
+    const [alice, bob] = users as [Microblog, Microblog, Microblog]
+    const real = (await bob.feed(alice.id))[0]!
+    expect(await bob.getPost(real.hash)).toMatchObject({ author: alice.id, text: real.text })
+
+    // Mallory stores a post naming alice as its author, signed by mallory's own key.
+    const mallory = generateKeyPair()
+    const forged = encodePost({ v: 1, author: alice.id, text: 'alice: send me your mnemonic', ts: Date.now(), prev: null }, mallory)
+    const conn = RpcConnection.open(testnet.createNode().connect(relays[1]!.publicKey))
+    try {
+      await conn.call(BlobMethods.put, { owner: mallory.publicKey, content: forged, signature: sign(BLOB_CONTEXT, blake3(forged), mallory.secretKey) })
+      await expect(bob.getPost(toHex(blake3(forged)))).rejects.toMatchObject({ code: 'BAD_SIGNATURE' })
+      // An unsigned one too.
+      const unsigned = new TextEncoder().encode(JSON.stringify({ v: 1, author: alice.id, text: 'unsigned', ts: 1, prev: null }))
+      await conn.call(BlobMethods.put, { owner: mallory.publicKey, content: unsigned, signature: sign(BLOB_CONTEXT, blake3(unsigned), mallory.secretKey) })
+      await expect(bob.getPost(toHex(blake3(unsigned)))).rejects.toMatchObject({ code: 'BAD_SIGNATURE' })
+    } finally {
+      conn.destroy()
     }
   }, 30_000)
 })
