@@ -5,21 +5,26 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createDhtNode, parseAddresses } from '@lume/dht'
-import { fromHex, generateMnemonic, keyPairFromMnemonic, LumeError, toHex } from '@lume/types'
+import { fromHex, generateMnemonic, isValidMnemonic, keyPairFromMnemonic, LumeError, toHex } from '@lume/types'
+import { explain } from './explain.js'
 import { Microblog } from './microblog.js'
-import type { StoredPost } from './post.js'
+import type { Profile, StoredPost } from './post.js'
 
 const usage = `usage: lume-microblog <command> [--dir DIR] [--relays KEY,KEY] [--bootstrap HOST:PORT,…]
 
   init                 create your identity (a mnemonic in DIR/identity, mode 0600)
+  init --import        use an identity you backed up: the mnemonic is read from stdin
   whoami               print your public key
+  backup               print your mnemonic (your secret: whoever has it is you)
+  profile NAME         set the name others see beside your key [--bio TEXT]
   follow KEY           follow someone (kept in DIR/following.json)
   unfollow KEY
   post TEXT            publish [--reply-to HASH] [--like HASH]
   timeline             your and your follows' newest posts [--limit N]
   watch                print new posts of the people you follow as they appear
 
-DIR defaults to ~/.lume-microblog; --relays and --bootstrap can be saved with 'init'.`
+DIR defaults to $XDG_STATE_HOME/lume-microblog (~/.local/state/lume-microblog);
+--relays and --bootstrap can be saved with 'init'.`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,11 +34,14 @@ const { values, positionals } = parseArgs({
     bootstrap: { type: 'string' },
     'reply-to': { type: 'string' },
     like: { type: 'string' },
+    bio: { type: 'string', default: '' },
+    import: { type: 'boolean', default: false },
     limit: { type: 'string', default: '20' },
     help: { type: 'boolean', short: 'h', default: false }
   }
 })
-const dir = values.dir ?? join(homedir(), '.lume-microblog')
+// State, not config: the XDG state directory (never the working directory, which may be a repository).
+const dir = values.dir ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'lume-microblog')
 const [command, ...args] = positionals
 
 interface Settings { relays: string[], bootstrap: string[], following: string[] }
@@ -59,10 +67,25 @@ async function identity (): Promise<ReturnType<typeof keyPairFromMnemonic>> {
   return keyPairFromMnemonic(mnemonic.trim())
 }
 
-function show (post: StoredPost): void {
+/** One line per post: when, who (name and short key), what, and what it answers. */
+function show (post: StoredPost, names: ReadonlyMap<string, Profile | null>): void {
   const when = new Date(post.ts).toISOString().replace('T', ' ').slice(0, 19)
+  const name = names.get(post.author)?.name
+  const who = `${name === undefined || name === '' ? '' : `${name} `}${post.author.slice(0, 8)}`
   const ref = post.replyTo !== undefined ? ` (reply to ${post.replyTo.slice(0, 8)})` : post.likes !== undefined ? ` (likes ${post.likes.slice(0, 8)})` : ''
-  console.log(`${when}  ${post.author.slice(0, 8)}  ${post.text}${ref}  [${post.hash.slice(0, 8)}]`)
+  console.log(`${when}  ${who}  ${post.text}${ref}  [${post.hash.slice(0, 8)}]`)
+}
+
+/** The profiles of the authors of `posts`. */
+async function namesOf (blog: Microblog, posts: StoredPost[]): Promise<Map<string, Profile | null>> {
+  const authors = [...new Set(posts.map((p) => p.author))]
+  return new Map(await Promise.all(authors.map(async (a) => [a, await blog.profile(a).catch(() => null)] as const)))
+}
+
+async function readStdin (): Promise<string> {
+  const parts: Buffer[] = []
+  for await (const part of process.stdin) parts.push(part as Buffer)
+  return Buffer.concat(parts).toString('utf8')
 }
 
 async function withBlog (fn: (blog: Microblog, s: Settings) => Promise<void>): Promise<void> {
@@ -86,12 +109,25 @@ async function run (): Promise<void> {
     case 'init': {
       await mkdir(dir, { recursive: true, mode: 0o700 })
       const existing = await readFile(join(dir, 'identity'), 'utf8').catch(() => null)
-      if (existing === null) await writeFile(join(dir, 'identity'), generateMnemonic() + '\n', { mode: 0o600 })
+      if (values.import) {
+        const mnemonic = (await readStdin()).trim().split(/\s+/).join(' ')
+        if (!isValidMnemonic(mnemonic)) throw LumeError.invalidArgument('that is not a valid mnemonic (24 or 12 English words, as \'backup\' printed them)')
+        if (existing !== null && existing.trim() !== mnemonic) throw LumeError.invalidArgument(`${join(dir, 'identity')} already holds another identity: import into a new --dir`)
+        await writeFile(join(dir, 'identity'), mnemonic + '\n', { mode: 0o600 })
+      } else if (existing === null) await writeFile(join(dir, 'identity'), generateMnemonic() + '\n', { mode: 0o600 })
       await save(await settings())
       console.log(`identity in ${join(dir, 'identity')} (back it up); you are ${toHex((await identity()).publicKey)}`)
       return
     }
     case 'whoami': console.log(toHex((await identity()).publicKey)); return
+    case 'backup':
+      console.error('Your secret: whoever has these words is you. Keep them offline; never paste them into a website or a chat.')
+      console.log((await readFile(join(dir, 'identity'), 'utf8').catch(() => { throw LumeError.invalidArgument(`no identity in ${dir}: run 'lume-microblog init' first`) })).trim())
+      return
+    case 'profile': await withBlog(async (blog) => {
+      const relays = await blog.setProfile({ name: args.join(' '), bio: values.bio })
+      console.log(`you are now "${args.join(' ').trim()}" on ${relays} relays`)
+    }); return
     case 'follow':
     case 'unfollow': {
       const key = args[0] ?? ''
@@ -107,7 +143,11 @@ async function run (): Promise<void> {
       const { post, relays } = await blog.post(args.join(' '), refs)
       console.log(`posted ${post.hash.slice(0, 12)}… to ${relays} relays`)
     }); return
-    case 'timeline': await withBlog(async (blog) => { for (const post of await blog.timeline(Number(values.limit))) show(post) }); return
+    case 'timeline': await withBlog(async (blog) => {
+      const posts = await blog.timeline(Number(values.limit))
+      const names = await namesOf(blog, posts)
+      for (const post of posts) show(post, names)
+    }); return
     case 'watch': await withBlog(async (blog) => {
       console.log(`watching ${blog.following.size} people; Ctrl-C to stop`)
       const stop = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()))
@@ -115,7 +155,7 @@ async function run (): Promise<void> {
       for (;;) {
         const next = await Promise.race([stream.next(), stop.then(() => null)])
         if (next === null || next.done === true) break
-        show(next.value)
+        show(next.value, await namesOf(blog, [next.value]))
       }
       await stream.return(undefined)
     }); return
@@ -130,7 +170,7 @@ else {
   try {
     await run()
   } catch (err) {
-    console.error(`lume-microblog: ${LumeError.isInstance(err) ? `${err.code}: ` : ''}${(err as Error).message}`)
+    console.error(`lume-microblog: ${explain(err, `'${command ?? ''}'`)}`)
     process.exitCode = 1
   }
 }

@@ -8,3 +8,4 @@
 export { Microblog, type MicroblogInit, type Dialer } from './microblog.js'
 export { blobPlugin, BlobMethods, BLOB_CONTEXT, BLOB_K, type BlobPluginOptions, type BlobUpload } from './blobs.js'
 export { encodePost, decodePost, encodeRecord, decodeRecord, checkProfile, encodeHead, decodeHead, POST_CONTEXT, MAX_NAME_LENGTH, MAX_BIO_LENGTH, type Post, type StoredPost, type Profile, type FeedRecord } from './post.js'
+export { explain } from './explain.js'

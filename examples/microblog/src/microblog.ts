@@ -91,8 +91,11 @@ export class Microblog implements Closable {
    */
   async timeline (limit = 20): Promise<StoredPost[]> {
     const authors = [this.id, ...this.following]
-    const feeds = await Promise.all(authors.map(async (author) => await this.feed(author, limit).catch(() => [] as StoredPost[])))
-    return feeds.flat().sort((a, b) => b.ts - a.ts)
+    const feeds = await Promise.allSettled(authors.map(async (author) => await this.feed(author, limit)))
+    // One unreadable feed leaves the others shown; none readable at all is an error, not an empty timeline.
+    const failed = feeds.find((f) => f.status === 'rejected')
+    if (failed !== undefined && feeds.every((f) => f.status === 'rejected')) throw failed.reason
+    return feeds.flatMap((f) => f.status === 'fulfilled' ? f.value : []).sort((a, b) => b.ts - a.ts)
   }
 
   /** One author's posts, newest first, walking the chain from the feed head. */
@@ -210,12 +213,14 @@ export class Microblog implements Closable {
   /** The newest verified feed head of `key` across the relays that answer. */
   private async head (key: Uint8Array): Promise<RegistryEntry | null> {
     let best: RegistryEntry | null = null
-    await this.onEach(async (conn) => {
+    const { ok, errors } = await this.onEach(async (conn) => {
       const bytes = await conn.call(RegistryMethods.get, registryKey(key), this.opts())
       if (bytes === null) return
       const entry = parseEntry(bytes)
       if (best === null || entry.revision > best.revision) best = entry
     })
+    // No relay answered: "no feed" would be a lie.
+    if (ok === 0) throw errors.find(LumeError.isInstance) ?? new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay could be reached')
     return best
   }
 
@@ -258,7 +263,12 @@ export class Microblog implements Closable {
     if (open !== undefined && !open.closed) return open
     const conn = RpcConnection.open(this.init.dialer.connect(relay), { limits: { callTimeoutMs: this.init.timeoutMs ?? 5000 } })
     this.connections.set(id, conn)
-    await conn.ping({ timeoutMs: this.init.timeoutMs ?? 5000 }).catch((err: unknown) => { conn.destroy(); this.connections.delete(id); throw err })
+    await conn.ping({ timeoutMs: this.init.timeoutMs ?? 5000 }).catch((err: unknown) => {
+      conn.destroy()
+      this.connections.delete(id)
+      // Transports fail in their own words (a DHT's PEER_NOT_FOUND, a socket's event): one typed error for all.
+      throw LumeError.isInstance(err) ? err : new LumeError(ErrorCode.CONNECTION_FAILED, `cannot reach relay ${id.slice(0, 12)}…`, { cause: err })
+    })
     return conn
   }
 
