@@ -48,7 +48,8 @@ function draw (): void {
     el('button', { type: 'button', class: 'unfollow', onclick: () => unfollow(key) }, 'Unfollow')
   )))
   $('following-count').textContent = `${blog.following.size}`
-  $('my-name').textContent = displayName(myKey, { me: myKey, profiles })
+  const name = profiles.get(myKey)?.name ?? ''
+  $('my-name').textContent = name === '' ? 'not named yet (set a name under “Your profile”)' : name
 }
 
 async function refresh (): Promise<void> {

@@ -19,7 +19,7 @@ const usage = `usage: lume-microblog <command> [--dir DIR] [--relays KEY,KEY] [-
   profile NAME         set the name others see beside your key [--bio TEXT]
   follow KEY           follow someone (kept in DIR/following.json)
   unfollow KEY
-  post TEXT            publish [--reply-to HASH] [--like HASH]
+  post TEXT            publish [--reply-to HASH] [--like HASH] (HASH: as the timeline shows it)
   timeline             your and your follows' newest posts [--limit N]
   watch                print new posts of the people you follow as they appear
 
@@ -72,7 +72,7 @@ function show (post: StoredPost, names: ReadonlyMap<string, Profile | null>): vo
   const when = new Date(post.ts).toISOString().replace('T', ' ').slice(0, 19)
   const name = names.get(post.author)?.name
   const who = `${name === undefined || name === '' ? '' : `${name} `}${post.author.slice(0, 8)}`
-  const ref = post.replyTo !== undefined ? ` (reply to ${post.replyTo.slice(0, 8)})` : post.likes !== undefined ? ` (likes ${post.likes.slice(0, 8)})` : ''
+  const ref = post.replyTo !== undefined ? `  (reply to [${post.replyTo.slice(0, 8)}])` : post.likes !== undefined ? `♥ likes [${post.likes.slice(0, 8)}]` : ''
   console.log(`${when}  ${who}  ${post.text}${ref}  [${post.hash.slice(0, 8)}]`)
 }
 
@@ -80,6 +80,16 @@ function show (post: StoredPost, names: ReadonlyMap<string, Profile | null>): vo
 async function namesOf (blog: Microblog, posts: StoredPost[]): Promise<Map<string, Profile | null>> {
   const authors = [...new Set(posts.map((p) => p.author))]
   return new Map(await Promise.all(authors.map(async (a) => [a, await blog.profile(a).catch(() => null)] as const)))
+}
+
+/** A post's full hash from the start of it, as the timeline shows it (a full hash is taken as it is). */
+async function findPost (blog: Microblog, prefix: string): Promise<string> {
+  const wanted = prefix.toLowerCase()
+  if (/^[0-9a-f]{64}$/.test(wanted)) return wanted
+  if (!/^[0-9a-f]{4,}$/.test(wanted)) throw LumeError.invalidArgument(`"${prefix}" is not the start of a post's hash (at least 4 of its characters, 0-9 a-f)`)
+  const matches = (await blog.timeline(100)).filter((p) => p.hash.startsWith(wanted))
+  if (matches.length !== 1) throw LumeError.invalidArgument(`${matches.length === 0 ? 'no post in your timeline' : 'more than one post'} starts with "${prefix}": give more of its hash`)
+  return (matches[0] as StoredPost).hash
 }
 
 async function readStdin (): Promise<string> {
@@ -139,7 +149,10 @@ async function run (): Promise<void> {
       return
     }
     case 'post': await withBlog(async (blog) => {
-      const refs = { ...(values['reply-to'] === undefined ? {} : { replyTo: values['reply-to'] }), ...(values.like === undefined ? {} : { likes: values.like }) }
+      const refs = {
+        ...(values['reply-to'] === undefined ? {} : { replyTo: await findPost(blog, values['reply-to']) }),
+        ...(values.like === undefined ? {} : { likes: await findPost(blog, values.like) })
+      }
       const { post, relays } = await blog.post(args.join(' '), refs)
       console.log(`posted ${post.hash.slice(0, 12)}… to ${relays} relays`)
     }); return

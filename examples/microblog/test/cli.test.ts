@@ -25,6 +25,12 @@ describe('lume-microblog CLI', () => {
     const { stdout } = await run(process.execPath, ['--conditions=lume-source', '--import', tsx, cli, ...args, '--dir', join(dir, user)], { timeout: 30_000 })
     return stdout
   }
+  /** The CLI with `input` on stdin: its output, or its stderr and exit code when it fails. */
+  const withInput = async (user: string, input: string, ...args: string[]): Promise<{ stdout: string, stderr: string, code: number }> => {
+    const child = run(process.execPath, ['--conditions=lume-source', '--import', tsx, cli, ...args, '--dir', join(dir, user)], { timeout: 30_000 })
+    child.child.stdin?.end(input)
+    return await child.then(({ stdout, stderr }) => ({ stdout, stderr, code: 0 }), (err: { stdout: string, stderr: string, code: number }) => ({ stdout: err.stdout, stderr: err.stderr, code: err.code }))
+  }
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lume-microblog-cli-'))
@@ -52,5 +58,23 @@ describe('lume-microblog CLI', () => {
     expect(await blog('bob', 'follow', alice)).toMatch(/now following 1/)
     const timeline = await blog('bob', 'timeline')
     expect(timeline).toContain(`${alice.slice(0, 8)}  hello from the CLI`)
-  }, 60_000)
+  }, 120_000)
+
+  it('a profile name in the timeline, a reply by the start of a hash, and an identity backed up and imported', async () => {
+    const alice = (await blog('alice', 'whoami')).trim()
+    expect(await blog('alice', 'profile', 'Alice', '--bio', 'first on Lume')).toMatch(/you are now "Alice" on 2 relays/)
+    const line = (await blog('bob', 'timeline')).split('\n').find((l) => l.includes('hello from the CLI')) ?? ''
+    expect(line).toContain(`Alice ${alice.slice(0, 8)}  hello from the CLI`)
+    const hash = /\[([0-9a-f]{8})\]$/.exec(line)?.[1] ?? ''
+    expect(await blog('bob', 'post', '--reply-to', hash, 'welcome!')).toMatch(/posted/)
+    expect(await blog('bob', 'timeline')).toMatch(new RegExp(`welcome!  \\(reply to \\[${hash}\\]\\)`))
+
+    const words = await withInput('bob', '', 'backup')
+    expect(words.stderr).toMatch(/^Your secret: whoever has these words is you/)
+    expect(words.stdout.trim().split(' ')).toHaveLength(24)
+    expect((await withInput('bob-restored', words.stdout, 'init', '--import')).stdout).toContain(`you are ${(await blog('bob', 'whoami')).trim()}`)
+    const bad = await withInput('carol', 'not a mnemonic at all', 'init', '--import')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toBe("lume-microblog: 'init' failed: that is not a valid mnemonic (24 or 12 English words, as 'backup' printed them).\n")
+  }, 120_000)
 })

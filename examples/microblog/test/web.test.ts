@@ -149,7 +149,7 @@ describe('the microblog web UI in headless Chromium, relays in their own process
     await page.fill('#bio', 'posting from a browser')
     await page.click('#save-profile')
     await page.locator('#notice', { hasText: 'Your profile is saved on 2 of 2 relays.' }).waitFor(WAIT)
-    await expect.poll(async () => await page.locator('#my-name').innerText(), WAIT).toBe('Page Person (you)')
+    await expect.poll(async () => await page.locator('#my-name').innerText(), WAIT).toBe('Page Person')
     expect(await bob.profile(await page.locator('#me').innerText())).toEqual({ name: 'Page Person', bio: 'posting from a browser' })
     expect(errors).toEqual([])
   }, 120_000)
