@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRelay, type Relay, type RelayInit } from '@lume/relay'
+import type { MethodSpec } from '@lume/rpc'
 import { RelayPool } from '@lume/rpc-client'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { generateKeyPair, type KeyPair } from '@lume/types'
@@ -47,6 +48,13 @@ export class BlobNet {
     const pool = new RelayPool({ dialer: this.testnet.createNode(), relays: relays.map((r) => r.keyPair.publicKey), callTimeoutMs: 30_000 })
     this.pools.push(pool)
     return new BlobClient({ pool, relays: relays.map((r) => r.keyPair.publicKey), ...init })
+  }
+
+  /** Call a method on one relay directly (a fresh DHT node and key). */
+  async call<Req, Res> (relay: BlobRelay, spec: MethodSpec<Req, Res>, value: Req): Promise<Res> {
+    const pool = new RelayPool({ dialer: this.testnet.createNode(), relays: [] })
+    this.pools.push(pool)
+    return await (await pool.connect(relay.keyPair.publicKey)).call(spec, value)
   }
 
   async close (): Promise<void> {
