@@ -184,8 +184,12 @@ export class BlobClient {
     const key = options.key ?? capability.key
     const holders = [...await this.holders(hash), ...(options.holders ?? [])]
     const unique = [...new Map(holders.map((k) => [toHex(k), k])).values()].slice(0, this.init.maxSources)
-    const sources = unique.map((relay) => this.source(relay, hash))
-    const stored = await proveSize(hash, sources, this.init.stallMs, options.signal)
+    let sources = unique.map((relay) => this.source(relay, hash))
+    // A relay that fails to prove the size (lacks the blob, lies, stalls) is left out of the download.
+    const stored = await proveSize(hash, sources, this.init.stallMs, options.signal, (bad, reason) => {
+      sources = sources.filter((s) => s !== bad)
+      if (reason.code !== ErrorCode.NOT_FOUND) options.onDrop?.(bad.id, reason)
+    })
     const download = { rangeBytes: this.init.rangeBytes, perSource: this.init.perSource, stallMs: this.init.stallMs, ...pick(options) }
     if (key === undefined) {
       yield * verifiedRanges(hash, stored, sources, { ...download, start: options.start ?? 0, end: options.end ?? stored })

@@ -37,10 +37,10 @@ export interface DownloadOptions {
 /**
  * Learn and prove a blob's size: a source's claim is believed only once the
  * slice for the final chunk it cuts at that size verifies against the root
- * (only the true length makes that tree). Tries each source in turn; resolves
- * with the size and the sources in the order they proved it.
+ * (only the true length makes that tree). Tries each source in turn, telling
+ * `onBad` of each that failed, until one proves it.
  */
-export async function proveSize (hash: Uint8Array, sources: RangeSource[], stallMs: number, signal?: AbortSignal): Promise<number> {
+export async function proveSize (hash: Uint8Array, sources: RangeSource[], stallMs: number, signal?: AbortSignal, onBad?: (source: RangeSource, reason: LumeError) => void): Promise<number> {
   let last: unknown = null
   for (const source of sources) {
     try {
@@ -55,6 +55,7 @@ export async function proveSize (hash: Uint8Array, sources: RangeSource[], stall
     } catch (err) {
       if (signal?.aborted === true) throw LumeError.aborted('download', signal.reason)
       last = err
+      onBad?.(source, LumeError.isInstance(err) ? err : new LumeError(ErrorCode.REMOTE_ERROR, 'size proof failed', { cause: err }))
     }
   }
   throw new LumeError(ErrorCode.NOT_FOUND, 'no source holds the blob (or proved its size)', { cause: last })
