@@ -128,3 +128,40 @@ describe('a hostile uploader', () => {
     await expect.poll(held).toBe(0)
   })
 })
+
+describe('a hostile reader and a hoarder of tiny blobs', () => {
+  let net: BlobNet
+  let relay: BlobRelay
+  const conns: RpcConnection[] = []
+
+  beforeAll(async () => {
+    net = await BlobNet.create()
+    relay = await net.add({ perKeyBytes: 10_000 })
+  }, 30_000)
+  afterAll(async () => {
+    for (const c of conns) c.destroy()
+    await net?.close()
+  }, 30_000)
+
+  it('charges every pinned blob at least one file-system block, so tiny blobs cannot pile up uncounted', async () => {
+    const client = net.client([relay])
+    const hoarder = generateKeyPair()
+    await client.put(new Uint8Array([1]), { keyPair: hoarder })
+    await client.put(new Uint8Array([2]), { keyPair: hoarder })
+    await expect(client.put(new Uint8Array([3]), { keyPair: hoarder })).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' })
+  })
+
+  it('bounds the answer bytes one peer can make the relay hold with parallel reads', async () => {
+    const big = testBytes(4 * 1024 * 1024, 3)
+    const owner2 = generateKeyPair()
+    const roomy = await net.add({ perKeyBytes: 64 * 1024 * 1024 })
+    const { hash } = await net.client([roomy]).put(big, { keyPair: owner2 })
+    const conn = RpcConnection.open(net.testnet.createNode().connect(roomy.keyPair.publicKey))
+    conns.push(conn)
+    const reads = await Promise.allSettled(Array.from({ length: 64 }, async () => await conn.call(BlobMethods.read, { hash, start: 0, len: MAX_READ_BYTES })))
+    const refused = reads.filter((r) => r.status === 'rejected')
+    expect(refused.length).toBeGreaterThan(0)
+    expect(refused.every((r) => (r.reason as { code?: string }).code === 'RATE_LIMITED')).toBe(true)
+    expect(roomy.relay.book.used(BlobLimitKinds.readBytes)).toBe(0)
+  })
+})

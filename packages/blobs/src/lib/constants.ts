@@ -12,3 +12,5 @@ export const MAX_HOLDERS = 16
 export const PIN_CONTEXT = 'lume/blobs/pin/v1'
 /** The key a relay announces a blob under in the cache directory: BLAKE3(context ‖ hash), apart from request hashes. */
 export const HOLDER_CONTEXT = 'lume/blobs/holder/v1'
+/** The least a stored blob counts for in quotas and the cache budget: one file-system block, however small it is. */
+export const MIN_CHARGE_BYTES = 4096

@@ -100,6 +100,7 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
       pluginApi.defineBudget(BlobLimitKinds.uploadBytes, BlobLimitDefaults.uploadBytes)
       pluginApi.defineBudget(BlobLimitKinds.fetches, BlobLimitDefaults.fetches)
       pluginApi.defineRate(BlobLimitKinds.reads, BlobLimitDefaults.reads)
+      pluginApi.defineBudget(BlobLimitKinds.readBytes, BlobLimitDefaults.readBytes)
       // Opens no channel: it is the relay's hook for "this connection closed", which drops its uploads.
       pluginApi.registerProtocol({
         name: 'lume/blobs/uploads',
@@ -204,9 +205,15 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
         handler: async ({ hash, start, len }, { budget, signal }) => {
           budget.spend(BlobLimitKinds.reads)
           if (len > MAX_READ_BYTES) throw LumeError.tooLarge('read', len, MAX_READ_BYTES)
-          const slice = await store.readSlice(hash, start, len)
-          await pacer.wait(slice.byteLength, signal)
-          return slice
+          // Answers in preparation are charged to the caller: parallel reads cannot pile up buffers.
+          const release = budget.hold(BlobLimitKinds.readBytes, Math.max(1, len))
+          try {
+            const slice = await store.readSlice(hash, start, len)
+            await pacer.wait(slice.byteLength, signal)
+            return slice
+          } finally {
+            release()
+          }
         }
       })
       pluginApi.registerMethod({

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path'
 import { outboardLen, outboardSlicePlan } from '@lume/bao-stream'
 import { ErrorCode, fromHex, LumeError, toHex } from '@lume/types'
-import { BLOB_K } from '../lib/constants.js'
+import { BLOB_K, MIN_CHARGE_BYTES } from '../lib/constants.js'
 import { syncDir, writeFileDurably } from './durable.js'
 import { UploadFile } from './upload-file.js'
 
@@ -131,19 +131,19 @@ export class FileBlobStore {
       return finished.hash
     }
     const ownerKey = owner === null ? null : toHex(owner)
-    if (ownerKey !== null) this.reserve(ownerKey, upload.size, limits)
+    if (ownerKey !== null) this.reserve(ownerKey, charge(upload.size), limits)
     try {
       await writeFileDurably(join(this.blobDir, `${key}.obao`), finished.outboard)
       await rename(upload.path, join(this.blobDir, `${key}.data`))
       await syncDir(this.blobDir)
       await this.writeMeta(key, { size: upload.size, pins: ownerKey === null ? [] : [ownerKey] })
     } catch (err) {
-      if (ownerKey !== null) this.release(ownerKey, upload.size)
+      if (ownerKey !== null) this.release(ownerKey, charge(upload.size))
       await upload.discard()
       throw err
     }
     this.entries.set(key, { size: upload.size, pins: new Set(ownerKey === null ? [] : [ownerKey]) })
-    if (ownerKey === null) this.cached += upload.size
+    if (ownerKey === null) this.cached += charge(upload.size)
     await this.evict()
     return finished.hash
   }
@@ -155,15 +155,15 @@ export class FileBlobStore {
     if (entry === undefined) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
     const ownerKey = toHex(owner)
     if (entry.pins.has(ownerKey)) return
-    this.reserve(ownerKey, entry.size, limits)
+    this.reserve(ownerKey, charge(entry.size), limits)
     entry.pins.add(ownerKey)
-    if (entry.pins.size === 1) this.cached -= entry.size
+    if (entry.pins.size === 1) this.cached -= charge(entry.size)
     try {
       await this.writeMeta(key, { size: entry.size, pins: [...entry.pins] })
     } catch (err) {
       entry.pins.delete(ownerKey)
-      if (entry.pins.size === 0) this.cached += entry.size
-      this.release(ownerKey, entry.size)
+      if (entry.pins.size === 0) this.cached += charge(entry.size)
+      this.release(ownerKey, charge(entry.size))
       throw err
     }
   }
@@ -174,8 +174,8 @@ export class FileBlobStore {
     const entry = this.entries.get(key)
     const ownerKey = toHex(owner)
     if (entry === undefined || !entry.pins.delete(ownerKey)) return
-    this.release(ownerKey, entry.size)
-    if (entry.pins.size === 0) this.cached += entry.size
+    this.release(ownerKey, charge(entry.size))
+    if (entry.pins.size === 0) this.cached += charge(entry.size)
     await this.writeMeta(key, { size: entry.size, pins: [...entry.pins] })
     await this.evict()
   }
@@ -233,7 +233,7 @@ export class FileBlobStore {
 
   private async remove (key: string, entry: Entry): Promise<void> {
     this.entries.delete(key)
-    this.cached -= entry.size
+    this.cached -= charge(entry.size)
     this.dropOutboard(key)
     // The meta file goes first: without it the blob does not exist, whatever else a crash leaves.
     await rm(join(this.blobDir, `${key}.meta`), { force: true })
@@ -292,10 +292,10 @@ export class FileBlobStore {
       live.add(key)
       const pins = new Set(meta.pins)
       this.entries.set(key, { size: meta.size, pins })
-      if (pins.size === 0) this.cached += meta.size
+      if (pins.size === 0) this.cached += charge(meta.size)
       for (const owner of pins) {
-        this.usage.set(owner, (this.usage.get(owner) ?? 0) + meta.size)
-        this.pinned += meta.size
+        this.usage.set(owner, (this.usage.get(owner) ?? 0) + charge(meta.size))
+        this.pinned += charge(meta.size)
       }
     }
     // Data or outboards without meta are what a crash left mid-write.
@@ -304,6 +304,11 @@ export class FileBlobStore {
     }
     await this.evict()
   }
+}
+
+/** What a blob counts for in quotas and the cache: its size, but at least a file-system block (its files cost that much). */
+function charge (size: number): number {
+  return Math.max(size, MIN_CHARGE_BYTES)
 }
 
 async function readFully (handle: Awaited<ReturnType<typeof open>>, into: Uint8Array, position: number): Promise<void> {
