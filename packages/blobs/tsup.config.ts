@@ -1,0 +1,6 @@
+import { defineConfig } from 'tsup'
+import { libraryConfig } from '../../scripts/tsup.base.ts'
+
+export default defineConfig(libraryConfig({
+  entry: { index: 'src/index.ts', node: 'src/node/index.ts', 'relay-plugin': 'src/relay-plugin.ts' }
+}))
