@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup'
 import { libraryConfig } from '../../scripts/tsup.base.ts'
 
-export default defineConfig({ ...libraryConfig({ entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'relay-plugin': 'src/relay-plugin.ts' } }), dts: false })
+export default defineConfig({ ...libraryConfig({ entry: { index: 'src/index.ts', cli: 'src/cli.ts' } }), dts: false })

@@ -16,6 +16,10 @@ export function explain (err: unknown, doing: string): string {
       return `${doing} failed: a relay did not prove it holds the key you gave for it, so it was not trusted. Check the relay's key and address.`
     case ErrorCode.RATE_LIMITED:
       return `${doing} failed: the relays say you are over your limit (too much stored, or too fast). Wait a little before trying again.`
+    case ErrorCode.QUOTA_EXCEEDED:
+      return `${doing} failed: you have used all the space the relays give your key.`
+    case ErrorCode.DECRYPTION_FAILED:
+      return `${doing} failed: a private post did not open with the key it was shared with.`
     case ErrorCode.BUSY:
       return `${doing} failed: the relays are full or busy right now. Try again later.`
     case ErrorCode.TOO_LARGE:

@@ -1,16 +1,29 @@
-import { BaoDecoder, hash as blake3 } from '@lume/bao-stream'
+import { BlobClient, KEY_BYTES } from '@lume/blobs'
 import { parseEntry, registryKey, RegistryClient, RegistryMethods, serializeEntry, signEntry, type RegistryEntry } from '@lume/registry'
-import { RpcConnection, type FramedStream } from '@lume/rpc'
-import { ErrorCode, fromHex, LumeError, sign, toHex, type Closable, type KeyPair } from '@lume/types'
-import { BLOB_CONTEXT, BLOB_K, BlobMethods } from './blobs.js'
+import type { RpcConnection } from '@lume/rpc'
+import { RelayPool, type Dialer } from '@lume/rpc-client'
+import { ErrorCode, fromHex, LumeError, randomBytes, toHex, type Closable, type KeyPair } from '@lume/types'
 import { checkProfile, decodeHead, decodePost, decodeRecord, encodeHead, encodePost, encodeRecord, type FeedRecord, type Post, type Profile, type StoredPost } from './post.js'
+import { openKey, sealKey } from './private.js'
 
 /** Verified blobs kept in memory (content-addressed: never stale), so a refresh does not fetch a feed again. */
 const BLOB_CACHE_ENTRIES = 2048
 
-/** Opens streams to relays by key (a HyperDHT node). */
-export interface Dialer {
-  connect (publicKey: Uint8Array): FramedStream
+export type { Dialer }
+
+/** What a post answers, and who may read it. */
+export interface PostOptions {
+  /** The post this one replies to (hash, hex). */
+  replyTo?: string
+  /** The post this one likes (hash, hex). */
+  likes?: string
+  /**
+   * Readers' public keys (hex): the post is private, its body an encrypted
+   * blob only they (and its author) can open. Lume has no follower list
+   * (following is reading, and nobody is told), so an app picks the readers,
+   * e.g. the people its user follows.
+   */
+  readers?: readonly string[]
 }
 
 /** Options for {@link Microblog}. */
@@ -32,10 +45,15 @@ export interface MicroblogInit {
  */
 export class Microblog implements Closable {
   readonly following = new Set<string>()
-  private readonly connections = new Map<string, RpcConnection>()
   private readonly blobs = new Map<string, Uint8Array>()
+  private readonly pool: RelayPool
+  private readonly store: BlobClient
 
-  constructor (private readonly init: MicroblogInit) {}
+  constructor (private readonly init: MicroblogInit) {
+    const timeoutMs = init.timeoutMs ?? 5000
+    this.pool = new RelayPool({ dialer: init.dialer, relays: init.relays, connectTimeoutMs: timeoutMs, callTimeoutMs: timeoutMs })
+    this.store = new BlobClient({ pool: this.pool, relays: init.relays, stallMs: timeoutMs })
+  }
 
   /** This user's public key, hex. */
   get id (): string {
@@ -57,12 +75,21 @@ export class Microblog implements Closable {
    * relay. Resolves with the stored post and how many relays took it; fails
    * if none did.
    */
-  async post (text: string, refs: { replyTo?: string, likes?: string } = {}): Promise<{ post: StoredPost, relays: number }> {
+  async post (text: string, options: PostOptions = {}): Promise<{ post: StoredPost, relays: number }> {
+    const { readers, ...refs } = options
     const { entry, record } = await this.ownRecord()
-    const post: Post = { v: 1, author: this.id, text, ts: Date.now(), prev: record.head, ...refs }
+    const base = { v: 1 as const, author: this.id, ts: Date.now(), prev: record.head, ...refs }
+    let post: Post
+    if (readers === undefined) post = { ...base, text }
+    else {
+      // The body goes up encrypted under a fresh key; the post carries that key sealed to each reader (and the author).
+      const key = randomBytes(KEY_BYTES)
+      const body = await this.upload(new TextEncoder().encode(text), key)
+      post = { ...base, text: '', private: sealKey(key, this.init.keyPair, [this.id, ...readers], toHex(body.hash)) }
+    }
     const hash = toHex((await this.upload(encodePost(post, this.init.keyPair))).hash)
     const relays = await this.publish(entry, { ...record, head: hash })
-    return { post: { ...post, hash }, relays }
+    return { post: { ...post, hash, ...(readers === undefined ? {} : { text, sealed: 'opened' as const }) }, relays }
   }
 
   /** Set this user's name and bio (a new feed record; the posts stay). Resolves with how many relays took it. */
@@ -82,7 +109,7 @@ export class Microblog implements Closable {
    * author's signature over it. For the parent of a reply by someone not followed.
    */
   async getPost (hash: string): Promise<StoredPost> {
-    return { ...decodePost(await this.blob(fromHex(hash, 32))), hash }
+    return await this.open(decodePost(await this.blob(fromHex(hash, 32))), hash)
   }
 
   /**
@@ -105,7 +132,7 @@ export class Microblog implements Closable {
     let next = (await this.record(key))?.record.head ?? null
     while (next !== null && posts.length < limit) {
       const post = decodePost(await this.blob(fromHex(next, 32)), key)
-      posts.push({ ...post, hash: next })
+      posts.push(await this.open(post, next))
       next = post.prev
     }
     return posts
@@ -133,7 +160,7 @@ export class Microblog implements Closable {
       for (let attempt = 0, misses = 0; !stopping.signal.aborted; attempt++) {
         const relay = relays[attempt % relays.length] as Uint8Array
         try {
-          const client = new RegistryClient(await this.connection(relay))
+          const client = new RegistryClient(await this.pool.connect(relay))
           for await (const entry of client.subscribe(key, { since, signal: stopping.signal })) {
             misses = 0
             since = entry.revision
@@ -141,7 +168,7 @@ export class Microblog implements Closable {
             // A new record without a new post (a profile change) is not news.
             if (head === null || head === last) continue
             last = head
-            queue.push({ ...decodePost(await this.blob(fromHex(head, 32)), key), hash: head })
+            queue.push(await this.open(decodePost(await this.blob(fromHex(head, 32)), key), head))
             waiter.wake?.()
           }
         } catch (err) {
@@ -169,8 +196,25 @@ export class Microblog implements Closable {
   }
 
   async close (): Promise<void> {
-    for (const conn of this.connections.values()) conn.destroy()
-    this.connections.clear()
+    await this.pool.close()
+  }
+
+  /**
+   * A post as its reader sees it: a private one opened (its body fetched,
+   * verified and decrypted) when this user is among its readers, else
+   * marked locked (or unreadable) with no text.
+   */
+  private async open (post: Post, hash: string): Promise<StoredPost> {
+    if (post.private === undefined) return { ...post, hash }
+    const key = openKey(post.private, this.init.keyPair, post.author)
+    if (key === null) return { ...post, hash, sealed: 'locked' }
+    try {
+      const body = await this.blob(fromHex(post.private.hash, 32), key)
+      return { ...post, hash, text: new TextDecoder().decode(body), sealed: 'opened' }
+    } catch {
+      // A body no relay has, or a seal that does not open: this post is unreadable, the rest of the feed is not.
+      return { ...post, hash, sealed: 'unreadable' }
+    }
   }
 
   /** The newest feed head of `key` and the record it points at, or null when there is none. */
@@ -186,14 +230,21 @@ export class Microblog implements Closable {
     return found ?? { entry: null, record: { v: 1, kind: 'feed', author: this.id, head: null, profile: null } }
   }
 
-  /** Upload a blob to every relay, signed by this user: its hash and how many relays took it (a typed error when none did). */
-  private async upload (content: Uint8Array): Promise<{ hash: Uint8Array, relays: number }> {
-    const blake = blake3(content)
-    const upload = { owner: this.init.keyPair.publicKey, content, signature: sign(BLOB_CONTEXT, blake, this.init.keyPair.secretKey) }
-    const { ok, errors } = await this.onEach(async (conn) => await conn.call(BlobMethods.put, upload, this.opts()))
-    if (ok === 0) throw errors.find(LumeError.isInstance) ?? new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay could be reached')
-    this.remember(toHex(blake), content)
-    return { hash: blake, relays: ok }
+  /**
+   * Upload a blob to every relay, signed and pinned by this user (encrypted
+   * under `key` when given): its hash and how many relays took it (a typed
+   * error when none did). Each relay separately, so any one can be down.
+   */
+  private async upload (content: Uint8Array, key?: Uint8Array): Promise<{ hash: Uint8Array, relays: number }> {
+    const results = await Promise.allSettled(this.init.relays.map(async (relay) => await this.store.put(content, { keyPair: this.init.keyPair, relays: [relay], ...(key === undefined ? {} : { key }) })))
+    const stored = results.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
+    const first = stored[0]
+    if (first === undefined) {
+      const errors = results.flatMap((r) => r.status === 'rejected' ? [r.reason as unknown] : [])
+      throw errors.find(LumeError.isInstance) ?? new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay could be reached')
+    }
+    if (key === undefined) this.remember(toHex(first.hash), content)
+    return { hash: first.hash, relays: stored.length }
   }
 
   /** Upload a new record and move the head to it on every relay: how many relays took the record. */
@@ -224,28 +275,14 @@ export class Microblog implements Closable {
     return best
   }
 
-  /** A blob from the first relay that has it, verified (Bao) against its hash while it streams. */
-  private async blob (hash: Uint8Array): Promise<Uint8Array> {
-    const cached = this.blobs.get(toHex(hash))
+  /** A blob (decrypted with `key` when given) from the relays that hold it, every range verified against its hash. */
+  private async blob (hash: Uint8Array, key?: Uint8Array): Promise<Uint8Array> {
+    const id = key === undefined ? toHex(hash) : `${toHex(hash)}:${toHex(key)}`
+    const cached = this.blobs.get(id)
     if (cached !== undefined) return cached
-    for (const relay of this.init.relays) {
-      try {
-        const conn = await this.connection(relay)
-        const decoder = new BaoDecoder(hash, { k: BLOB_K })
-        const parts: Uint8Array[] = []
-        for await (const piece of conn.callStream(BlobMethods.get, hash, this.opts())) {
-          parts.push(...decoder.push(piece))
-          if (decoder.error !== null) throw decoder.error
-        }
-        decoder.finish()
-        const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-        let at = 0
-        for (const p of parts) { out.set(p, at); at += p.byteLength }
-        this.remember(toHex(hash), out)
-        return out
-      } catch {}
-    }
-    throw new LumeError(ErrorCode.NOT_FOUND, `no relay could give blob ${toHex(hash).slice(0, 12)}…`)
+    const bytes = await this.store.bytes(hash, key === undefined ? {} : { key })
+    this.remember(id, bytes)
+    return bytes
   }
 
   /** Run `fn` on every relay that can be reached: how many succeeded, and why the others did not. */
@@ -258,18 +295,7 @@ export class Microblog implements Closable {
   }
 
   private async connection (relay: Uint8Array): Promise<RpcConnection> {
-    const id = toHex(relay)
-    const open = this.connections.get(id)
-    if (open !== undefined && !open.closed) return open
-    const conn = RpcConnection.open(this.init.dialer.connect(relay), { limits: { callTimeoutMs: this.init.timeoutMs ?? 5000 } })
-    this.connections.set(id, conn)
-    await conn.ping({ timeoutMs: this.init.timeoutMs ?? 5000 }).catch((err: unknown) => {
-      conn.destroy()
-      this.connections.delete(id)
-      // Transports fail in their own words (a DHT's PEER_NOT_FOUND, a socket's event): one typed error for all.
-      throw LumeError.isInstance(err) ? err : new LumeError(ErrorCode.CONNECTION_FAILED, `cannot reach relay ${id.slice(0, 12)}…`, { cause: err })
-    })
-    return conn
+    return await this.pool.connect(relay)
   }
 
   private opts (): { timeoutMs: number } {

@@ -1,4 +1,5 @@
 import { fromHex, LumeError, sign, toHex, verify, type KeyPair } from '@lume/types'
+import { checkEnvelope, type PrivateEnvelope } from './private.js'
 
 /** What an author signs to make a post: the context, then the post's JSON without its `sig`. */
 export const POST_CONTEXT = 'lume/microblog/post/v1'
@@ -24,11 +25,15 @@ export interface Post {
   replyTo?: string
   /** The post this one likes. */
   likes?: string
+  /** A private post: its text is empty here, its body an encrypted blob for the readers named. */
+  private?: PrivateEnvelope
 }
 
 /** A post and its hash. */
 export interface StoredPost extends Post {
   hash: string
+  /** A private post: `opened` (its `text` is the decrypted body), `locked` (not for this reader) or `unreadable` (for this reader, but its body could not be fetched or opened). */
+  sealed?: 'opened' | 'locked' | 'unreadable'
 }
 
 /** What an author says about themselves: shown beside their key, never instead of it. */
@@ -74,7 +79,7 @@ export function decodePost (bytes: Uint8Array, author?: Uint8Array): Post {
   if (typeof sig !== 'string' || !SIGNATURE.test(sig)) throw LumeError.badSignature('post (unsigned)')
   const body = new TextEncoder().encode(JSON.stringify(post))
   if (!verify(POST_CONTEXT, body, fromHex(sig, 64), fromHex(post.author, 32))) throw LumeError.badSignature('post')
-  return post
+  return post.private === undefined ? post : { ...post, private: checkEnvelope(post.private) }
 }
 
 /** The bytes of a feed record. */

@@ -5,13 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
-import HyperDHT from 'hyperdht'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
-import { createRelay, type Relay } from '@lume/relay'
-import { Flood, floodPlugin } from '@lume/dht-flood'
-import { MemoryStore, registryPlugin } from '@lume/registry'
-import { blobPlugin } from '../src/index.js'
+import type { Relay } from '@lume/relay'
+import { microblogRelay } from './relays.ts'
 
 const run = promisify(execFile)
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
@@ -20,6 +17,7 @@ const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 describe('lume-microblog CLI', () => {
   let testnet: Testnet
   const relays: Relay[] = []
+  const closers: Array<() => Promise<void>> = []
   let dir: string
   const blog = async (user: string, ...args: string[]): Promise<string> => {
     const { stdout } = await run(process.execPath, ['--conditions=lume-source', '--import', tsx, cli, ...args, '--dir', join(dir, user)], { timeout: 30_000 })
@@ -36,14 +34,14 @@ describe('lume-microblog CLI', () => {
     dir = await mkdtemp(join(tmpdir(), 'lume-microblog-cli-'))
     testnet = await createTestnet()
     for (let i = 0; i < 2; i++) {
-      const keyPair = HyperDHT.keyPair()
-      const flood = new Flood({ keyPair })
-      relays.push(await createRelay({ keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), blobPlugin()] }))
+      const { relay, close } = await microblogRelay(testnet)
+      relays.push(relay)
+      closers.push(close)
     }
     await relays[0]!.connect(relays[1]!.publicKey)
   }, 30_000)
   afterAll(async () => {
-    await Promise.all(relays.map(async (r) => await r.close()))
+    await Promise.all(closers.map(async (close) => await close()))
     await testnet?.close()
     await rm(dir, { recursive: true, force: true })
   }, 30_000)
