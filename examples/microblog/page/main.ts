@@ -104,12 +104,15 @@ $('compose').addEventListener('submit', (event) => {
   event.preventDefault()
   const text = $<HTMLInputElement>('text').value.trim()
   if (text === '') return
+  // Private: the body is encrypted, its key sealed to each person followed (Lume has no follower list to seal it to).
+  const readers = $<HTMLInputElement>('private').checked ? { readers: [...blog.following] } : {}
   const refs = replyingTo === null ? {} : { replyTo: replyingTo.hash }
   notice(replyingTo === null ? 'Posting…' : 'Replying…')
-  blog.post(text, refs).then(async ({ relays: n }) => {
+  blog.post(text, { ...refs, ...readers }).then(async ({ relays: n }) => {
     $<HTMLInputElement>('text').value = ''
     stopReply()
-    notice(`Posted to ${n} of ${relayList.length} relays.`)
+    const who = 'readers' in readers ? ` Only you and the ${blog.following.size} ${blog.following.size === 1 ? 'person' : 'people'} you follow can read it.` : ''
+    notice(`Posted to ${n} of ${relayList.length} relays.${who}`)
     await loop()
   }, (err: unknown) => notice(explain(err, 'Posting'), true))
 })

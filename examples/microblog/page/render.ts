@@ -71,7 +71,8 @@ function postItem (post: StoredPost, view: TimelineView, likers: ReadonlyMap<str
     byline(post, view),
     label,
     quote,
-    el('div', { class: 'text' }, post.text),
+    post.sealed === undefined ? null : el('div', { class: 'private' }, privacy(post, view)),
+    post.sealed === 'opened' || post.sealed === undefined ? el('div', { class: 'text' }, post.text) : null,
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'reply', onclick: () => view.onReply(post) }, 'Reply'),
       el('button', { type: 'button', class: 'like', 'aria-pressed': mine ? 'true' : 'false', disabled: mine, onclick: () => view.onLike(post) }, `♥ ${mine ? 'Liked' : 'Like'}${liked.size > 0 ? ` · ${liked.size}` : ''}`),
@@ -101,6 +102,16 @@ function quoted (lead: string, parent: StoredPost | null | undefined, view: Time
     el('div', { class: 'quote-author', title: parent.author }, `${lead === '' ? '' : `${lead} `}${displayName(parent.author, view)}`),
     el('div', { class: 'quote-text' }, parent.text)
   )
+}
+
+/** What a private post says about itself: who may read it, or why it does not show. */
+function privacy (post: StoredPost, view: TimelineView): string {
+  const author = post.author === view.me ? 'you' : displayName(post.author, view)
+  const others = Object.keys(post.private?.keys ?? {}).filter((k) => k !== post.author)
+  if (post.sealed === 'locked') return `🔒 A private post ${author} shared with ${others.length} ${others.length === 1 ? 'person' : 'people'}; you are not one of them.`
+  if (post.sealed === 'unreadable') return '🔒 A private post for you that could not be opened (its body is on no relay you can reach, or its key does not fit).'
+  if (others.length === 0) return '🔒 Only you can read this.'
+  return `🔒 Private: ${others.includes(view.me) ? 'shared with you' : `only ${others.length} ${others.length === 1 ? 'person' : 'people'} can read it`}.`
 }
 
 function byAuthorOf (hash: string, view: TimelineView): string | undefined {

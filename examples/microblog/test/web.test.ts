@@ -218,6 +218,39 @@ describe('the microblog web UI in headless Chromium, relays in their own process
     expect(errors).toEqual([])
   }, 120_000)
 
+  it('private posts: for the people the page follows, opened there; locked for the others, who read why', async () => {
+    const friend = person()
+    const stranger = person()
+    await friend.setProfile({ name: 'Friend', bio: '' })
+    const { page, errors } = await open({ relays: relayParam(relays), follow: friend.id })
+    await page.locator('#status', { hasText: 'every one verified' }).waitFor(WAIT)
+    const pageKey = await page.locator('#me').innerText()
+    await page.check('#private')
+    await page.fill('#text', 'only my friends may read this')
+    await page.click('#post')
+    await page.locator('#notice', { hasText: 'Only you and the 1 person you follow can read it.' }).waitFor(WAIT)
+    const mine = post(page, 'only my friends may read this')
+    await mine.waitFor(WAIT)
+    expect(await mine.locator('.private').innerText()).toBe('🔒 Private: only 1 person can read it.')
+
+    // The person followed reads it; someone following the page but not followed back sees it is locked.
+    friend.follow(pageKey)
+    stranger.follow(pageKey)
+    expect((await friend.feed(pageKey))[0]).toMatchObject({ text: 'only my friends may read this', sealed: 'opened' })
+    expect((await stranger.feed(pageKey))[0]).toMatchObject({ text: '', sealed: 'locked' })
+
+    // The friend's private posts: one for the page, opened there; one for someone else, locked with a sentence.
+    await friend.post('see you at 9', { readers: [pageKey] })
+    await friend.post('not for the page', { readers: [stranger.id] })
+    await post(page, 'see you at 9').waitFor(WAIT)
+    expect(await post(page, 'see you at 9').locator('.private').innerText()).toBe('🔒 Private: shared with you.')
+    const locked = page.locator('#timeline li.post', { has: page.locator('.private', { hasText: 'you are not one of them' }) })
+    await locked.waitFor(WAIT)
+    expect(await locked.innerText()).toMatch(/^Friend\n.*\n🔒 A private post Friend shared with 1 person; you are not one of them\.\nReply/)
+    expect(await page.locator('#timeline').innerText()).not.toContain('not for the page')
+    expect(errors).toEqual([])
+  }, 120_000)
+
   it('through a man in the middle on every relay link, the page\'s key and its post stay unreadable', async () => {
     const proxies: WebSocketProxy[] = []
     for (const relay of relays) proxies.push(await webSocketProxy(relay.websocketUrl))
