@@ -20,6 +20,7 @@ const usage = `usage: lume-microblog <command> [--dir DIR] [--relays KEY,KEY] [-
   follow KEY           follow someone (kept in DIR/following.json)
   unfollow KEY
   post TEXT            publish [--reply-to HASH] [--like HASH] (HASH: as the timeline shows it)
+                       [--private]: only the people you follow can read it
   timeline             your and your follows' newest posts [--limit N]
   watch                print new posts of the people you follow as they appear
 
@@ -36,6 +37,7 @@ const { values, positionals } = parseArgs({
     like: { type: 'string' },
     bio: { type: 'string', default: '' },
     import: { type: 'boolean', default: false },
+    private: { type: 'boolean', default: false },
     limit: { type: 'string', default: '20' },
     help: { type: 'boolean', short: 'h', default: false }
   }
@@ -73,7 +75,8 @@ function show (post: StoredPost, names: ReadonlyMap<string, Profile | null>): vo
   const name = names.get(post.author)?.name
   const who = `${name === undefined || name === '' ? '' : `${name} `}${post.author.slice(0, 8)}`
   const ref = post.replyTo !== undefined ? `  (reply to [${post.replyTo.slice(0, 8)}])` : post.likes !== undefined ? `♥ likes [${post.likes.slice(0, 8)}]` : ''
-  console.log(`${when}  ${who}  ${post.text}${ref}  [${post.hash.slice(0, 8)}]`)
+  const text = post.sealed === 'locked' ? '🔒 (a private post, not for you)' : post.sealed === 'unreadable' ? '🔒 (a private post for you that could not be opened)' : `${post.sealed === 'opened' ? '🔒 ' : ''}${post.text}`
+  console.log(`${when}  ${who}  ${text}${ref}  [${post.hash.slice(0, 8)}]`)
 }
 
 /** The profiles of the authors of `posts`. */
@@ -151,7 +154,9 @@ async function run (): Promise<void> {
     case 'post': await withBlog(async (blog) => {
       const refs = {
         ...(values['reply-to'] === undefined ? {} : { replyTo: await findPost(blog, values['reply-to']) }),
-        ...(values.like === undefined ? {} : { likes: await findPost(blog, values.like) })
+        ...(values.like === undefined ? {} : { likes: await findPost(blog, values.like) }),
+        // Lume has no follower list (following is reading): a private post is for the people you follow.
+        ...(values.private ? { readers: [...blog.following] } : {})
       }
       const { post, relays } = await blog.post(args.join(' '), refs)
       console.log(`posted ${post.hash.slice(0, 12)}… to ${relays} relays`)

@@ -58,7 +58,8 @@ describe('lume-microblog CLI', () => {
     expect(timeline).toContain(`${alice.slice(0, 8)}  hello from the CLI`)
   }, 120_000)
 
-  it('a profile name in the timeline, a reply by the start of a hash, and an identity backed up and imported', async () => {
+  it('a profile name in the timeline, a reply by the start of a hash, a private post, and an identity backed up and imported', async () => {
+    const net = ['--relays', relays.map((r) => r.publicKeyHex).join(','), '--bootstrap', formatAddresses(testnet.bootstrap).join(',')]
     const alice = (await blog('alice', 'whoami')).trim()
     expect(await blog('alice', 'profile', 'Alice', '--bio', 'first on Lume')).toMatch(/you are now "Alice" on 2 relays/)
     const line = (await blog('bob', 'timeline')).split('\n').find((l) => l.includes('hello from the CLI')) ?? ''
@@ -67,11 +68,21 @@ describe('lume-microblog CLI', () => {
     expect(await blog('bob', 'post', '--reply-to', hash, 'welcome!')).toMatch(/posted/)
     expect(await blog('bob', 'timeline')).toMatch(new RegExp(`welcome!  \\(reply to \\[${hash}\\]\\)`))
 
+    // Private: alice follows bob, so bob reads it; carol, following alice only, does not.
+    await blog('alice', 'follow', (await blog('bob', 'whoami')).trim())
+    expect(await blog('alice', 'post', '--private', 'for', 'bob')).toMatch(/posted/)
+    expect(await blog('bob', 'timeline')).toMatch(/Alice [0-9a-f]{8} {2}🔒 for bob {2}\[/)
+    await blog('carol', 'init', ...net)
+    await blog('carol', 'follow', alice)
+    const forCarol = await blog('carol', 'timeline')
+    expect(forCarol).toContain('🔒 (a private post, not for you)')
+    expect(forCarol).not.toContain('for bob')
+
     const words = await withInput('bob', '', 'backup')
     expect(words.stderr).toMatch(/^Your secret: whoever has these words is you/)
     expect(words.stdout.trim().split(' ')).toHaveLength(24)
     expect((await withInput('bob-restored', words.stdout, 'init', '--import')).stdout).toContain(`you are ${(await blog('bob', 'whoami')).trim()}`)
-    const bad = await withInput('carol', 'not a mnemonic at all', 'init', '--import')
+    const bad = await withInput('dave', 'not a mnemonic at all', 'init', '--import')
     expect(bad.code).toBe(1)
     expect(bad.stderr).toBe("lume-microblog: 'init' failed: that is not a valid mnemonic (24 or 12 English words, as 'backup' printed them).\n")
   }, 120_000)
