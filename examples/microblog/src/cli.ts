@@ -69,14 +69,20 @@ async function identity (): Promise<ReturnType<typeof keyPairFromMnemonic>> {
   return keyPairFromMnemonic(mnemonic.trim())
 }
 
-/** One line per post: when, who (name and short key), what, and what it answers. */
-function show (post: StoredPost, names: ReadonlyMap<string, Profile | null>): void {
+/** One line per post: when, who (name and short key), what, and what it answers (quoted when it is at hand). */
+function show (post: StoredPost, names: ReadonlyMap<string, Profile | null>, around: readonly StoredPost[] = []): void {
   const when = new Date(post.ts).toISOString().replace('T', ' ').slice(0, 19)
-  const name = names.get(post.author)?.name
-  const who = `${name === undefined || name === '' ? '' : `${name} `}${post.author.slice(0, 8)}`
-  const ref = post.replyTo !== undefined ? `  (reply to [${post.replyTo.slice(0, 8)}])` : post.likes !== undefined ? `♥ likes [${post.likes.slice(0, 8)}]` : ''
+  const who = (author: string): string => {
+    const name = names.get(author)?.name
+    return `${name === undefined || name === '' ? '' : `${name} `}${author.slice(0, 8)}`
+  }
+  const quote = (hash: string): string => {
+    const target = around.find((p) => p.hash === hash)
+    return target === undefined ? `[${hash.slice(0, 8)}]` : `${who(target.author)}: "${target.text.length > 40 ? `${target.text.slice(0, 40)}…` : target.text}" [${hash.slice(0, 8)}]`
+  }
   const text = post.sealed === 'locked' ? '🔒 (a private post, not for you)' : post.sealed === 'unreadable' ? '🔒 (a private post for you that could not be opened)' : `${post.sealed === 'opened' ? '🔒 ' : ''}${post.text}`
-  console.log(`${when}  ${who}  ${text}${ref}  [${post.hash.slice(0, 8)}]`)
+  const line = post.likes !== undefined ? `♥ likes ${quote(post.likes)}` : `${text}${post.replyTo !== undefined ? `  (reply to ${quote(post.replyTo)})` : ''}`
+  console.log(`${when}  ${who(post.author)}  ${line}  [${post.hash.slice(0, 8)}]`)
 }
 
 /** The profiles of the authors of `posts`. */
@@ -164,7 +170,7 @@ async function run (): Promise<void> {
     case 'timeline': await withBlog(async (blog) => {
       const posts = await blog.timeline(Number(values.limit))
       const names = await namesOf(blog, posts)
-      for (const post of posts) show(post, names)
+      for (const post of posts) show(post, names, posts)
     }); return
     case 'watch': await withBlog(async (blog) => {
       console.log(`watching ${blog.following.size} people; Ctrl-C to stop`)

@@ -66,7 +66,7 @@ describe('lume-microblog CLI', () => {
     expect(line).toContain(`Alice ${alice.slice(0, 8)}  hello from the CLI`)
     const hash = /\[([0-9a-f]{8})\]$/.exec(line)?.[1] ?? ''
     expect(await blog('bob', 'post', '--reply-to', hash, 'welcome!')).toMatch(/posted/)
-    expect(await blog('bob', 'timeline')).toMatch(new RegExp(`welcome!  \\(reply to \\[${hash}\\]\\)`))
+    expect(await blog('bob', 'timeline')).toMatch(new RegExp(`welcome!  \\(reply to Alice ${alice.slice(0, 8)}: "hello from the CLI" \\[${hash}\\]\\)`))
 
     // Private: alice follows bob, so bob reads it; carol, following alice only, does not.
     await blog('alice', 'follow', (await blog('bob', 'whoami')).trim())

@@ -3,15 +3,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import HyperDHT from 'hyperdht'
 import blobsRelayPlugin from '@lume/blobs/relay-plugin'
+import cachePlugin from '@lume/dht-cache/relay-plugin'
 import { Flood, floodPlugin } from '@lume/dht-flood'
 import { createRelay, type Relay } from '@lume/relay'
 import { MemoryStore, registryPlugin } from '@lume/registry'
 import type { Testnet } from '@lume/testnet'
 
 /**
- * A relay as the microblog needs one, in this process: the flood, the
- * registry (in memory) and `@lume/blobs` (`plugin.blobs` set to `blobs`),
- * its directory in a temporary one that `close` deletes.
+ * A relay as the microblog needs one (relay.yaml's plugins), in this
+ * process: the flood, the cache directory, the registry (in memory) and
+ * `@lume/blobs` (`plugin.blobs` set to `blobs`), its directory in a
+ * temporary one that `close` deletes.
  */
 export async function microblogRelay (testnet: Testnet, blobs: Record<string, unknown> = {}): Promise<{ relay: Relay, dir: string, close: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'lume-microblog-relay-'))
@@ -23,7 +25,7 @@ export async function microblogRelay (testnet: Testnet, blobs: Record<string, un
     host: '127.0.0.1',
     announce: false,
     dataDir: dir,
-    plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), blobsRelayPlugin()],
+    plugins: [floodPlugin(flood), cachePlugin(), registryPlugin({ store: new MemoryStore(), flood }), blobsRelayPlugin()],
     pluginConfig: { blobs }
   })
   return { relay, dir, close: async () => { await relay.close(); await rm(dir, { recursive: true, force: true }) } }
