@@ -10,6 +10,9 @@ import { displayName, referencedOutside, renderTimeline } from './render.js'
 import { importMnemonic, savedFollowing, savedMnemonic, saveFollowing } from './saved.js'
 
 const REFRESH_MS = 3000
+/** Quoted posts fetched per refresh, and how soon one that could not be fetched is tried again. */
+const OUTSIDE_PER_REFRESH = 16
+const RETRY_OUTSIDE_MS = 60_000
 const KEY = /^[0-9a-f]{64}$/
 const params = new URLSearchParams(location.search)
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T
@@ -38,6 +41,7 @@ saveFollowing(blog.following)
 
 const profiles = new Map<string, Profile | null>()
 const outside = new Map<string, StoredPost | null>()
+const triedAt = new Map<string, number>()
 let posts: StoredPost[] = []
 let replyingTo: StoredPost | null = null
 
@@ -54,9 +58,17 @@ function draw (): void {
 
 async function refresh (): Promise<void> {
   posts = await blog.timeline(30)
-  const wanted = referencedOutside(posts).filter((h) => outside.get(h) == null)
+  // Posts quoted from outside the timeline: a few new ones per refresh, one that failed retried a minute later,
+  // none kept once nothing refers to it (a hostile feed cannot make the page fetch or hold without end).
+  const referenced = referencedOutside(posts)
+  for (const hash of outside.keys()) if (!referenced.includes(hash)) outside.delete(hash)
+  const now = Date.now()
+  const wanted = referenced.filter((h) => outside.get(h) == null && now - (triedAt.get(h) ?? 0) > RETRY_OUTSIDE_MS).slice(0, OUTSIDE_PER_REFRESH)
+  for (const hash of wanted) triedAt.set(hash, now)
+  for (const hash of triedAt.keys()) if (!referenced.includes(hash)) triedAt.delete(hash)
   await Promise.all(wanted.map(async (hash) => { outside.set(hash, await blog.getPost(hash).catch(() => null)) }))
   const authors = new Set([myKey, ...blog.following, ...posts.map((p) => p.author), ...[...outside.values()].flatMap((p) => p === null ? [] : [p.author])])
+  for (const author of profiles.keys()) if (!authors.has(author)) profiles.delete(author)
   await Promise.all([...authors].map(async (a) => { profiles.set(a, await blog.profile(a).catch(() => profiles.get(a) ?? null)) }))
   draw()
   status(`${posts.length} posts from ${blog.following.size + 1} people, every one verified · updated ${new Date().toLocaleTimeString()}`)

@@ -3,7 +3,7 @@ import { parseEntry, registryKey, RegistryClient, RegistryMethods, serializeEntr
 import type { RpcConnection } from '@lume/rpc'
 import { RelayPool, type Dialer } from '@lume/rpc-client'
 import { ErrorCode, fromHex, LumeError, randomBytes, toHex, type Closable, type KeyPair } from '@lume/types'
-import { checkProfile, decodeHead, decodePost, decodeRecord, encodeHead, encodePost, encodeRecord, type FeedRecord, type Post, type Profile, type StoredPost } from './post.js'
+import { checkProfile, MAX_POST_BYTES, decodeHead, decodePost, decodeRecord, encodeHead, encodePost, encodeRecord, type FeedRecord, type Post, type Profile, type StoredPost } from './post.js'
 import { openKey, sealKey } from './private.js'
 
 /** Verified blobs kept in memory (content-addressed: never stale), so a refresh does not fetch a feed again. */
@@ -84,7 +84,9 @@ export class Microblog implements Closable {
     else {
       // The body goes up encrypted under a fresh key; the post carries that key sealed to each reader (and the author).
       const key = randomBytes(KEY_BYTES)
-      const body = await this.upload(new TextEncoder().encode(text), key)
+      const plain = new TextEncoder().encode(text)
+      if (plain.byteLength > MAX_POST_BYTES) throw LumeError.tooLarge('post', plain.byteLength, MAX_POST_BYTES)
+      const body = await this.upload(plain, key)
       post = { ...base, text: '', private: sealKey(key, this.init.keyPair, [this.id, ...readers], toHex(body.hash)) }
     }
     const hash = toHex((await this.upload(encodePost(post, this.init.keyPair))).hash)
@@ -275,12 +277,18 @@ export class Microblog implements Closable {
     return best
   }
 
-  /** A blob (decrypted with `key` when given) from the relays that hold it, every range verified against its hash. */
+  /**
+   * A blob (decrypted with `key` when given) from the relays that hold it,
+   * every range verified against its hash; `TOO_LARGE` past
+   * {@link MAX_POST_BYTES}, having fetched no more than that.
+   */
   private async blob (hash: Uint8Array, key?: Uint8Array): Promise<Uint8Array> {
     const id = key === undefined ? toHex(hash) : `${toHex(hash)}:${toHex(key)}`
     const cached = this.blobs.get(id)
     if (cached !== undefined) return cached
-    const bytes = await this.store.bytes(hash, key === undefined ? {} : { key })
+    // One byte past the largest post: enough to know a blob is too big without fetching it whole.
+    const bytes = await this.store.bytes(hash, { end: MAX_POST_BYTES + 1, ...(key === undefined ? {} : { key }) })
+    if (bytes.byteLength > MAX_POST_BYTES) throw LumeError.tooLarge('a post', bytes.byteLength, MAX_POST_BYTES)
     this.remember(id, bytes)
     return bytes
   }

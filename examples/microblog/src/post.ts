@@ -3,6 +3,8 @@ import { checkEnvelope, type PrivateEnvelope } from './private.js'
 
 /** What an author signs to make a post: the context, then the post's JSON without its `sig`. */
 export const POST_CONTEXT = 'lume/microblog/post/v1'
+/** Largest post, feed record or private body, bytes: a reader never fetches more than this for one. */
+export const MAX_POST_BYTES = 256 * 1024
 /** Longest profile name, characters. */
 export const MAX_NAME_LENGTH = 50
 /** Longest profile bio, characters. */
@@ -62,7 +64,9 @@ export interface FeedRecord {
 export function encodePost (post: Post, keyPair: KeyPair): Uint8Array {
   const body = JSON.stringify(post)
   const sig = toHex(sign(POST_CONTEXT, new TextEncoder().encode(body), keyPair.secretKey))
-  return new TextEncoder().encode(JSON.stringify({ ...post, sig }))
+  const bytes = new TextEncoder().encode(JSON.stringify({ ...post, sig }))
+  if (bytes.byteLength > MAX_POST_BYTES) throw LumeError.tooLarge('post', bytes.byteLength, MAX_POST_BYTES)
+  return bytes
 }
 
 /**

@@ -5,8 +5,8 @@ import { BlobClient } from '@lume/blobs'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import type { Relay } from '@lume/relay'
 import { RelayPool } from '@lume/rpc-client'
-import { generateKeyPair, keyPairFromMnemonic, generateMnemonic, toHex } from '@lume/types'
-import { encodePost, Microblog, openKey, sealKey } from '../src/index.js'
+import { generateKeyPair, keyPairFromMnemonic, generateMnemonic, sign, toHex } from '@lume/types'
+import { encodePost, Microblog, openKey, POST_CONTEXT, sealKey } from '../src/index.js'
 import { microblogRelay } from './relays.ts'
 
 describe('microblog: 3 relays, 3 users', () => {
@@ -186,4 +186,27 @@ describe('microblog: 3 relays, 3 users', () => {
     expect((await alice.feed(alice.id))[0]).toMatchObject({ hash: post.hash, text: 'a note to self', sealed: 'opened' })
     expect((await bob.feed(alice.id))[0]).toMatchObject({ hash: post.hash, text: '', sealed: 'locked' })
   }, 30_000)
+
+  it('a reader never downloads more than a post can be: a huge blob named as a post is refused (TOO_LARGE), not fetched whole', async () => {
+    const [, bob] = users as [Microblog, Microblog, Microblog]
+    // A relay that takes big blobs (as @lume/blobs does by default), and a signed "post" of 1 MiB on it.
+    const { relay, close } = await microblogRelay(testnet, { perKeyBytes: 8 * 1024 * 1024 })
+    const mallory = generateKeyPair()
+    // Signed by hand: encodePost itself refuses to make one this big.
+    const body = { v: 1, author: toHex(mallory.publicKey), text: 'x'.repeat(1024 * 1024), ts: Date.now(), prev: null }
+    const sig = toHex(sign(POST_CONTEXT, new TextEncoder().encode(JSON.stringify(body)), mallory.secretKey))
+    const huge = new TextEncoder().encode(JSON.stringify({ ...body, sig }))
+    const pool = new RelayPool({ dialer: testnet.createNode(), relays: [relay.publicKey] })
+    const reader = new Microblog({ keyPair: keyPairFromMnemonic(bobMnemonic), dialer: testnet.createNode(), relays: [relay.publicKey], timeoutMs: 3000 })
+    try {
+      const { hash } = await new BlobClient({ pool, relays: [relay.publicKey] }).put(huge, { keyPair: mallory })
+      await expect(reader.getPost(toHex(hash))).rejects.toMatchObject({ code: 'TOO_LARGE' })
+      // Writing one is refused before anything is sent.
+      await expect(bob.post('y'.repeat(300 * 1024))).rejects.toMatchObject({ code: 'TOO_LARGE' })
+    } finally {
+      await reader.close()
+      await pool.close()
+      await close()
+    }
+  }, 60_000)
 })
