@@ -38,10 +38,11 @@ export interface MicroblogInit {
 }
 
 /**
- * A user of the microblog. Posts are content-addressed blobs (BLAKE3), each
- * pointing at the previous one; the feed head — the newest post's hash — is a
- * registry entry under the user's key. Every write goes to every relay, and
- * every read is verified, so no relay is trusted and any one can be down.
+ * A user of the microblog. Posts are signed, content-addressed blobs
+ * (`@lume/blobs`), each pointing at the previous one; the feed head is a
+ * registry entry under the user's key naming the feed record (newest post,
+ * profile). Every write goes to every relay, and every read is verified, so
+ * no relay is trusted and any one can be down.
  */
 export class Microblog implements Closable {
   readonly following = new Set<string>()
@@ -60,13 +61,15 @@ export class Microblog implements Closable {
     return toHex(this.init.keyPair.publicKey)
   }
 
+  /** Follow a key (hex): its posts join the timeline and `watch`. */
   follow (author: string): void {
     fromHex(author, 32)
-    this.following.add(author)
+    this.following.add(author.toLowerCase())
   }
 
+  /** Stop following a key. */
   unfollow (author: string): void {
-    this.following.delete(author)
+    this.following.delete(author.toLowerCase())
   }
 
   /**
@@ -101,7 +104,7 @@ export class Microblog implements Closable {
     return await this.publish(entry, { ...record, profile: checked })
   }
 
-  /** An author's profile, or null when they have not set one (or cannot be read). */
+  /** An author's profile, or null when they have not set one; `CONNECTION_FAILED` when no relay answers. */
   async profile (author: string): Promise<Profile | null> {
     return (await this.record(fromHex(author, 32)))?.record.profile ?? null
   }
