@@ -71,7 +71,9 @@ async function refresh (): Promise<void> {
   for (const author of profiles.keys()) if (!authors.has(author)) profiles.delete(author)
   await Promise.all([...authors].map(async (a) => { profiles.set(a, await blog.profile(a).catch(() => profiles.get(a) ?? null)) }))
   draw()
-  status(`${posts.length} posts from ${blog.following.size + 1} people, every one verified · updated ${new Date().toLocaleTimeString()}`)
+  const down = blog.unreachableRelays()
+  const relays = down === 0 ? '' : ` · ${down} of ${relayList.length} relays could not be reached (the others serve everything)`
+  status(`${posts.length} posts from ${blog.following.size + 1} people, every one verified · updated ${new Date().toLocaleTimeString()}${relays}`)
 }
 
 /** Refresh now, then every few seconds; a failure is said in words and tried again. */

@@ -200,6 +200,11 @@ export class Microblog implements Closable {
     }
   }
 
+  /** How many of the relays failed the last time they were dialed (the rest answered, or were not needed yet). */
+  unreachableRelays (): number {
+    return this.pool.relays().filter((relay) => relay.failures > 0).length
+  }
+
   async close (): Promise<void> {
     await this.pool.close()
   }

@@ -212,6 +212,11 @@ describe('the microblog web UI in headless Chromium, relays in their own process
     expect(await page.locator('#notice').innerText()).toMatch(/^Posting failed: none of your relays could be reached\./)
     expect(await page.locator('body').innerText()).not.toMatch(/undefined|\[object/)
 
+    // One relay down of two: everything still shows, and the page says which share is missing.
+    const { page: half } = await open({ relays: relayParam([relays[0]!, address]), follow: alice.id })
+    await post(half, 'hello from node').waitFor(WAIT)
+    await half.locator('#status', { hasText: '1 of 2 relays could not be reached (the others serve everything)' }).waitFor(WAIT)
+
     // No relays at all: how to give them.
     const { page: bare } = await open({})
     expect(await bare.locator('#status').innerText()).toMatch(/^This page does not know any relays\. Open it with \?relays=/)
