@@ -173,6 +173,20 @@ export class BlobClient {
     return [...seen.values()]
   }
 
+  /**
+   * Pin a blob the relays already hold (in their cache, or pinned by others)
+   * for `keyPair`, without sending it again: `NOT_FOUND` where it is not held,
+   * `QUOTA_EXCEEDED` past the key's quota.
+   */
+  async pin (hash: Uint8Array, keyPair: KeyPair, relays: Uint8Array[] = this.init.relays): Promise<void> {
+    await Promise.all(relays.map(async (relay) => {
+      const conn = await this.init.pool.connect(relay)
+      const size = await conn.call(BlobMethods.info, hash)
+      if (size === null) throw new LumeError(ErrorCode.NOT_FOUND, `relay ${toHex(relay).slice(0, 12)} does not hold the blob`)
+      await conn.call(BlobMethods.pin, { owner: keyPair.publicKey, hash, signature: signPin(keyPair.secretKey, relay, hash, size) })
+    }))
+  }
+
   /** Ask `relay` to fetch the blob from its holders and keep it (it then serves and announces it); resolves with its size. */
   async fetchVia (relay: Uint8Array, hash: Uint8Array, timeoutMs = 120_000): Promise<number> {
     return await (await this.init.pool.connect(relay)).call(BlobMethods.fetch, hash, { timeoutMs })
