@@ -36,10 +36,11 @@ export interface PutOptions {
   relays?: Uint8Array[]
   /** Bytes the stream will yield (needed for streams; a byte array knows its own). */
   size?: number
-  /** Encrypt on this machine first (a random key unless `key` is given). @default false */
+  /**
+   * Encrypt on this machine first, under a fresh random key (never one
+   * given: nonces count groups, so a key must seal one blob only). @default false
+   */
   encrypt?: boolean
-  /** The key to encrypt with (32 bytes); implies `encrypt`. */
-  key?: Uint8Array
   /** Called with the bytes sent so far and the total. */
   onProgress?: (sent: number, total: number) => void
   signal?: AbortSignal
@@ -99,8 +100,7 @@ export class BlobClient {
   async put (data: Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
     const plain = data instanceof Uint8Array ? data.byteLength : options.size
     if (plain === undefined || !Number.isSafeInteger(plain) || plain < 0) throw LumeError.invalidArgument('put needs the size of a stream (options.size)')
-    const key = options.key ?? (options.encrypt === true ? crypto.getRandomValues(new Uint8Array(KEY_BYTES)) : undefined)
-    if (key !== undefined && key.byteLength !== KEY_BYTES) throw LumeError.invalidArgument(`a blob key is ${KEY_BYTES} bytes`)
+    const key = options.encrypt === true ? crypto.getRandomValues(new Uint8Array(KEY_BYTES)) : undefined
     const size = key === undefined ? plain : sealedSize(plain)
     const relays = options.relays ?? this.init.relays
     if (relays.length === 0) throw LumeError.invalidArgument('put needs at least one relay')
