@@ -72,6 +72,7 @@ export class BlobNet {
       announce: false,
       requirePlugins: true,
       dataDir: entry.dir,
+      websocket: { port: 0, host: '127.0.0.1' },
       plugins: [floodPlugin(), cachePlugin(), blobsRelayPlugin()],
       pluginConfig: { blobs: entry.config, cache: { announceIntervalMs: 200 } },
       ...(limits === undefined ? {} : { limits })
