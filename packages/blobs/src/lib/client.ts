@@ -8,6 +8,7 @@ import { proveSize, verifiedRanges, type RangeSource } from './downloader.js'
 import { GroupCutter, KEY_BYTES, openGroup, PLAIN_GROUP_BYTES, plainSize, sealGroup, sealedSize, groupCount } from './encryption.js'
 import { BlobMethods } from './methods.js'
 import { signPin } from './pin.js'
+import { mirrorTo, restoreFrom, type MirrorResult, type Restored } from './mirror.js'
 import { iteratorStream, piecesOf, rechunk, trim } from './streams.js'
 
 /** Options for {@link BlobClient}. */
@@ -98,9 +99,31 @@ export class BlobClient {
    * (`QUOTA_EXCEEDED`, `TOO_LARGE`, `RATE_LIMITED`, ...).
    */
   async put (data: Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
+    return await this.upload(data, options, options.encrypt === true ? crypto.getRandomValues(new Uint8Array(KEY_BYTES)) : undefined)
+  }
+
+  /**
+   * Mirror an identity's data to one always-on relay, encrypted: its registry
+   * head (the newest entry under the mnemonic's identity key, from the
+   * client's relays) is copied there, every blob is fetched there (if need
+   * be) and pinned under a mirror key derived from the mnemonic, and a
+   * manifest of them (with their keys) is stored there encrypted, pointed to
+   * by a registry entry under the mirror key. The relay needs the registry
+   * and blobs plugins. See {@link restore}.
+   */
+  async mirror (mnemonic: string, relay: Uint8Array, blobs: ReadCapability[]): Promise<MirrorResult> {
+    return await mirrorTo(this, this.init.pool, this.init.relays, mnemonic, relay, blobs)
+  }
+
+  /** What {@link mirror} stored on `relay`, found from the mnemonic alone: the registry head and the blobs' read capabilities. */
+  async restore (mnemonic: string, relay: Uint8Array): Promise<Restored> {
+    return await restoreFrom(this, this.init.pool, mnemonic, relay)
+  }
+
+  /** @internal Upload under a given key (the mirror's manifest key), or in the clear. */
+  async upload (data: Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, options: PutOptions, key: Uint8Array | undefined): Promise<PutResult> {
     const plain = data instanceof Uint8Array ? data.byteLength : options.size
     if (plain === undefined || !Number.isSafeInteger(plain) || plain < 0) throw LumeError.invalidArgument('put needs the size of a stream (options.size)')
-    const key = options.encrypt === true ? crypto.getRandomValues(new Uint8Array(KEY_BYTES)) : undefined
     const size = key === undefined ? plain : sealedSize(plain)
     const relays = options.relays ?? this.init.relays
     if (relays.length === 0) throw LumeError.invalidArgument('put needs at least one relay')
