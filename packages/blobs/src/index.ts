@@ -19,7 +19,8 @@
  */
 export { BlobClient, type BlobClientInit, type PutOptions, type PutResult, type GetOptions } from './lib/client.js'
 export { encodeLink, decodeLink, type ReadCapability } from './lib/capability.js'
-export { BlobMethods, type BeginRequest, type WriteRequest, type FinishRequest, type ReadRequest } from './lib/methods.js'
+export { MIRROR_PURPOSE, type MirrorResult, type Restored } from './lib/mirror.js'
+export { BlobMethods, type BeginRequest, type WriteRequest, type FinishRequest, type PinRequest, type ReadRequest } from './lib/methods.js'
 export { verifiedRanges, proveSize, type RangeSource, type DownloadOptions } from './lib/downloader.js'
 export { sealedSize, plainSize, sealGroup, openGroup, TAG_BYTES, PLAIN_GROUP_BYTES, KEY_BYTES } from './lib/encryption.js'
 export { signPin, verifyPin, pinMessage, holderKey } from './lib/pin.js'

@@ -93,6 +93,10 @@ describe('a hostile uploader', () => {
     const content = testBytes(20_000, 9)
     const put = await net.client([relay]).put(content, { keyPair: owner })
     expect((await net.client([relay]).bytes(put.hash)).byteLength).toBe(20_000)
+    // Pinning someone's blob for a key one does not hold, or at another size, is refused.
+    const victim = generateKeyPair()
+    await expect(conn.call(BlobMethods.pin, { owner: victim.publicKey, hash: put.hash, signature: signPin(owner.secretKey, relay.keyPair.publicKey, put.hash, 20_000) })).rejects.toMatchObject({ code: 'BAD_SIGNATURE' })
+    await expect(conn.call(BlobMethods.pin, { owner: victim.publicKey, hash: put.hash, signature: signPin(victim.secretKey, relay.keyPair.publicKey, put.hash, 20_001) })).rejects.toMatchObject({ code: 'BAD_SIGNATURE' })
   })
 
   it('releases an upload that stops half-way, when the connection closes and when it goes idle', async () => {

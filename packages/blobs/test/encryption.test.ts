@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { aead as noble } from '../src/lib/aead-noble.js'
+import { aead as sodium } from '../src/lib/aead-sodium.js'
 import { decodeLink, encodeLink, openGroup, PLAIN_GROUP_BYTES, plainSize, sealGroup, sealedSize, TAG_BYTES, GROUP_BYTES } from '../src/index.js'
 
 describe('per-group encryption and share links', () => {
@@ -23,6 +25,17 @@ describe('per-group encryption and share links', () => {
     flipped[10]! ^= 1
     expect(() => openGroup(key, 3, false, flipped)).toThrow(expect.objectContaining({ code: 'DECRYPTION_FAILED' }))
     expect(() => openGroup(new Uint8Array(32), 3, false, sealed)).toThrow(expect.objectContaining({ code: 'DECRYPTION_FAILED' }))
+  })
+
+  it('seals the same bytes with libsodium (Node) and noble (browsers): either opens what the other sealed', () => {
+    const key = new Uint8Array(32).fill(5)
+    const nonce = new Uint8Array(24).fill(6)
+    const plain = new TextEncoder().encode('a group of plaintext')
+    expect(sodium.seal(key, nonce, plain)).toEqual(noble.seal(key, nonce, plain))
+    expect(noble.open(key, nonce, sodium.seal(key, nonce, plain))).toEqual(plain)
+    expect(sodium.open(key, nonce, noble.seal(key, nonce, plain))).toEqual(plain)
+    expect(sodium.open(key, nonce, new Uint8Array(5))).toBe(null)
+    expect(noble.open(new Uint8Array(32), nonce, sodium.seal(key, nonce, plain))).toBe(null)
   })
 
   it('round-trips share links and refuses anything else', () => {

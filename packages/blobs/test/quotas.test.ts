@@ -63,6 +63,12 @@ describe('quotas, pins and the cache', () => {
     expect(await info(net, keeper, h1)).toBe(null)
     expect(await info(net, keeper, h2)).toBe(100 * K)
     expect(equalBytes(await net.client([keeper]).bytes(p), pinned)).toBe(true)
+    // An owner pins the cached blob (signed, no re-upload): now it outlives the cache.
+    await expect(viaKeeper.pin(h1, generateKeyPair())).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await viaKeeper.pin(h2, generateKeyPair())
+    expect(await viaKeeper.fetchVia(keeper.keyPair.publicKey, h1, 20_000)).toBe(100 * K)
+    expect(await info(net, keeper, h2)).toBe(100 * K)
+    expect(await info(net, keeper, h1)).toBe(100 * K)
 
     await net.restart(keeper)
     expect(equalBytes(await net.client([keeper]).bytes(p), pinned)).toBe(true)

@@ -8,6 +8,7 @@ import { proveSize, verifiedRanges, type RangeSource } from './downloader.js'
 import { GroupCutter, KEY_BYTES, openGroup, PLAIN_GROUP_BYTES, plainSize, sealGroup, sealedSize, groupCount } from './encryption.js'
 import { BlobMethods } from './methods.js'
 import { signPin } from './pin.js'
+import { mirrorTo, restoreFrom, type MirrorResult, type Restored } from './mirror.js'
 import { iteratorStream, piecesOf, rechunk, trim } from './streams.js'
 
 /** Options for {@link BlobClient}. */
@@ -36,10 +37,11 @@ export interface PutOptions {
   relays?: Uint8Array[]
   /** Bytes the stream will yield (needed for streams; a byte array knows its own). */
   size?: number
-  /** Encrypt on this machine first (a random key unless `key` is given). @default false */
+  /**
+   * Encrypt on this machine first, under a fresh random key (never one
+   * given: nonces count groups, so a key must seal one blob only). @default false
+   */
   encrypt?: boolean
-  /** The key to encrypt with (32 bytes); implies `encrypt`. */
-  key?: Uint8Array
   /** Called with the bytes sent so far and the total. */
   onProgress?: (sent: number, total: number) => void
   signal?: AbortSignal
@@ -97,10 +99,31 @@ export class BlobClient {
    * (`QUOTA_EXCEEDED`, `TOO_LARGE`, `RATE_LIMITED`, ...).
    */
   async put (data: Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
+    return await this.upload(data, options, options.encrypt === true ? crypto.getRandomValues(new Uint8Array(KEY_BYTES)) : undefined)
+  }
+
+  /**
+   * Mirror an identity's data to one always-on relay, encrypted: its registry
+   * head (the newest entry under the mnemonic's identity key, from the
+   * client's relays) is copied there, every blob is fetched there (if need
+   * be) and pinned under a mirror key derived from the mnemonic, and a
+   * manifest of them (with their keys) is stored there encrypted, pointed to
+   * by a registry entry under the mirror key. The relay needs the registry
+   * and blobs plugins. See {@link restore}.
+   */
+  async mirror (mnemonic: string, relay: Uint8Array, blobs: ReadCapability[]): Promise<MirrorResult> {
+    return await mirrorTo(this, this.init.pool, this.init.relays, mnemonic, relay, blobs)
+  }
+
+  /** What {@link mirror} stored on `relay`, found from the mnemonic alone: the registry head and the blobs' read capabilities. */
+  async restore (mnemonic: string, relay: Uint8Array): Promise<Restored> {
+    return await restoreFrom(this, this.init.pool, mnemonic, relay)
+  }
+
+  /** @internal Upload under a given key (the mirror's manifest key), or in the clear. */
+  async upload (data: Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, options: PutOptions, key: Uint8Array | undefined): Promise<PutResult> {
     const plain = data instanceof Uint8Array ? data.byteLength : options.size
     if (plain === undefined || !Number.isSafeInteger(plain) || plain < 0) throw LumeError.invalidArgument('put needs the size of a stream (options.size)')
-    const key = options.key ?? (options.encrypt === true ? crypto.getRandomValues(new Uint8Array(KEY_BYTES)) : undefined)
-    if (key !== undefined && key.byteLength !== KEY_BYTES) throw LumeError.invalidArgument(`a blob key is ${KEY_BYTES} bytes`)
     const size = key === undefined ? plain : sealedSize(plain)
     const relays = options.relays ?? this.init.relays
     if (relays.length === 0) throw LumeError.invalidArgument('put needs at least one relay')
@@ -171,6 +194,20 @@ export class BlobClient {
       for (const key of answer.value) if (!seen.has(toHex(key))) seen.set(toHex(key), key)
     }
     return [...seen.values()]
+  }
+
+  /**
+   * Pin a blob the relays already hold (in their cache, or pinned by others)
+   * for `keyPair`, without sending it again: `NOT_FOUND` where it is not held,
+   * `QUOTA_EXCEEDED` past the key's quota.
+   */
+  async pin (hash: Uint8Array, keyPair: KeyPair, relays: Uint8Array[] = this.init.relays): Promise<void> {
+    await Promise.all(relays.map(async (relay) => {
+      const conn = await this.init.pool.connect(relay)
+      const size = await conn.call(BlobMethods.info, hash)
+      if (size === null) throw new LumeError(ErrorCode.NOT_FOUND, `relay ${toHex(relay).slice(0, 12)} does not hold the blob`)
+      await conn.call(BlobMethods.pin, { owner: keyPair.publicKey, hash, signature: signPin(keyPair.secretKey, relay, hash, size) })
+    }))
   }
 
   /** Ask `relay` to fetch the blob from its holders and keep it (it then serves and announces it); resolves with its size. */

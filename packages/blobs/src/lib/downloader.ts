@@ -104,7 +104,8 @@ export async function * verifiedRanges (hash: Uint8Array, size: number, sources:
     if (alive.size === 0 && failure === null) failure = new LumeError(ErrorCode.CONNECTION_FAILED, 'every source failed or was dropped', { cause: reason })
   }
   const worker = async (source: RangeSource): Promise<void> => {
-    while (!controller.signal.aborted && alive.has(source) && failure === null) {
+    while (!controller.signal.aborted && alive.has(source)) {
+      if (failure !== null) return
       const at = pending.findIndex((i) => i < next + window)
       if (at === -1) {
         if (pending.length === 0) return

@@ -1,4 +1,4 @@
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { aead } from '#aead'
 import { ErrorCode, LumeError } from '@lume/types'
 import { GROUP_BYTES } from './constants.js'
 
@@ -36,16 +36,14 @@ function nonce (index: number, last: boolean): Uint8Array {
 
 /** Seal group `index` of a blob (XChaCha20-Poly1305 under the blob's key). */
 export function sealGroup (key: Uint8Array, index: number, last: boolean, plain: Uint8Array): Uint8Array {
-  return xchacha20poly1305(key, nonce(index, last)).encrypt(plain)
+  return aead.seal(key, nonce(index, last), plain)
 }
 
 /** Open group `index`; `DECRYPTION_FAILED` for a wrong key or a tampered group. */
 export function openGroup (key: Uint8Array, index: number, last: boolean, sealed: Uint8Array): Uint8Array {
-  try {
-    return xchacha20poly1305(key, nonce(index, last)).decrypt(sealed)
-  } catch (err) {
-    throw new LumeError(ErrorCode.DECRYPTION_FAILED, `chunk group ${index} does not open with this key`, { cause: err })
-  }
+  const plain = aead.open(key, nonce(index, last), sealed)
+  if (plain === null) throw new LumeError(ErrorCode.DECRYPTION_FAILED, `chunk group ${index} does not open with this key`)
+  return plain
 }
 
 /**

@@ -24,6 +24,13 @@ export interface FinishRequest {
   signature: Uint8Array
 }
 
+/** `blobs.pin`: pin a blob the relay already holds for `owner`, who signs {@link PIN_CONTEXT} over relay ‖ hash ‖ size. */
+export interface PinRequest {
+  owner: Uint8Array
+  hash: Uint8Array
+  signature: Uint8Array
+}
+
 /** `blobs.read`: the Bao slice (k = 4, with header) for content range [start, start + len). */
 export interface ReadRequest {
   hash: Uint8Array
@@ -47,6 +54,12 @@ const finishCodec: Codec<FinishRequest> = {
   preencode (state, v) { uintCodec.preencode(state, v.id); state.end += 32 + 32 + 64 },
   encode (state, v) { uintCodec.encode(state, v.id); publicKeyCodec.encode(state, v.owner); hashCodec.encode(state, v.hash); signatureCodec.encode(state, v.signature) },
   decode (state) { return { id: uintCodec.decode(state), owner: publicKeyCodec.decode(state), hash: hashCodec.decode(state), signature: signatureCodec.decode(state) } }
+}
+
+const pinCodec: Codec<PinRequest> = {
+  preencode (state) { state.end += 32 + 32 + 64 },
+  encode (state, v) { publicKeyCodec.encode(state, v.owner); hashCodec.encode(state, v.hash); signatureCodec.encode(state, v.signature) },
+  decode (state) { return { owner: publicKeyCodec.decode(state), hash: hashCodec.decode(state), signature: signatureCodec.decode(state) } }
 }
 
 const readCodec: Codec<ReadRequest> = {
@@ -76,6 +89,8 @@ export const BlobMethods = {
   finish: { name: 'blobs.finish', request: finishCodec, response: emptyCodec } satisfies MethodSpec<FinishRequest, null>,
   /** Drop an upload in progress (closing the connection does the same). */
   abort: { name: 'blobs.abort', request: uintCodec, response: emptyCodec } satisfies MethodSpec<number, null>,
+  /** Pin a blob held here (e.g. one in the cache) without sending it again. */
+  pin: { name: 'blobs.pin', request: pinCodec, response: emptyCodec } satisfies MethodSpec<PinRequest, null>,
   /** The blob's size, or null when this relay does not hold it. */
   info: { name: 'blobs.info', request: hashCodec, response: maybeSize } satisfies MethodSpec<Uint8Array, number | null>,
   /** A verified-streaming slice of the blob (Bao, k = 4, with header). */

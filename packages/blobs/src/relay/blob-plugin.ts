@@ -198,6 +198,17 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
           return null
         }
       })
+      pluginApi.registerMethod({
+        ...BlobMethods.pin,
+        name: 'pin',
+        handler: async ({ owner, hash, signature }) => {
+          const size = store.size(hash)
+          if (size === null) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
+          if (!verifyPin(owner, relayKey, hash, size, signature)) throw LumeError.badSignature('blob pin')
+          await store.pin(hash, owner, limits)
+          return null
+        }
+      })
       pluginApi.registerMethod({ ...BlobMethods.info, name: 'info', handler: (hash) => store.size(hash) })
       pluginApi.registerMethod({
         ...BlobMethods.read,

@@ -48,6 +48,7 @@ export class FileBlobStore {
   private readonly entries = new Map<string, Entry>()
   private readonly usage = new Map<string, number>()
   private readonly outboards = new Map<string, Uint8Array>()
+  private readonly locks = new Map<string, Promise<void>>()
   private outboardBytes = 0
   private pinned = 0
   private cached = 0
@@ -125,32 +126,54 @@ export class FileBlobStore {
       throw err
     }
     const key = toHex(finished.hash)
-    if (this.entries.has(key)) {
-      await upload.discard()
-      if (owner !== null) await this.pin(finished.hash, owner, limits)
-      return finished.hash
-    }
-    const ownerKey = owner === null ? null : toHex(owner)
-    if (ownerKey !== null) this.reserve(ownerKey, charge(upload.size), limits)
-    try {
-      await writeFileDurably(join(this.blobDir, `${key}.obao`), finished.outboard)
-      await rename(upload.path, join(this.blobDir, `${key}.data`))
-      await syncDir(this.blobDir)
-      await this.writeMeta(key, { size: upload.size, pins: ownerKey === null ? [] : [ownerKey] })
-    } catch (err) {
-      if (ownerKey !== null) this.release(ownerKey, charge(upload.size))
-      await upload.discard()
-      throw err
-    }
-    this.entries.set(key, { size: upload.size, pins: new Set(ownerKey === null ? [] : [ownerKey]) })
-    if (ownerKey === null) this.cached += charge(upload.size)
+    const hash = finished.hash
+    // One writer per blob at a time: the same blob may come from several uploads at once.
+    await this.locked(key, async () => {
+      if (this.entries.has(key)) {
+        await upload.discard()
+        if (owner !== null) await this.pinUnlocked(key, owner, limits)
+        return
+      }
+      const ownerKey = owner === null ? null : toHex(owner)
+      if (ownerKey !== null) this.reserve(ownerKey, charge(upload.size), limits)
+      try {
+        await writeFileDurably(join(this.blobDir, `${key}.obao`), finished.outboard)
+        await rename(upload.path, join(this.blobDir, `${key}.data`))
+        await syncDir(this.blobDir)
+        await this.writeMeta(key, { size: upload.size, pins: ownerKey === null ? [] : [ownerKey] })
+      } catch (err) {
+        if (ownerKey !== null) this.release(ownerKey, charge(upload.size))
+        await upload.discard()
+        throw err
+      }
+      this.entries.set(key, { size: upload.size, pins: new Set(ownerKey === null ? [] : [ownerKey]) })
+      if (ownerKey === null) this.cached += charge(upload.size)
+    })
     await this.evict()
-    return finished.hash
+    return hash
   }
 
   /** Pin a blob held here for `owner` (`QUOTA_EXCEEDED` past `limits`). Durable when it resolves. */
   async pin (hash: Uint8Array, owner: Uint8Array, limits: PinLimits): Promise<void> {
     const key = toHex(hash)
+    await this.locked(key, async () => { await this.pinUnlocked(key, owner, limits) })
+  }
+
+  /** Drop `owner`'s pin; a blob nobody pins becomes cache (and may be evicted). */
+  async unpin (hash: Uint8Array, owner: Uint8Array): Promise<void> {
+    const key = toHex(hash)
+    await this.locked(key, async () => {
+      const entry = this.entries.get(key)
+      const ownerKey = toHex(owner)
+      if (entry === undefined || !entry.pins.delete(ownerKey)) return
+      this.release(ownerKey, charge(entry.size))
+      if (entry.pins.size === 0) this.cached += charge(entry.size)
+      await this.writeMeta(key, { size: entry.size, pins: [...entry.pins] })
+    })
+    await this.evict()
+  }
+
+  private async pinUnlocked (key: string, owner: Uint8Array, limits: PinLimits): Promise<void> {
     const entry = this.entries.get(key)
     if (entry === undefined) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
     const ownerKey = toHex(owner)
@@ -166,18 +189,6 @@ export class FileBlobStore {
       this.release(ownerKey, charge(entry.size))
       throw err
     }
-  }
-
-  /** Drop `owner`'s pin; a blob nobody pins becomes cache (and may be evicted). */
-  async unpin (hash: Uint8Array, owner: Uint8Array): Promise<void> {
-    const key = toHex(hash)
-    const entry = this.entries.get(key)
-    const ownerKey = toHex(owner)
-    if (entry === undefined || !entry.pins.delete(ownerKey)) return
-    this.release(ownerKey, charge(entry.size))
-    if (entry.pins.size === 0) this.cached += charge(entry.size)
-    await this.writeMeta(key, { size: entry.size, pins: [...entry.pins] })
-    await this.evict()
   }
 
   /** The Bao slice (k = 4, with header) for content range [start, start + len); `NOT_FOUND` when the blob is not here. */
@@ -205,10 +216,28 @@ export class FileBlobStore {
 
   /** Drop cached blobs, least recently used first, until the cache fits its budget. */
   async evict (): Promise<void> {
-    for (const [key, entry] of this.entries) {
+    for (const [key, entry] of [...this.entries]) {
       if (this.cached <= this.options.cacheBytes) return
       if (entry.pins.size > 0) continue
-      await this.remove(key, entry)
+      await this.locked(key, async () => {
+        // Pinned or gone while waiting for the lock: leave it.
+        if (this.entries.get(key) === entry && entry.pins.size === 0) await this.remove(key, entry)
+      })
+    }
+  }
+
+  /** Run `fn` when no other write to blob `key` is under way. */
+  private async locked<T> (key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve()
+    let release = (): void => {}
+    const mine = previous.then(async () => await new Promise<void>((resolve) => { release = resolve }))
+    this.locks.set(key, mine)
+    await previous
+    try {
+      return await fn()
+    } finally {
+      release()
+      if (this.locks.get(key) === mine) this.locks.delete(key)
     }
   }
 

@@ -58,7 +58,7 @@ await runPeerProgram(async ({ bootstrap, seed, dir }) => {
       })
       return {}
     },
-    role: async ({ role: next }) => { role = next; return {} },
+    role: async ({ role: next }) => { role = next; lied = false; return {} },
     connect: async ({ publicKey }) => {
       await relay?.connect(fromHex(publicKey, 32))
       return {}

@@ -2,12 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRelay, type Relay, type RelayInit } from '@lume/relay'
-import type { MethodSpec } from '@lume/rpc'
+import type { MethodSpec, RpcConnection } from '@lume/rpc'
 import { RelayPool } from '@lume/rpc-client'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { generateKeyPair, type KeyPair } from '@lume/types'
 import floodPlugin from '@lume/dht-flood/relay-plugin'
 import cachePlugin from '@lume/dht-cache/relay-plugin'
+import registryPlugin from '@lume/registry/relay-plugin'
 import blobsRelayPlugin from '../../src/relay-plugin.js'
 import { BlobClient, type BlobClientInit } from '../../src/index.js'
 
@@ -19,7 +20,7 @@ export interface BlobRelay {
   config: Record<string, unknown>
 }
 
-/** A testnet with relays running flood, cache and blobs (each in its own temp directory), closed in one call. */
+/** A testnet with relays running flood, cache, registry (in memory) and blobs (each in its own temp directory), closed in one call. */
 export class BlobNet {
   readonly relays: BlobRelay[] = []
   private readonly pools: RelayPool[] = []
@@ -50,11 +51,16 @@ export class BlobNet {
     return new BlobClient({ pool, relays: relays.map((r) => r.keyPair.publicKey), ...init })
   }
 
-  /** Call a method on one relay directly (a fresh DHT node and key). */
-  async call<Req, Res> (relay: BlobRelay, spec: MethodSpec<Req, Res>, value: Req): Promise<Res> {
+  /** A connection to one relay (a fresh DHT node and key), closed with the net. */
+  async connect (relay: BlobRelay): Promise<RpcConnection> {
     const pool = new RelayPool({ dialer: this.testnet.createNode(), relays: [] })
     this.pools.push(pool)
-    return await (await pool.connect(relay.keyPair.publicKey)).call(spec, value)
+    return await pool.connect(relay.keyPair.publicKey)
+  }
+
+  /** Call a method on one relay directly. */
+  async call<Req, Res> (relay: BlobRelay, spec: MethodSpec<Req, Res>, value: Req): Promise<Res> {
+    return await (await this.connect(relay)).call(spec, value)
   }
 
   async close (): Promise<void> {
@@ -72,8 +78,9 @@ export class BlobNet {
       announce: false,
       requirePlugins: true,
       dataDir: entry.dir,
-      plugins: [floodPlugin(), cachePlugin(), blobsRelayPlugin()],
-      pluginConfig: { blobs: entry.config, cache: { announceIntervalMs: 200 } },
+      websocket: { port: 0, host: '127.0.0.1' },
+      plugins: [floodPlugin(), cachePlugin(), registryPlugin(), blobsRelayPlugin()],
+      pluginConfig: { blobs: entry.config, cache: { announceIntervalMs: 200 }, registry: { store: 'memory' } },
       ...(limits === undefined ? {} : { limits })
     })
   }
