@@ -1,8 +1,8 @@
-import { BlobClient, KEY_BYTES } from '@lume/blobs'
+import { BlobClient } from '@lume/blobs'
 import { parseEntry, registryKey, RegistryClient, RegistryMethods, serializeEntry, signEntry, type RegistryEntry } from '@lume/registry'
 import type { RpcConnection } from '@lume/rpc'
 import { RelayPool, type Dialer } from '@lume/rpc-client'
-import { ErrorCode, fromHex, LumeError, randomBytes, toHex, type Closable, type KeyPair } from '@lume/types'
+import { ErrorCode, fromHex, LumeError, toHex, type Closable, type KeyPair } from '@lume/types'
 import { checkProfile, MAX_POST_BYTES, decodeHead, decodePost, decodeRecord, encodeHead, encodePost, encodeRecord, type FeedRecord, type Post, type Profile, type StoredPost } from './post.js'
 import { openKey, sealKey } from './private.js'
 
@@ -86,11 +86,10 @@ export class Microblog implements Closable {
     if (readers === undefined) post = { ...base, text }
     else {
       // The body goes up encrypted under a fresh key; the post carries that key sealed to each reader (and the author).
-      const key = randomBytes(KEY_BYTES)
       const plain = new TextEncoder().encode(text)
       if (plain.byteLength > MAX_POST_BYTES) throw LumeError.tooLarge('post', plain.byteLength, MAX_POST_BYTES)
-      const body = await this.upload(plain, key)
-      post = { ...base, text: '', private: sealKey(key, this.init.keyPair, [this.id, ...readers], toHex(body.hash)) }
+      const body = await this.uploadSealed(plain)
+      post = { ...base, text: '', private: sealKey(body.key, this.init.keyPair, [this.id, ...readers], toHex(body.hash)) }
     }
     const hash = toHex((await this.upload(encodePost(post, this.init.keyPair))).hash)
     const relays = await this.publish(entry, { ...record, head: hash })
@@ -241,20 +240,31 @@ export class Microblog implements Closable {
   }
 
   /**
-   * Upload a blob to every relay, signed and pinned by this user (encrypted
-   * under `key` when given): its hash and how many relays took it (a typed
-   * error when none did). Each relay separately, so any one can be down.
+   * Upload a blob to every relay, signed and pinned by this user: its hash
+   * and how many relays took it (a typed error when none did). Each relay
+   * separately, so any one can be down.
    */
-  private async upload (content: Uint8Array, key?: Uint8Array): Promise<{ hash: Uint8Array, relays: number }> {
-    const results = await Promise.allSettled(this.init.relays.map(async (relay) => await this.store.put(content, { keyPair: this.init.keyPair, relays: [relay], ...(key === undefined ? {} : { key }) })))
+  private async upload (content: Uint8Array): Promise<{ hash: Uint8Array, relays: number }> {
+    const results = await Promise.allSettled(this.init.relays.map(async (relay) => await this.store.put(content, { keyPair: this.init.keyPair, relays: [relay] })))
     const stored = results.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
     const first = stored[0]
-    if (first === undefined) {
-      const errors = results.flatMap((r) => r.status === 'rejected' ? [r.reason as unknown] : [])
-      throw errors.find(LumeError.isInstance) ?? new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay could be reached')
-    }
-    if (key === undefined) this.remember(toHex(first.hash), content)
+    if (first === undefined) throw firstError(results)
+    this.remember(toHex(first.hash), content)
     return { hash: first.hash, relays: stored.length }
+  }
+
+  /**
+   * Upload a blob encrypted under a fresh key (`@lume/blobs` makes one per
+   * blob) to the relays that answer now, in one upload: the same ciphertext
+   * on each. Its hash and key.
+   */
+  private async uploadSealed (content: Uint8Array): Promise<{ hash: Uint8Array, key: Uint8Array }> {
+    const dialed = await Promise.allSettled(this.init.relays.map(async (relay) => { await this.pool.connect(relay); return relay }))
+    const reachable = dialed.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
+    if (reachable.length === 0) throw firstError(dialed)
+    const { hash, key } = await this.store.put(content, { keyPair: this.init.keyPair, relays: reachable, encrypt: true })
+    if (key === undefined) throw new LumeError(ErrorCode.REMOTE_ERROR, 'an encrypted upload came back without its key')
+    return { hash, key }
   }
 
   /** Upload a new record and move the head to it on every relay: how many relays took the record. */
@@ -317,4 +327,10 @@ export class Microblog implements Closable {
   private opts (): { timeoutMs: number } {
     return { timeoutMs: this.init.timeoutMs ?? 5000 }
   }
+}
+
+/** The first typed reason among failed results (a connection failure when none is typed). */
+function firstError (results: ReadonlyArray<PromiseSettledResult<unknown>>): LumeError {
+  const reasons = results.flatMap((r) => r.status === 'rejected' ? [r.reason as unknown] : [])
+  return reasons.find(LumeError.isInstance) ?? new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay could be reached')
 }
