@@ -1,10 +1,12 @@
 /**
  * @packageDocumentation
  * A Twitter clone where each user's data lives under their own key: posts are
- * BLAKE3 blobs served with Bao verification, the feed head is a registry
- * entry, following is subscribing. The relay side is {@link blobPlugin} plus
- * the registry plugin.
+ * signed blobs in `@lume/blobs` (verified against their BLAKE3 hash), the feed
+ * head is a registry entry, following is subscribing, private posts are
+ * encrypted blobs whose read capability is sealed to each reader. The relay
+ * side is `@lume/blobs` plus the registry.
  */
-export { Microblog, type MicroblogInit, type Dialer } from './microblog.js'
-export { blobPlugin, BlobMethods, BLOB_CONTEXT, BLOB_K, type BlobPluginOptions, type BlobUpload } from './blobs.js'
-export { encodePost, decodePost, encodeHead, decodeHead, type Post, type StoredPost } from './post.js'
+export { Microblog, type MicroblogInit, type Dialer, type PostOptions } from './microblog.js'
+export { sealKey, openKey, checkEnvelope, MAX_AUDIENCE, type PrivateEnvelope } from './private.js'
+export { encodePost, decodePost, encodeRecord, decodeRecord, checkProfile, encodeHead, decodeHead, POST_CONTEXT, MAX_POST_BYTES, MAX_NAME_LENGTH, MAX_BIO_LENGTH, type Post, type StoredPost, type Profile, type FeedRecord } from './post.js'
+export { explain } from './explain.js'

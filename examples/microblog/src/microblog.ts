@@ -1,13 +1,29 @@
-import { BaoDecoder, hash as blake3 } from '@lume/bao-stream'
+import { BlobClient } from '@lume/blobs'
 import { parseEntry, registryKey, RegistryClient, RegistryMethods, serializeEntry, signEntry, type RegistryEntry } from '@lume/registry'
-import { RpcConnection, type FramedStream } from '@lume/rpc'
-import { ErrorCode, fromHex, LumeError, sign, toHex, type Closable, type KeyPair } from '@lume/types'
-import { BLOB_CONTEXT, BLOB_K, BlobMethods } from './blobs.js'
-import { decodeHead, decodePost, encodeHead, encodePost, type Post, type StoredPost } from './post.js'
+import type { RpcConnection } from '@lume/rpc'
+import { RelayPool, type Dialer } from '@lume/rpc-client'
+import { ErrorCode, fromHex, LumeError, toHex, type Closable, type KeyPair } from '@lume/types'
+import { checkProfile, MAX_POST_BYTES, decodeHead, decodePost, decodeRecord, encodeHead, encodePost, encodeRecord, type FeedRecord, type Post, type Profile, type StoredPost } from './post.js'
+import { openKey, sealKey } from './private.js'
 
-/** Opens streams to relays by key (a HyperDHT node). */
-export interface Dialer {
-  connect (publicKey: Uint8Array): FramedStream
+/** Verified blobs kept in memory (content-addressed: never stale), so a refresh does not fetch a feed again. */
+const BLOB_CACHE_ENTRIES = 2048
+
+export type { Dialer }
+
+/** What a post answers, and who may read it. */
+export interface PostOptions {
+  /** The post this one replies to (hash, hex). */
+  replyTo?: string
+  /** The post this one likes (hash, hex). */
+  likes?: string
+  /**
+   * Readers' public keys (hex): the post is private, its body an encrypted
+   * blob only they (and its author) can open. Lume has no follower list
+   * (following is reading, and nobody is told), so an app picks the readers,
+   * e.g. the people its user follows.
+   */
+  readers?: readonly string[]
 }
 
 /** Options for {@link Microblog}. */
@@ -22,47 +38,82 @@ export interface MicroblogInit {
 }
 
 /**
- * A user of the microblog. Posts are content-addressed blobs (BLAKE3), each
- * pointing at the previous one; the feed head — the newest post's hash — is a
- * registry entry under the user's key. Every write goes to every relay, and
- * every read is verified, so no relay is trusted and any one can be down.
+ * A user of the microblog. Posts are signed, content-addressed blobs
+ * (`@lume/blobs`), each pointing at the previous one; the feed head is a
+ * registry entry under the user's key naming the feed record (newest post,
+ * profile). Every write goes to every relay, and every read is verified, so
+ * no relay is trusted and any one can be down.
  */
 export class Microblog implements Closable {
   readonly following = new Set<string>()
-  private readonly connections = new Map<string, RpcConnection>()
+  private readonly blobs = new Map<string, Uint8Array>()
+  private readonly pool: RelayPool
+  private readonly store: BlobClient
 
-  constructor (private readonly init: MicroblogInit) {}
+  constructor (private readonly init: MicroblogInit) {
+    const timeoutMs = init.timeoutMs ?? 5000
+    this.pool = new RelayPool({ dialer: init.dialer, relays: init.relays, connectTimeoutMs: timeoutMs, callTimeoutMs: timeoutMs })
+    this.store = new BlobClient({ pool: this.pool, relays: init.relays, stallMs: timeoutMs })
+  }
 
   /** This user's public key, hex. */
   get id (): string {
     return toHex(this.init.keyPair.publicKey)
   }
 
+  /** Follow a key (hex): its posts join the timeline and `watch`. */
   follow (author: string): void {
     fromHex(author, 32)
-    this.following.add(author)
+    this.following.add(author.toLowerCase())
   }
 
+  /** Stop following a key. */
   unfollow (author: string): void {
-    this.following.delete(author)
+    this.following.delete(author.toLowerCase())
   }
 
   /**
-   * Publish a post (or a reply/like): upload the blob to every relay, then
-   * move the feed head to it on every relay. Resolves with the stored post and
-   * how many relays took it; fails if none did.
+   * Publish a post (or a reply/like): upload the signed post and the feed's
+   * new record to every relay, then move the feed head to the record on every
+   * relay. Resolves with the stored post and how many relays took it; fails
+   * if none did.
    */
-  async post (text: string, refs: { replyTo?: string, likes?: string } = {}): Promise<{ post: StoredPost, relays: number }> {
-    const head = await this.head(this.init.keyPair.publicKey)
-    const post: Post = { v: 1, author: this.id, text, ts: Date.now(), prev: head === null ? null : toHex(decodeHead(head.data)), ...refs }
-    const content = encodePost(post)
-    const blake = blake3(content)
-    const upload = { owner: this.init.keyPair.publicKey, content, signature: sign(BLOB_CONTEXT, blake, this.init.keyPair.secretKey) }
-    const { ok: stored, errors } = await this.onEach(async (conn) => await conn.call(BlobMethods.put, upload, this.opts()))
-    if (stored === 0) throw errors.find(LumeError.isInstance) ?? new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay took the post')
-    const entry = signEntry(this.init.keyPair, (head?.revision ?? -1) + 1, encodeHead(blake))
-    await this.onEach(async (conn) => await conn.call(RegistryMethods.set, serializeEntry(entry), this.opts()))
-    return { post: { ...post, hash: toHex(blake) }, relays: stored }
+  async post (text: string, options: PostOptions = {}): Promise<{ post: StoredPost, relays: number }> {
+    const { readers, ...refs } = options
+    const { entry, record } = await this.ownRecord()
+    const base = { v: 1 as const, author: this.id, ts: Date.now(), prev: record.head, ...refs }
+    let post: Post
+    if (readers === undefined) post = { ...base, text }
+    else {
+      // The body goes up encrypted under a fresh key; the post carries that key sealed to each reader (and the author).
+      const plain = new TextEncoder().encode(text)
+      if (plain.byteLength > MAX_POST_BYTES) throw LumeError.tooLarge('post', plain.byteLength, MAX_POST_BYTES)
+      const body = await this.uploadSealed(plain)
+      post = { ...base, text: '', private: sealKey(body.key, this.init.keyPair, [this.id, ...readers], toHex(body.hash)) }
+    }
+    const hash = toHex((await this.upload(encodePost(post, this.init.keyPair))).hash)
+    const relays = await this.publish(entry, { ...record, head: hash })
+    return { post: { ...post, hash, ...(readers === undefined ? {} : { text, sealed: 'opened' as const }) }, relays }
+  }
+
+  /** Set this user's name and bio (a new feed record; the posts stay). Resolves with how many relays took it. */
+  async setProfile (profile: Profile): Promise<number> {
+    const checked = checkProfile(profile)
+    const { entry, record } = await this.ownRecord()
+    return await this.publish(entry, { ...record, profile: checked })
+  }
+
+  /** An author's profile, or null when they have not set one; `CONNECTION_FAILED` when no relay answers. */
+  async profile (author: string): Promise<Profile | null> {
+    return (await this.record(fromHex(author, 32)))?.record.profile ?? null
+  }
+
+  /**
+   * A post by its hash alone, verified: its bytes against the hash, its
+   * author's signature over it. For the parent of a reply by someone not followed.
+   */
+  async getPost (hash: string): Promise<StoredPost> {
+    return await this.open(decodePost(await this.blob(fromHex(hash, 32))), hash)
   }
 
   /**
@@ -71,19 +122,21 @@ export class Microblog implements Closable {
    */
   async timeline (limit = 20): Promise<StoredPost[]> {
     const authors = [this.id, ...this.following]
-    const feeds = await Promise.all(authors.map(async (author) => await this.feed(author, limit).catch(() => [] as StoredPost[])))
-    return feeds.flat().sort((a, b) => b.ts - a.ts)
+    const feeds = await Promise.allSettled(authors.map(async (author) => await this.feed(author, limit)))
+    // One unreadable feed leaves the others shown; none readable at all is an error, not an empty timeline.
+    const failed = feeds.find((f) => f.status === 'rejected')
+    if (failed !== undefined && feeds.every((f) => f.status === 'rejected')) throw failed.reason
+    return feeds.flatMap((f) => f.status === 'fulfilled' ? f.value : []).sort((a, b) => b.ts - a.ts)
   }
 
   /** One author's posts, newest first, walking the chain from the feed head. */
   async feed (author: string, limit = 20): Promise<StoredPost[]> {
     const key = fromHex(author, 32)
-    const head = await this.head(key)
     const posts: StoredPost[] = []
-    let next: string | null = head === null ? null : toHex(decodeHead(head.data))
+    let next = (await this.record(key))?.record.head ?? null
     while (next !== null && posts.length < limit) {
       const post = decodePost(await this.blob(fromHex(next, 32)), key)
-      posts.push({ ...post, hash: next })
+      posts.push(await this.open(post, next))
       next = post.prev
     }
     return posts
@@ -103,18 +156,23 @@ export class Microblog implements Closable {
     let failed: LumeError | null = null
     const follow = async (author: string): Promise<void> => {
       const key = fromHex(author, 32)
-      let since = (await this.head(key))?.revision ?? -1
+      const start = await this.record(key)
+      let since = start?.entry.revision ?? -1
+      let last = start?.record.head ?? null
       const relays = this.init.relays
       // Relays tried in a row without news; past them all, the watch fails loudly.
       for (let attempt = 0, misses = 0; !stopping.signal.aborted; attempt++) {
         const relay = relays[attempt % relays.length] as Uint8Array
         try {
-          const client = new RegistryClient(await this.connection(relay))
+          const client = new RegistryClient(await this.pool.connect(relay))
           for await (const entry of client.subscribe(key, { since, signal: stopping.signal })) {
             misses = 0
             since = entry.revision
-            const hash = toHex(decodeHead(entry.data))
-            queue.push({ ...decodePost(await this.blob(fromHex(hash, 32)), key), hash })
+            const { head } = decodeRecord(await this.blob(decodeHead(entry.data)), key)
+            // A new record without a new post (a profile change) is not news.
+            if (head === null || head === last) continue
+            last = head
+            queue.push(await this.open(decodePost(await this.blob(fromHex(head, 32)), key), head))
             waiter.wake?.()
           }
         } catch (err) {
@@ -141,42 +199,116 @@ export class Microblog implements Closable {
     }
   }
 
+  /** How many of the relays failed the last time they were dialed (the rest answered, or were not needed yet). */
+  unreachableRelays (): number {
+    return this.pool.relays().filter((relay) => relay.failures > 0).length
+  }
+
   async close (): Promise<void> {
-    for (const conn of this.connections.values()) conn.destroy()
-    this.connections.clear()
+    await this.pool.close()
+  }
+
+  /**
+   * A post as its reader sees it: a private one opened (its body fetched,
+   * verified and decrypted) when this user is among its readers, else
+   * marked locked (or unreadable) with no text.
+   */
+  private async open (post: Post, hash: string): Promise<StoredPost> {
+    if (post.private === undefined) return { ...post, hash }
+    const key = openKey(post.private, this.init.keyPair, post.author)
+    if (key === null) return { ...post, hash, sealed: 'locked' }
+    try {
+      const body = await this.blob(fromHex(post.private.hash, 32), key)
+      return { ...post, hash, text: new TextDecoder().decode(body), sealed: 'opened' }
+    } catch {
+      // A body no relay has, or a seal that does not open: this post is unreadable, the rest of the feed is not.
+      return { ...post, hash, sealed: 'unreadable' }
+    }
+  }
+
+  /** The newest feed head of `key` and the record it points at, or null when there is none. */
+  private async record (key: Uint8Array): Promise<{ entry: RegistryEntry, record: FeedRecord } | null> {
+    const entry = await this.head(key)
+    if (entry === null) return null
+    return { entry, record: decodeRecord(await this.blob(decodeHead(entry.data)), key) }
+  }
+
+  /** This user's head and record (an empty record before the first write). */
+  private async ownRecord (): Promise<{ entry: RegistryEntry | null, record: FeedRecord }> {
+    const found = await this.record(this.init.keyPair.publicKey)
+    return found ?? { entry: null, record: { v: 1, kind: 'feed', author: this.id, head: null, profile: null } }
+  }
+
+  /**
+   * Upload a blob to every relay, signed and pinned by this user: its hash
+   * and how many relays took it (a typed error when none did). Each relay
+   * separately, so any one can be down.
+   */
+  private async upload (content: Uint8Array): Promise<{ hash: Uint8Array, relays: number }> {
+    const results = await Promise.allSettled(this.init.relays.map(async (relay) => await this.store.put(content, { keyPair: this.init.keyPair, relays: [relay] })))
+    const stored = results.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
+    const first = stored[0]
+    if (first === undefined) throw firstError(results)
+    this.remember(toHex(first.hash), content)
+    return { hash: first.hash, relays: stored.length }
+  }
+
+  /**
+   * Upload a blob encrypted under a fresh key (`@lume/blobs` makes one per
+   * blob) to the relays that answer now, in one upload: the same ciphertext
+   * on each. Its hash and key.
+   */
+  private async uploadSealed (content: Uint8Array): Promise<{ hash: Uint8Array, key: Uint8Array }> {
+    const dialed = await Promise.allSettled(this.init.relays.map(async (relay) => { await this.pool.connect(relay); return relay }))
+    const reachable = dialed.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
+    if (reachable.length === 0) throw firstError(dialed)
+    const { hash, key } = await this.store.put(content, { keyPair: this.init.keyPair, relays: reachable, encrypt: true })
+    if (key === undefined) throw new LumeError(ErrorCode.REMOTE_ERROR, 'an encrypted upload came back without its key')
+    return { hash, key }
+  }
+
+  /** Upload a new record and move the head to it on every relay: how many relays took the record. */
+  private async publish (previous: RegistryEntry | null, record: FeedRecord): Promise<number> {
+    const { hash, relays } = await this.upload(encodeRecord(record))
+    const entry = signEntry(this.init.keyPair, (previous?.revision ?? -1) + 1, encodeHead(hash))
+    await this.onEach(async (conn) => await conn.call(RegistryMethods.set, serializeEntry(entry), this.opts()))
+    return relays
+  }
+
+  /** Keep a verified blob, dropping the oldest past the cache's size. */
+  private remember (hash: string, content: Uint8Array): void {
+    this.blobs.set(hash, content)
+    if (this.blobs.size > BLOB_CACHE_ENTRIES) this.blobs.delete(this.blobs.keys().next().value as string)
   }
 
   /** The newest verified feed head of `key` across the relays that answer. */
   private async head (key: Uint8Array): Promise<RegistryEntry | null> {
     let best: RegistryEntry | null = null
-    await this.onEach(async (conn) => {
+    const { ok, errors } = await this.onEach(async (conn) => {
       const bytes = await conn.call(RegistryMethods.get, registryKey(key), this.opts())
       if (bytes === null) return
       const entry = parseEntry(bytes)
       if (best === null || entry.revision > best.revision) best = entry
     })
+    // No relay answered: "no feed" would be a lie.
+    if (ok === 0) throw errors.find(LumeError.isInstance) ?? new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay could be reached')
     return best
   }
 
-  /** A blob from the first relay that has it, verified (Bao) against its hash while it streams. */
-  private async blob (hash: Uint8Array): Promise<Uint8Array> {
-    for (const relay of this.init.relays) {
-      try {
-        const conn = await this.connection(relay)
-        const decoder = new BaoDecoder(hash, { k: BLOB_K })
-        const parts: Uint8Array[] = []
-        for await (const piece of conn.callStream(BlobMethods.get, hash, this.opts())) {
-          parts.push(...decoder.push(piece))
-          if (decoder.error !== null) throw decoder.error
-        }
-        decoder.finish()
-        const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-        let at = 0
-        for (const p of parts) { out.set(p, at); at += p.byteLength }
-        return out
-      } catch {}
-    }
-    throw new LumeError(ErrorCode.NOT_FOUND, `no relay could give blob ${toHex(hash).slice(0, 12)}…`)
+  /**
+   * A blob (decrypted with `key` when given) from the relays that hold it,
+   * every range verified against its hash; `TOO_LARGE` past
+   * {@link MAX_POST_BYTES}, having fetched no more than that.
+   */
+  private async blob (hash: Uint8Array, key?: Uint8Array): Promise<Uint8Array> {
+    const id = key === undefined ? toHex(hash) : `${toHex(hash)}:${toHex(key)}`
+    const cached = this.blobs.get(id)
+    if (cached !== undefined) return cached
+    // One byte past the largest post: enough to know a blob is too big without fetching it whole.
+    const bytes = await this.store.bytes(hash, { end: MAX_POST_BYTES + 1, ...(key === undefined ? {} : { key }) })
+    if (bytes.byteLength > MAX_POST_BYTES) throw LumeError.tooLarge('a post', bytes.byteLength, MAX_POST_BYTES)
+    this.remember(id, bytes)
+    return bytes
   }
 
   /** Run `fn` on every relay that can be reached: how many succeeded, and why the others did not. */
@@ -189,16 +321,16 @@ export class Microblog implements Closable {
   }
 
   private async connection (relay: Uint8Array): Promise<RpcConnection> {
-    const id = toHex(relay)
-    const open = this.connections.get(id)
-    if (open !== undefined && !open.closed) return open
-    const conn = RpcConnection.open(this.init.dialer.connect(relay), { limits: { callTimeoutMs: this.init.timeoutMs ?? 5000 } })
-    this.connections.set(id, conn)
-    await conn.ping({ timeoutMs: this.init.timeoutMs ?? 5000 }).catch((err: unknown) => { conn.destroy(); this.connections.delete(id); throw err })
-    return conn
+    return await this.pool.connect(relay)
   }
 
   private opts (): { timeoutMs: number } {
     return { timeoutMs: this.init.timeoutMs ?? 5000 }
   }
+}
+
+/** The first typed reason among failed results (a connection failure when none is typed). */
+function firstError (results: ReadonlyArray<PromiseSettledResult<unknown>>): LumeError {
+  const reasons = results.flatMap((r) => r.status === 'rejected' ? [r.reason as unknown] : [])
+  return reasons.find(LumeError.isInstance) ?? new LumeError(ErrorCode.CONNECTION_FAILED, 'no relay could be reached')
 }

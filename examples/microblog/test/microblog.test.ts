@@ -1,35 +1,42 @@
-import HyperDHT from 'hyperdht'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BlobClient } from '@lume/blobs'
 import { createTestnet, type Testnet } from '@lume/testnet'
-import { createRelay, type Relay } from '@lume/relay'
-import { Flood, floodPlugin } from '@lume/dht-flood'
-import { MemoryStore, registryPlugin } from '@lume/registry'
-import { generateKeyPair, keyPairFromMnemonic, generateMnemonic } from '@lume/types'
-import { blobPlugin, Microblog } from '../src/index.js'
+import type { Relay } from '@lume/relay'
+import { RelayPool } from '@lume/rpc-client'
+import { generateKeyPair, keyPairFromMnemonic, generateMnemonic, sign, toHex } from '@lume/types'
+import { encodePost, Microblog, openKey, POST_CONTEXT, sealKey } from '../src/index.js'
+import { microblogRelay } from './relays.ts'
 
 describe('microblog: 3 relays, 3 users', () => {
   let testnet: Testnet
   const relays: Relay[] = []
+  const closers: Array<() => Promise<void>> = []
+  const dirs: string[] = []
+  const aliceMnemonic = generateMnemonic()
+  const bobMnemonic = generateMnemonic()
   const users: Microblog[] = []
 
   beforeAll(async () => {
     testnet = await createTestnet()
     for (let i = 0; i < 3; i++) {
-      const keyPair = HyperDHT.keyPair()
-      const flood = new Flood({ keyPair })
-      relays.push(await createRelay({ keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, plugins: [floodPlugin(flood), registryPlugin({ store: new MemoryStore(), flood }), blobPlugin({ maxBytesPerOwner: 64 * 1024 })] }))
+      const { relay, dir, close } = await microblogRelay(testnet, { perKeyBytes: 128 * 1024 })
+      relays.push(relay)
+      dirs.push(dir)
+      closers.push(close)
     }
     await relays[0]!.connect(relays[1]!.publicKey)
     await relays[1]!.connect(relays[2]!.publicKey)
     await relays[2]!.connect(relays[0]!.publicKey)
-    for (let i = 0; i < 3; i++) {
+    for (const mnemonic of [aliceMnemonic, bobMnemonic, generateMnemonic()]) {
       // Each user's identity comes from a mnemonic, as a real user's would.
-      users.push(new Microblog({ keyPair: keyPairFromMnemonic(generateMnemonic()), dialer: testnet.createNode(), relays: relays.map((r) => r.publicKey), timeoutMs: 3000 }))
+      users.push(new Microblog({ keyPair: keyPairFromMnemonic(mnemonic), dialer: testnet.createNode(), relays: relays.map((r) => r.publicKey), timeoutMs: 3000 }))
     }
   }, 30_000)
   afterAll(async () => {
     for (const u of users) await u.close()
-    await Promise.all(relays.map(async (r) => await r.close()))
+    await Promise.all(closers.map(async (close) => await close()))
     await testnet?.close()
   }, 30_000)
 
@@ -72,9 +79,7 @@ describe('microblog: 3 relays, 3 users', () => {
   }, 30_000)
 
   it('watch: says so, naming the author, when every relay it could follow on is gone', async () => {
-    const keyPair = HyperDHT.keyPair()
-    const flood = new Flood({ keyPair })
-    const lone = await createRelay({ keyPair, bootstrap: testnet.bootstrap, host: '127.0.0.1', announce: false, plugins: [floodPlugin(flood), registryPlugin({ flood }), blobPlugin({ maxBytesPerOwner: 64 * 1024 })] })
+    const { relay: lone, close } = await microblogRelay(testnet)
     const author = new Microblog({ keyPair: generateKeyPair(), dialer: testnet.createNode(), relays: [lone.publicKey], timeoutMs: 3000 })
     const reader = new Microblog({ keyPair: generateKeyPair(), dialer: testnet.createNode(), relays: [lone.publicKey], timeoutMs: 3000 })
     try {
@@ -97,18 +102,111 @@ describe('microblog: 3 relays, 3 users', () => {
     } finally {
       await author.close()
       await reader.close()
-      await lone.close()
+      await close()
     }
   }, 30_000)
 
   it('speed bumps: a key cannot push more than its quota at a relay', async () => {
     const mallory = new Microblog({ keyPair: generateKeyPair(), dialer: testnet.createNode(), relays: [relays[1]!.publicKey], timeoutMs: 3000 })
     try {
-      const big = 'x'.repeat(40_000)
+      const big = 'x'.repeat(80_000)
       await mallory.post(big)
-      await expect(mallory.post(`${big}!`)).rejects.toMatchObject({ code: 'RATE_LIMITED' }) // over this key's quota on the relay
+      await expect(mallory.post(`${big}!`)).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' }) // over this key's quota on the relay
     } finally {
       await mallory.close()
     }
   }, 30_000)
+
+  it('profiles: a name and bio under the author\'s key, read by anyone; posts keep their chain across a profile change', async () => {
+    const [alice, bob] = users as [Microblog, Microblog, Microblog]
+    const before = (await bob.feed(alice.id)).map((p) => p.hash)
+    expect(await bob.profile(alice.id)).toBeNull()
+    await alice.setProfile({ name: ' Alice ', bio: 'writes things' })
+    expect(await bob.profile(alice.id)).toEqual({ name: 'Alice', bio: 'writes things' })
+    expect((await bob.feed(alice.id)).map((p) => p.hash)).toEqual(before)
+    const next = await alice.post('after the profile')
+    expect(next.post.prev).toBe(before[0])
+    expect(await bob.profile(alice.id)).toEqual({ name: 'Alice', bio: 'writes things' })
+    await expect(alice.setProfile({ name: 'x'.repeat(51), bio: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+  }, 30_000)
+
+  it('a post fetched by its hash alone proves its author: a forged "alice said" is refused', async () => {
+    const [alice, bob] = users as [Microblog, Microblog, Microblog]
+    const real = (await bob.feed(alice.id))[0]!
+    expect(await bob.getPost(real.hash)).toMatchObject({ author: alice.id, text: real.text })
+
+    // Mallory stores a post naming alice as its author, signed by mallory's own key.
+    const mallory = generateKeyPair()
+    const forged = encodePost({ v: 1, author: alice.id, text: 'alice: send me your mnemonic', ts: Date.now(), prev: null }, mallory)
+    const pool = new RelayPool({ dialer: testnet.createNode(), relays: [relays[1]!.publicKey] })
+    const blobs = new BlobClient({ pool, relays: [relays[1]!.publicKey] })
+    try {
+      const { hash } = await blobs.put(forged, { keyPair: mallory })
+      await expect(bob.getPost(toHex(hash))).rejects.toMatchObject({ code: 'BAD_SIGNATURE' })
+      // An unsigned one too.
+      const unsigned = await blobs.put(new TextEncoder().encode(JSON.stringify({ v: 1, author: alice.id, text: 'unsigned', ts: 1, prev: null })), { keyPair: mallory })
+      await expect(bob.getPost(toHex(unsigned.hash))).rejects.toMatchObject({ code: 'BAD_SIGNATURE' })
+    } finally {
+      await pool.close()
+    }
+  }, 30_000)
+
+  it('private posts: readers open them, a follower who is not one sees a locked post, relays hold ciphertext only', async () => {
+    const [alice, bob, carol] = users as [Microblog, Microblog, Microblog]
+    carol.follow(alice.id)
+    await alice.post('a public line')
+    const secret = 'for bob only: the party is at 9'
+    const { post } = await alice.post(secret, { readers: [bob.id] })
+    expect(post).toMatchObject({ text: secret, sealed: 'opened' })
+
+    const forBob = (await bob.feed(alice.id))[0]
+    expect(forBob).toMatchObject({ hash: post.hash, text: secret, sealed: 'opened' })
+    expect((await alice.feed(alice.id))[0]).toMatchObject({ text: secret, sealed: 'opened' })
+    const forCarol = (await carol.timeline()).find((p) => p.hash === post.hash)
+    expect(forCarol).toMatchObject({ text: '', sealed: 'locked' })
+
+    // On the relays' disks (the two still running): the ciphertext, never the words.
+    for (const dir of dirs.slice(1)) {
+      const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((f) => f.isFile())
+      const disk = Buffer.concat(await Promise.all(files.map(async (f) => await readFile(join(f.parentPath, f.name)))))
+      expect(disk.includes(Buffer.from('a public line'))).toBe(true) // the scan sees public posts
+      expect(disk.includes(Buffer.from('the party is at'))).toBe(false)
+    }
+  }, 30_000)
+
+  it('a seal made by anyone but the post\'s author does not open (DECRYPTION_FAILED); a post for no one else is locked to all others', async () => {
+    const [alice, bob] = users as [Microblog, Microblog, Microblog]
+    const bobKeys = keyPairFromMnemonic(bobMnemonic)
+    // Mallory seals a key to bob and puts it in a post claiming to be alice's: it does not open as alice's.
+    const forged = sealKey(new Uint8Array(32).fill(7), generateKeyPair(), [bob.id], 'ab'.repeat(32))
+    expect(() => openKey(forged, bobKeys, alice.id)).toThrow(expect.objectContaining({ code: 'DECRYPTION_FAILED' }))
+    expect(openKey(sealKey(new Uint8Array(32).fill(7), keyPairFromMnemonic(aliceMnemonic), [bob.id], 'ab'.repeat(32)), bobKeys, alice.id)).toEqual(new Uint8Array(32).fill(7))
+
+    const { post } = await alice.post('a note to self', { readers: [] })
+    expect((await alice.feed(alice.id))[0]).toMatchObject({ hash: post.hash, text: 'a note to self', sealed: 'opened' })
+    expect((await bob.feed(alice.id))[0]).toMatchObject({ hash: post.hash, text: '', sealed: 'locked' })
+  }, 30_000)
+
+  it('a reader never downloads more than a post can be: a huge blob named as a post is refused (TOO_LARGE), not fetched whole', async () => {
+    const [, bob] = users as [Microblog, Microblog, Microblog]
+    // A relay that takes big blobs (as @lume/blobs does by default), and a signed "post" of 1 MiB on it.
+    const { relay, close } = await microblogRelay(testnet, { perKeyBytes: 8 * 1024 * 1024 })
+    const mallory = generateKeyPair()
+    // Signed by hand: encodePost itself refuses to make one this big.
+    const body = { v: 1, author: toHex(mallory.publicKey), text: 'x'.repeat(1024 * 1024), ts: Date.now(), prev: null }
+    const sig = toHex(sign(POST_CONTEXT, new TextEncoder().encode(JSON.stringify(body)), mallory.secretKey))
+    const huge = new TextEncoder().encode(JSON.stringify({ ...body, sig }))
+    const pool = new RelayPool({ dialer: testnet.createNode(), relays: [relay.publicKey] })
+    const reader = new Microblog({ keyPair: keyPairFromMnemonic(bobMnemonic), dialer: testnet.createNode(), relays: [relay.publicKey], timeoutMs: 3000 })
+    try {
+      const { hash } = await new BlobClient({ pool, relays: [relay.publicKey] }).put(huge, { keyPair: mallory })
+      await expect(reader.getPost(toHex(hash))).rejects.toMatchObject({ code: 'TOO_LARGE' })
+      // Writing one is refused before anything is sent.
+      await expect(bob.post('y'.repeat(300 * 1024))).rejects.toMatchObject({ code: 'TOO_LARGE' })
+    } finally {
+      await reader.close()
+      await pool.close()
+      await close()
+    }
+  }, 60_000)
 })

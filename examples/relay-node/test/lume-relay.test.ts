@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BlobMethods } from '@lume/blobs'
 import { CacheMethods } from '@lume/dht-cache'
 import type { FloodStatsAnswer } from '@lume/dht-flood/relay-plugin'
 import { DhtSource, PeerDiscovery } from '@lume/peer-discovery'
@@ -19,7 +20,7 @@ const require = createRequire(import.meta.url)
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`))
 // The built CLI, as an operator runs it.
 const cli = join(packageDir('@lume/relay'), 'dist', 'cli.js')
-const PLUGINS = ['@lume/dht-flood', '@lume/dht-cache', '@lume/registry', '@lume/peer-discovery']
+const PLUGINS = ['@lume/dht-flood', '@lume/dht-cache', '@lume/registry', '@lume/peer-discovery', '@lume/blobs']
 const exampleConfig = fileURLToPath(new URL('../relay.yaml', import.meta.url))
 // The runner's own LUME_ variables (LUME_TEST_REPORT_DIR) are not relay config: strict config would refuse them.
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toUpperCase().startsWith('LUME_')))
@@ -51,7 +52,7 @@ async function stop (child: ChildProcess | undefined): Promise<number | null> {
   return await exited
 }
 
-describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, cache and discovery from config alone', () => {
+describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, cache, discovery and blobs from config alone', () => {
   let testnet: Testnet
   let dir: string
   let relayDir: string
@@ -80,11 +81,11 @@ describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, 
     await rm(dir, { recursive: true, force: true })
   }, 30_000)
 
-  it('serves all four plugins to a client', async () => {
+  it('serves all five plugins to a client', async () => {
     const conn = RpcConnection.open(testnet.createNode().connect(relayKey))
     try {
       const info = await conn.call(CoreMethods.info, null)
-      expect([...info.plugins].sort()).toEqual(['cache', 'discovery', 'flood', 'registry'])
+      expect([...info.plugins].sort()).toEqual(['blobs', 'cache', 'discovery', 'flood', 'registry'])
 
       // registry: set, then get back, stored in LMDB under the relay directory.
       const registry = new RegistryClient(conn)
@@ -109,8 +110,11 @@ describe('lume-relay start with the example relay.yaml: registry (LMDB), flood, 
       }
       expect(sample(text, 'lume_cache_hit_ratio')).toBe(0)
       expect(sample(text, 'lume_discovery_dht_puts_total{outcome="ok"}')).toBe(1)
-      for (const plugin of ['flood', 'cache', 'registry', 'discovery']) expect(sample(text, `lume_plugin_up{plugin="${plugin}"}`)).toBe(1)
+      for (const plugin of ['flood', 'cache', 'registry', 'discovery', 'blobs']) expect(sample(text, `lume_plugin_up{plugin="${plugin}"}`)).toBe(1)
       expect(sample(text, 'lume_rpc_requests_total{method="registry.set",outcome="ok"}')).toBe(1)
+      // blobs: answers (nothing stored under an unknown hash), files under the relay directory.
+      expect(await conn.call(BlobMethods.info, new Uint8Array(32))).toBeNull()
+      expect((await stat(join(relayDir, 'plugins', 'blobs', 'blobs'))).isDirectory()).toBe(true)
     } finally {
       conn.destroy()
     }
@@ -151,7 +155,7 @@ describe('the README command: lume-relay start --config relay.yaml --dir <outsid
     await listening(child, () => stderr)
     expect(stdout).toContain('--testnet: private DHT on loopback')
     expect(stdout).not.toContain('public HyperDHT')
-    expect(stdout).toMatch(/plugins: flood, cache, registry, discovery/)
+    expect(stdout).toMatch(/plugins: flood, cache, registry, discovery, blobs/)
     expect((await stat(join(dir, 'identity'))).isFile()).toBe(true)
     expect((await stat(join(dir, 'plugins', 'registry', 'lmdb'))).isDirectory()).toBe(true)
     expect(await stop(child)).toBe(0)

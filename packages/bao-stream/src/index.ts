@@ -18,7 +18,7 @@
  */
 export { blake3 as hash, CHUNK_LEN } from './lib/blake3.js'
 export { encode, outboard, type TreeOptions, type Encoded } from './lib/encode.js'
-export { decode, decodeOutboard, decodeSlice, slice, sliceOutboard } from './lib/sync.js'
+export { decode, decodeOutboard, decodeSlice, slice, sliceOutboard, outboardSlicePlan, type SlicePiece } from './lib/sync.js'
 export { BaoDecoder, type DecoderOptions } from './lib/decoder.js'
 export { encodedLen, outboardLen, groupLen, sliceRange, HEADER_LEN, PARENT_LEN, MAX_GROUP_EXPONENT } from './lib/geometry.js'
 export { createDecoderStream, type DecoderStream } from './lib/web-stream.js'

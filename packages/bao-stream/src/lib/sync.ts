@@ -48,33 +48,58 @@ export function sliceOutboard (content: Uint8Array, outboard: Uint8Array, start:
   return cut(outboard, content, start, len, options)
 }
 
+/** One piece of an outboard slice: bytes of the outboard, or bytes of the content, at absolute offsets. */
+export interface SlicePiece {
+  from: 'outboard' | 'content'
+  start: number
+  len: number
+}
+
+/**
+ * Where the slice for content range [start, start + len) comes from, when
+ * the content (`contentLen` bytes) and its outboard are stored apart (e.g. in
+ * files): the pieces to read, in order, and concatenate. Lets a store cut a
+ * slice while reading only the parents and groups it needs.
+ */
+export function outboardSlicePlan (contentLen: number, start: number, len: number, options: TreeOptions = {}): SlicePiece[] {
+  if ((options.header ?? true) === false) throw LumeError.invalidArgument('slices carry the length header: encode with the header to cut them')
+  return plan(contentLen, groupLen(options.k ?? 0), start, len, false)
+}
+
+function plan (contentLen: number, group: number, start: number, len: number, combined: boolean): SlicePiece[] {
+  checkRange(start, len)
+  const range = sliceRange(contentLen, start, len)
+  const pieces: SlicePiece[] = [{ from: 'outboard', start: 0, len: HEADER_LEN }]
+  let pos = HEADER_LEN
+  const walk = new Traversal(contentLen, group, range.start, range.end)
+  while (walk.next()) {
+    const node = walk.node
+    if (node.kind === 'skip') {
+      pos += subtreeEncodedLen(node.len, group, combined)
+    } else if (node.kind === 'parent') {
+      pieces.push({ from: 'outboard', start: pos, len: PARENT_LEN })
+      pos += PARENT_LEN
+    } else if (combined) {
+      pieces.push({ from: 'outboard', start: pos, len: node.len })
+      pos += node.len
+    } else {
+      pieces.push({ from: 'content', start: node.start, len: node.len })
+    }
+  }
+  return pieces
+}
+
 function cut (tree: Uint8Array, content: Uint8Array | null, start: number, len: number, options: TreeOptions): Uint8Array {
   if ((options.header ?? true) === false) throw LumeError.invalidArgument('slices carry the length header: encode with the header to cut them')
   const group = groupLen(options.k ?? 0)
   checkRange(start, len)
   if (tree.byteLength < HEADER_LEN) throw new LumeError(ErrorCode.TRUNCATED, 'encoding is shorter than its header')
-  const contentLen = decodeHeader(tree)
-  const range = sliceRange(contentLen, start, len)
-  const parts: Uint8Array[] = [tree.subarray(0, HEADER_LEN)]
-  let pos = HEADER_LEN
-  const take = (source: Uint8Array, at: number, n: number): void => {
-    if (at + n > source.byteLength) throw new LumeError(ErrorCode.TRUNCATED, 'encoding ended early', { details: { offset: at } })
-    parts.push(source.subarray(at, at + n))
-  }
-  const walk = new Traversal(contentLen, group, range.start, range.end)
-  while (walk.next()) {
-    const node = walk.node
-    if (node.kind === 'skip') {
-      pos += subtreeEncodedLen(node.len, group, content === null)
-    } else if (node.kind === 'parent') {
-      take(tree, pos, PARENT_LEN)
-      pos += PARENT_LEN
-    } else if (content === null) {
-      take(tree, pos, node.len)
-      pos += node.len
-    } else {
-      take(content, node.start, node.len)
-    }
+  const pieces = plan(decodeHeader(tree), group, start, len, content === null)
+  const parts: Uint8Array[] = []
+  for (const piece of pieces) {
+    const source = piece.from === 'content' ? content as Uint8Array : tree
+    if (piece.start + piece.len > source.byteLength) throw new LumeError(ErrorCode.TRUNCATED, 'encoding ended early', { details: { offset: piece.start } })
+    parts.push(source.subarray(piece.start, piece.start + piece.len))
   }
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
   let at = 0

@@ -64,7 +64,11 @@ export const ErrorCode = {
   /** A store is at its configured capacity and takes no new keys. */
   STORE_FULL: 'STORE_FULL',
   /** A signed record is older than accepted (a replay of an old answer). */
-  EXPIRED: 'EXPIRED'
+  EXPIRED: 'EXPIRED',
+  /** A key (or the relay as a whole) has used its storage quota: free some, or store elsewhere. */
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /** Encrypted data did not authenticate under the key given (a wrong key, or tampered ciphertext). */
+  DECRYPTION_FAILED: 'DECRYPTION_FAILED'
 } as const
 
 /** One of the stable codes in {@link ErrorCode}. */

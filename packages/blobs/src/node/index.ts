@@ -1,0 +1,15 @@
+/**
+ * @packageDocumentation
+ * Node helpers for `@lume/blobs`: a blob as a Node `Readable`, and the file
+ * store relays keep blobs in.
+ *
+ * @example
+ * ```ts
+ * import { blobReadable } from '@lume/blobs/node'
+ *
+ * blobReadable(client, link).pipe(createWriteStream('video.mp4'))
+ * ```
+ */
+export { blobReadable } from './readable.js'
+export { FileBlobStore, type FileBlobStoreOptions, type PinLimits } from '../store/file-store.js'
+export { blobsPlugin, type BlobsPluginOptions } from '../relay/blob-plugin.js'

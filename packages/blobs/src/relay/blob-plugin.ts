@@ -1,0 +1,277 @@
+import type { Flood } from '@lume/dht-flood'
+import type { DhtCache } from '@lume/dht-cache'
+import { encodeAnnouncement, MAX_HASHES_PER_ANNOUNCE } from '@lume/dht-cache'
+import { ErrorCode, equalBytes, LumeError, PLUGIN_API_VERSION, toHex, type PeerBudget, type Plugin, type PluginAPI } from '@lume/types'
+import { MAX_HOLDERS, MAX_READ_BYTES, MAX_WRITE_BYTES } from '../lib/constants.js'
+import { BlobLimitDefaults, BlobLimitKinds } from '../lib/limits.js'
+import { BlobMethods } from '../lib/methods.js'
+import { Pacer } from '../lib/pacer.js'
+import { holderKey, verifyPin } from '../lib/pin.js'
+import type { FileBlobStore } from '../store/file-store.js'
+import type { UploadFile } from '../store/upload-file.js'
+import { fetchInto } from './fetch.js'
+
+/** Options for {@link blobsPlugin}; every limit has a default. */
+export interface BlobsPluginOptions {
+  /** Where blobs live (opened by the caller, closed by it). */
+  store: FileBlobStore
+  /** Largest blob accepted, bytes. @default 256 MiB */
+  maxBlobBytes?: number
+  /** Bytes one owner key may pin on this relay. @default 256 MiB */
+  perKeyBytes?: number
+  /** Bytes all owners together may pin on this relay. @default 4 GiB */
+  maxPinnedBytes?: number
+  /** Bytes per second this relay serves in `blobs.read` answers, all callers together; 0: no cap. @default 0 */
+  serveBytesPerSecond?: number
+  /** An upload that receives nothing for this long is dropped, ms. @default 30,000 */
+  uploadIdleMs?: number
+  /** How long announcements say a blob is held, ms (re-announced at half of it). @default 600,000 */
+  announceTtlMs?: number
+}
+
+interface OpenUpload {
+  id: number
+  budget: PeerBudget
+  file: UploadFile
+  release: () => void
+  timer: ReturnType<typeof setTimeout> | null
+}
+
+/**
+ * Blobs on a relay: signed uploads with per-key and per-relay quotas, pins,
+ * an LRU cache of unpinned blobs, verified range reads, and announcements of
+ * what it holds over the cache directory (when `@lume/dht-cache` is loaded).
+ */
+export function blobsPlugin (options: BlobsPluginOptions): Plugin {
+  const store = options.store
+  const limits = {
+    perKeyBytes: options.perKeyBytes ?? 256 * 1024 * 1024,
+    maxPinnedBytes: options.maxPinnedBytes ?? 4 * 1024 * 1024 * 1024
+  }
+  const maxBlob = options.maxBlobBytes ?? 256 * 1024 * 1024
+  const idleMs = options.uploadIdleMs ?? 30_000
+  const ttlMs = options.announceTtlMs ?? 600_000
+  const pacer = new Pacer(options.serveBytesPerSecond ?? 0)
+  const uploads = new Map<number, OpenUpload>()
+  const byConnection = new Map<PeerBudget, Set<OpenUpload>>()
+  const fetching = new Map<string, Promise<number>>()
+  let nextId = 1
+  let api: PluginAPI | null = null
+  let announcer: ReturnType<typeof setInterval> | null = null
+
+  const drop = (upload: OpenUpload): void => {
+    if (!uploads.delete(upload.id)) return
+    byConnection.get(upload.budget)?.delete(upload)
+    if (upload.timer !== null) clearTimeout(upload.timer)
+    upload.release()
+    upload.file.discard().catch((err: unknown) => api?.logger.warn({ err }, 'dropping an upload\'s temp file failed'))
+  }
+  const arm = (upload: OpenUpload): void => {
+    if (upload.timer !== null) clearTimeout(upload.timer)
+    upload.timer = setTimeout(() => drop(upload), idleMs)
+    upload.timer.unref?.()
+  }
+  const find = (id: number, budget: PeerBudget): OpenUpload => {
+    const upload = uploads.get(id)
+    // Upload ids are per connection: another peer's id is as good as unknown.
+    if (upload === undefined || upload.budget !== budget) throw new LumeError(ErrorCode.NOT_FOUND, `no upload ${id} on this connection`)
+    return upload
+  }
+  const announce = (hashes: Uint8Array[]): void => {
+    const flood = api?.use<Flood>('flood')
+    if (flood === undefined || api?.use<DhtCache>('cache') === undefined) return
+    for (let i = 0; i < hashes.length; i += MAX_HASHES_PER_ANNOUNCE) {
+      try {
+        flood.broadcast(encodeAnnouncement({ type: 'have', ttlMs, hashes: hashes.slice(i, i + MAX_HASHES_PER_ANNOUNCE).map(holderKey) }))
+      } catch (err) {
+        api?.logger.warn({ err }, 'blob announcement failed')
+      }
+    }
+  }
+
+  return {
+    name: 'blobs',
+    apiVersion: PLUGIN_API_VERSION,
+    uses: ['flood', 'cache'],
+    start (pluginApi) {
+      api = pluginApi
+      const relayKey = pluginApi.relayPublicKey
+      pluginApi.defineBudget(BlobLimitKinds.uploads, BlobLimitDefaults.uploads)
+      pluginApi.defineBudget(BlobLimitKinds.uploadBytes, BlobLimitDefaults.uploadBytes)
+      pluginApi.defineBudget(BlobLimitKinds.fetches, BlobLimitDefaults.fetches)
+      pluginApi.defineRate(BlobLimitKinds.reads, BlobLimitDefaults.reads)
+      pluginApi.defineBudget(BlobLimitKinds.readBytes, BlobLimitDefaults.readBytes)
+      // Opens no channel: it is the relay's hook for "this connection closed", which drops its uploads.
+      pluginApi.registerProtocol({
+        name: 'lume/blobs/uploads',
+        onConnection: (connection) => () => {
+          for (const upload of byConnection.get(connection.budget) ?? []) drop(upload)
+          byConnection.delete(connection.budget)
+        }
+      })
+      pluginApi.registerMethod({
+        ...BlobMethods.begin,
+        name: 'begin',
+        handler: async ({ size, owner }, { budget }) => {
+          if (size > maxBlob) throw LumeError.tooLarge('blob', size, maxBlob)
+          // An early refusal only: the quota is charged when the owner signs at the end.
+          if (!equalBytes(owner, new Uint8Array(32)) && store.usedBy(owner) + size > limits.perKeyBytes) {
+            throw new LumeError(ErrorCode.QUOTA_EXCEEDED, `this key may pin ${limits.perKeyBytes} bytes here`, { details: { scope: 'key', limit: limits.perKeyBytes } })
+          }
+          const releaseSlot = budget.hold(BlobLimitKinds.uploads)
+          let releaseBytes: () => void
+          try {
+            releaseBytes = budget.hold(BlobLimitKinds.uploadBytes, size)
+          } catch (err) {
+            releaseSlot()
+            throw err
+          }
+          const release = (): void => { releaseBytes(); releaseSlot() }
+          let file: UploadFile
+          try {
+            file = await store.createUpload(size)
+          } catch (err) {
+            release()
+            throw err
+          }
+          const upload: OpenUpload = { id: nextId++, budget, file, release, timer: null }
+          uploads.set(upload.id, upload)
+          const set = byConnection.get(budget) ?? new Set()
+          set.add(upload)
+          byConnection.set(budget, set)
+          arm(upload)
+          return upload.id
+        }
+      })
+      pluginApi.registerMethod({
+        ...BlobMethods.write,
+        name: 'write',
+        maxRequestBytes: MAX_WRITE_BYTES + 64,
+        handler: async ({ id, offset, bytes }, { budget }) => {
+          const upload = find(id, budget)
+          if (bytes.byteLength > MAX_WRITE_BYTES) throw LumeError.tooLarge('write', bytes.byteLength, MAX_WRITE_BYTES)
+          // In order, and never past the size declared (and charged) at begin.
+          if (offset !== upload.file.received) { drop(upload); throw LumeError.invalidArgument(`write at ${offset}, expected ${upload.file.received}`) }
+          if (offset + bytes.byteLength > upload.file.size) { drop(upload); throw LumeError.tooLarge('upload', offset + bytes.byteLength, upload.file.size) }
+          arm(upload)
+          try {
+            await upload.file.write(bytes)
+          } catch (err) {
+            drop(upload)
+            throw err
+          }
+          return upload.file.received
+        }
+      })
+      pluginApi.registerMethod({
+        ...BlobMethods.finish,
+        name: 'finish',
+        handler: async ({ id, owner, hash, signature }, { budget }) => {
+          const upload = find(id, budget)
+          uploads.delete(id)
+          byConnection.get(budget)?.delete(upload)
+          if (upload.timer !== null) clearTimeout(upload.timer)
+          try {
+            if (upload.file.received !== upload.file.size) {
+              await upload.file.discard()
+              throw new LumeError(ErrorCode.TRUNCATED, `upload has ${upload.file.received} of ${upload.file.size} bytes`)
+            }
+            if (!verifyPin(owner, relayKey, hash, upload.file.size, signature)) {
+              await upload.file.discard()
+              throw LumeError.badSignature('blob pin')
+            }
+            const stored = await store.add(upload.file, owner, limits, (computed) => {
+              if (!equalBytes(computed, hash)) throw new LumeError(ErrorCode.HASH_MISMATCH, 'the uploaded bytes do not hash to the signed hash')
+            })
+            announce([stored])
+            return null
+          } finally {
+            upload.release()
+          }
+        }
+      })
+      pluginApi.registerMethod({
+        ...BlobMethods.abort,
+        name: 'abort',
+        handler: (id, { budget }) => {
+          drop(find(id, budget))
+          return null
+        }
+      })
+      pluginApi.registerMethod({
+        ...BlobMethods.pin,
+        name: 'pin',
+        handler: async ({ owner, hash, signature }) => {
+          const size = store.size(hash)
+          if (size === null) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
+          if (!verifyPin(owner, relayKey, hash, size, signature)) throw LumeError.badSignature('blob pin')
+          await store.pin(hash, owner, limits)
+          return null
+        }
+      })
+      pluginApi.registerMethod({ ...BlobMethods.info, name: 'info', handler: (hash) => store.size(hash) })
+      pluginApi.registerMethod({
+        ...BlobMethods.read,
+        name: 'read',
+        handler: async ({ hash, start, len }, { budget, signal }) => {
+          budget.spend(BlobLimitKinds.reads)
+          if (len > MAX_READ_BYTES) throw LumeError.tooLarge('read', len, MAX_READ_BYTES)
+          // Answers in preparation are charged to the caller: parallel reads cannot pile up buffers.
+          const release = budget.hold(BlobLimitKinds.readBytes, Math.max(1, len))
+          try {
+            const slice = await store.readSlice(hash, start, len)
+            await pacer.wait(slice.byteLength, signal)
+            return slice
+          } finally {
+            release()
+          }
+        }
+      })
+      pluginApi.registerMethod({
+        ...BlobMethods.holders,
+        name: 'holders',
+        handler: (hash) => {
+          const here = store.size(hash) === null ? [] : [relayKey]
+          const cache = pluginApi.use<DhtCache>('cache')
+          const others = (cache?.holders(holderKey(hash)) ?? []).filter((key) => !equalBytes(key, relayKey))
+          return [...here, ...others].slice(0, MAX_HOLDERS)
+        }
+      })
+      pluginApi.registerMethod({
+        ...BlobMethods.fetch,
+        name: 'fetch',
+        handler: async (hash, { budget, signal }) => {
+          const held = store.size(hash)
+          if (held !== null) return held
+          const key = toHex(hash)
+          const running = fetching.get(key)
+          if (running !== undefined) return await running
+          const release = budget.hold(BlobLimitKinds.fetches)
+          const cache = pluginApi.use<DhtCache>('cache')
+          const holders = (cache?.holders(holderKey(hash)) ?? []).filter((k) => !equalBytes(k, relayKey))
+          const job = fetchInto(pluginApi, store, hash, holders, { maxBlobBytes: maxBlob, signal }).then((size) => {
+            announce([hash])
+            return size
+          })
+          fetching.set(key, job)
+          try {
+            return await job
+          } finally {
+            fetching.delete(key)
+            release()
+          }
+        }
+      })
+      announcer = setInterval(() => announce(store.hashes()), ttlMs / 2)
+      announcer.unref?.()
+      // Say what is here from the start (a restarted relay is a holder again at once).
+      queueMicrotask(() => announce(store.hashes()))
+    },
+    stop () {
+      if (announcer !== null) clearInterval(announcer)
+      announcer = null
+      for (const upload of [...uploads.values()]) drop(upload)
+      api = null
+    }
+  }
+}
