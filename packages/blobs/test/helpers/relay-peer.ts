@@ -65,5 +65,5 @@ await runPeerProgram(async ({ bootstrap, seed, dir }) => {
     },
     files: async () => ({ paths: (await readdir(join(dir, 'relay'), { recursive: true })).map((p) => join(dir, 'relay', p)) })
   }
-  return { publicKey: Buffer.from(keyPair.publicKey).toString('hex'), handlers, close: async () => { await relay?.close('test over') } }
+  return { publicKey: Buffer.from(keyPair.publicKey).toString('hex'), handlers, close: async () => { await relay?.close({ reason: 'test over' }) } }
 })
