@@ -6,6 +6,9 @@ import { ErrorCode, fromHex, LumeError, toHex, type Closable, type KeyPair } fro
 import { checkProfile, MAX_POST_BYTES, decodeHead, decodePost, decodeRecord, encodeHead, encodePost, encodeRecord, type FeedRecord, type Post, type Profile, type StoredPost } from './post.js'
 import { openKey, sealKey } from './private.js'
 
+/** How far ahead of this machine's clock a post may be dated and still be shown (clocks differ a little). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000
+
 /** Verified blobs kept in memory (content-addressed: never stale), so a refresh does not fetch a feed again. */
 const BLOB_CACHE_ENTRIES = 2048
 
@@ -118,7 +121,10 @@ export class Microblog implements Closable {
 
   /**
    * The newest posts of everyone followed (and this user), newest first, up to
-   * `limit` per author. Reads each feed from whichever relay answers.
+   * `limit` per author. Reads each feed from whichever relay answers. A post
+   * dated more than {@link MAX_CLOCK_SKEW_MS} ahead is left out until its time
+   * comes: an author's clock is their word, and a post dated tomorrow would
+   * otherwise sit at the top of every follower's timeline.
    */
   async timeline (limit = 20): Promise<StoredPost[]> {
     const authors = [this.id, ...this.following]
@@ -126,7 +132,8 @@ export class Microblog implements Closable {
     // One unreadable feed leaves the others shown; none readable at all is an error, not an empty timeline.
     const failed = feeds.find((f) => f.status === 'rejected')
     if (failed !== undefined && feeds.every((f) => f.status === 'rejected')) throw failed.reason
-    return feeds.flatMap((f) => f.status === 'fulfilled' ? f.value : []).sort((a, b) => b.ts - a.ts)
+    const latest = Date.now() + MAX_CLOCK_SKEW_MS
+    return feeds.flatMap((f) => f.status === 'fulfilled' ? f.value : []).filter((p) => p.ts <= latest).sort((a, b) => b.ts - a.ts)
   }
 
   /** One author's posts, newest first, walking the chain from the feed head. */

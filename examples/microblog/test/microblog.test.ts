@@ -1,12 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { BlobClient } from '@lume/blobs'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import type { Relay } from '@lume/relay'
 import { RelayPool } from '@lume/rpc-client'
 import { generateKeyPair, keyPairFromMnemonic, generateMnemonic, sign, toHex } from '@lume/types'
-import { encodePost, Microblog, openKey, POST_CONTEXT, sealKey } from '../src/index.js'
+import { encodePost, MAX_CLOCK_SKEW_MS, Microblog, openKey, POST_CONTEXT, sealKey } from '../src/index.js'
 import { microblogRelay } from './relays.ts'
 
 describe('microblog: 3 relays, 3 users', () => {
@@ -129,6 +129,28 @@ describe('microblog: 3 relays, 3 users', () => {
     expect(await bob.profile(alice.id)).toEqual({ name: 'Alice', bio: 'writes things' })
     await expect(alice.setProfile({ name: 'x'.repeat(51), bio: '' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
   }, 30_000)
+
+  it('a post dated in the future stays out of followers\' timelines until its time comes (it cannot camp at the top)', async () => {
+    const [alice, bob] = users as [Microblog, Microblog, Microblog]
+    const now = Date.now()
+    // Only Date is faked: the network's timers run as they do.
+    vi.useFakeTimers({ toFake: ['Date'], now: now + 24 * 3600_000 })
+    let future: string
+    try {
+      future = (await alice.post('posted from tomorrow')).post.hash
+    } finally {
+      vi.setSystemTime(now)
+    }
+    try {
+      expect((await bob.timeline()).map((p) => p.hash)).not.toContain(future)
+      // An author's own feed still lists it; the timeline shows it once that time is within the skew.
+      expect((await bob.feed(alice.id)).map((p) => p.hash)).toContain(future)
+      vi.setSystemTime(now + 24 * 3600_000 - MAX_CLOCK_SKEW_MS)
+      expect((await bob.timeline()).map((p) => p.hash)).toContain(future)
+    } finally {
+      vi.useRealTimers()
+    }
+  }, 60_000)
 
   it('a post fetched by its hash alone proves its author: a forged "alice said" is refused', async () => {
     const [alice, bob] = users as [Microblog, Microblog, Microblog]
