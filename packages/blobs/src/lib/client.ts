@@ -127,10 +127,17 @@ export class BlobClient {
     const size = key === undefined ? plain : sealedSize(plain)
     const relays = options.relays ?? this.init.relays
     if (relays.length === 0) throw LumeError.invalidArgument('put needs at least one relay')
-    const uploads = await Promise.all(relays.map(async (relay) => {
+    const begun = await Promise.allSettled(relays.map(async (relay) => {
       const conn = await this.init.pool.connect(relay)
       return { relay, conn, id: await conn.call(BlobMethods.begin, { size, owner: options.keyPair.publicKey }), inFlight: [] as Array<Promise<number>> }
     }))
+    const uploads = begun.flatMap((b) => b.status === 'fulfilled' ? [b.value] : [])
+    const refused = begun.find((b) => b.status === 'rejected')
+    if (refused !== undefined) {
+      // One relay said no: the others' uploads are dropped rather than left to time out.
+      for (const u of uploads) u.conn.call(BlobMethods.abort, u.id).catch(() => {})
+      throw refused.reason
+    }
     const encoder = new OutboardEncoder({ k: BLOB_K })
     try {
       let sent = 0
@@ -222,12 +229,19 @@ export class BlobClient {
     const holders = [...await this.holders(hash), ...(options.holders ?? [])]
     const unique = [...new Map(holders.map((k) => [toHex(k), k])).values()].slice(0, this.init.maxSources)
     let sources = unique.map((relay) => this.source(relay, hash))
+    // Each relay is reported dropped once, whether the size proof or the download dropped it.
+    const dropped = new Set<string>()
+    const onDrop = (id: string, reason: LumeError): void => {
+      if (dropped.has(id)) return
+      dropped.add(id)
+      options.onDrop?.(id, reason)
+    }
     // A relay that fails to prove the size (lacks the blob, lies, stalls) is left out of the download.
     const stored = await proveSize(hash, sources, this.init.stallMs, options.signal, (bad, reason) => {
       sources = sources.filter((s) => s !== bad)
-      if (reason.code !== ErrorCode.NOT_FOUND) options.onDrop?.(bad.id, reason)
+      if (reason.code !== ErrorCode.NOT_FOUND) onDrop(bad.id, reason)
     })
-    const download = { rangeBytes: this.init.rangeBytes, perSource: this.init.perSource, stallMs: this.init.stallMs, ...pick(options) }
+    const download = { rangeBytes: this.init.rangeBytes, perSource: this.init.perSource, stallMs: this.init.stallMs, ...pick(options), onDrop }
     if (key === undefined) {
       yield * verifiedRanges(hash, stored, sources, { ...download, start: options.start ?? 0, end: options.end ?? stored })
       return
