@@ -131,6 +131,17 @@ describe('a hostile uploader', () => {
     for (const i of ids) await conn.call(BlobMethods.abort, i)
     await expect.poll(held).toBe(0)
   })
+
+  it('bounds uploads per remote address too: fresh keys from one address share its limit', async () => {
+    // 16 per address by default: four connections (keys are free) fill it, a fifth gets nothing.
+    const sybils = Array.from({ length: 5 }, connect)
+    const opened = await Promise.allSettled(sybils.flatMap((c) => Array.from({ length: 4 }, async () => ({ c, id: await c.call(BlobMethods.begin, { size: 1000, owner: NO_OWNER }) }))))
+    const ok = opened.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
+    expect(ok.length).toBe(16)
+    expect(opened.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'RATE_LIMITED')).toBe(true)
+    for (const c of sybils) c.destroy()
+    await expect.poll(held, { timeout: 10_000 }).toBe(0)
+  })
 })
 
 describe('a hostile reader and a hoarder of tiny blobs', () => {
