@@ -9,7 +9,7 @@ import { GroupCutter, KEY_BYTES, openGroup, PLAIN_GROUP_BYTES, plainSize, sealGr
 import { BlobMethods } from './methods.js'
 import { signPin } from './pin.js'
 import { mirrorTo, restoreFrom, type MirrorResult, type Restored } from './mirror.js'
-import { iteratorStream, piecesOf, rechunk, trim } from './streams.js'
+import { checked, iteratorStream, piecesOf, rechunk, sealed, trim } from './streams.js'
 
 /** Options for {@link BlobClient}. */
 export interface BlobClientInit {
@@ -281,20 +281,4 @@ function pick (options: GetOptions): { onProgress?: GetOptions['onProgress'], on
   if (options.onDrop !== undefined) out.onDrop = options.onDrop
   if (options.signal !== undefined) out.signal = options.signal
   return out
-}
-
-/** The pieces through a group cutter (sealing or opening), then its final group. */
-async function * sealed (pieces: AsyncIterable<Uint8Array>, cutter: GroupCutter): AsyncGenerator<Uint8Array> {
-  for await (const piece of pieces) yield * cutter.push(piece)
-  yield * cutter.finish()
-}
-
-/** The pieces, failing if they come to more than `size` bytes. */
-async function * checked (pieces: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  let seen = 0
-  for await (const piece of pieces) {
-    seen += piece.byteLength
-    if (seen > size) throw LumeError.tooLarge('stream', seen, size)
-    yield piece
-  }
 }
