@@ -112,7 +112,7 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
       pluginApi.registerMethod({
         ...BlobMethods.begin,
         name: 'begin',
-        handler: async ({ size, owner }, { budget }) => {
+        handler: async ({ size, owner }, { budget, signal }) => {
           if (size > maxBlob) throw LumeError.tooLarge('blob', size, maxBlob)
           // An early refusal only: the quota is charged when the owner signs at the end.
           if (!equalBytes(owner, new Uint8Array(32)) && store.usedBy(owner) + size > limits.perKeyBytes) {
@@ -133,6 +133,12 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
           } catch (err) {
             release()
             throw err
+          }
+          // The caller left while the file was made: its close hook has run already, so drop it here.
+          if (signal.aborted) {
+            release()
+            await file.discard()
+            throw LumeError.aborted('blobs.begin', signal.reason)
           }
           const upload: OpenUpload = { id: nextId++, budget, file, release, timer: null }
           uploads.set(upload.id, upload)
