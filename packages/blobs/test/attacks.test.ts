@@ -179,4 +179,18 @@ describe('a hostile reader and a hoarder of tiny blobs', () => {
     expect(refused.every((r) => (r.reason as { code?: string }).code === 'RATE_LIMITED')).toBe(true)
     expect(roomy.relay.book.used(BlobLimitKinds.readBytes)).toBe(0)
   })
+
+  it('charges a read for the outboard it is cut from, so tiny reads of a big blob cannot pile up outboards', async () => {
+    // 64 MiB: a 256 KiB outboard. Paced answers keep the reads in flight together.
+    const huge = await net.add({ perKeyBytes: 128 * 1024 * 1024, serveBytesPerSecond: 4 * 1024 * 1024 })
+    const { hash } = await net.client([huge]).put(testBytes(64 * 1024 * 1024, 5), { keyPair: generateKeyPair() })
+    const conn = RpcConnection.open(net.testnet.createNode().connect(huge.keyPair.publicKey))
+    conns.push(conn)
+    const reads = await Promise.allSettled(Array.from({ length: 100 }, async (_, i) => await conn.call(BlobMethods.read, { hash, start: i * 600_000, len: 1 })))
+    const refused = reads.filter((r) => r.status === 'rejected')
+    // 16 MiB per peer holds 64 of them at once.
+    expect(refused.length).toBeGreaterThan(0)
+    expect(refused.every((r) => (r.reason as { code?: string }).code === 'RATE_LIMITED')).toBe(true)
+    expect(huge.relay.book.used(BlobLimitKinds.readBytes)).toBe(0)
+  }, 60_000)
 })

@@ -8,7 +8,7 @@ export const BlobLimitKinds = {
   uploadBytes: 'blobs.upload-bytes',
   /** `blobs.read` calls (a rate). */
   reads: 'blobs.reads',
-  /** Content bytes of `blobs.read` answers being prepared or paced (a budget, held until the answer is handed to the transport). */
+  /** Bytes of `blobs.read` answers being prepared or paced, plus each one's outboard (a budget, held until the answer is handed to the transport). */
   readBytes: 'blobs.read-bytes',
   /** `blobs.fetch` calls that make the relay download from other relays (a budget while running). */
   fetches: 'blobs.fetches'

@@ -2,7 +2,8 @@ import type { Flood } from '@lume/dht-flood'
 import type { DhtCache } from '@lume/dht-cache'
 import { encodeAnnouncement, MAX_HASHES_PER_ANNOUNCE } from '@lume/dht-cache'
 import { ErrorCode, equalBytes, LumeError, PLUGIN_API_VERSION, toHex, type PeerBudget, type Plugin, type PluginAPI } from '@lume/types'
-import { MAX_HOLDERS, MAX_READ_BYTES, MAX_WRITE_BYTES } from '../lib/constants.js'
+import { outboardLen } from '@lume/bao-stream'
+import { BLOB_K, MAX_HOLDERS, MAX_READ_BYTES, MAX_WRITE_BYTES } from '../lib/constants.js'
 import { BlobLimitDefaults, BlobLimitKinds } from '../lib/limits.js'
 import { BlobMethods } from '../lib/methods.js'
 import { Pacer } from '../lib/pacer.js'
@@ -222,8 +223,11 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
         handler: async ({ hash, start, len }, { budget, signal }) => {
           budget.spend(BlobLimitKinds.reads)
           if (len > MAX_READ_BYTES) throw LumeError.tooLarge('read', len, MAX_READ_BYTES)
-          // Answers in preparation are charged to the caller: parallel reads cannot pile up buffers.
-          const release = budget.hold(BlobLimitKinds.readBytes, Math.max(1, len))
+          const size = store.size(hash)
+          if (size === null) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
+          // Answers in preparation, and the outboard each is cut from, are charged to the caller:
+          // parallel reads cannot pile up buffers.
+          const release = budget.hold(BlobLimitKinds.readBytes, Math.max(1, Math.min(len, size)) + outboardLen(size, BLOB_K))
           try {
             const slice = await store.readSlice(hash, start, len)
             await pacer.wait(slice.byteLength, signal)
