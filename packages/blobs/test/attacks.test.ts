@@ -194,3 +194,23 @@ describe('a hostile reader and a hoarder of tiny blobs', () => {
     expect(huge.relay.book.used(BlobLimitKinds.readBytes)).toBe(0)
   }, 60_000)
 })
+
+describe('many free keys from one address', () => {
+  let net: BlobNet
+  let relay: BlobRelay
+
+  beforeAll(async () => {
+    net = await BlobNet.create()
+    relay = await net.add({}, { rates: { [BlobLimitKinds.pinBytes]: { perPeer: { perSecond: 1, burst: 1_000_000 }, perAddress: { perSecond: 1, burst: 1_500_000 } } } })
+  }, 30_000)
+  afterAll(async () => { await net?.close() }, 30_000)
+
+  it('cannot fill the relay\'s pins at will: bytes stored are a rate per address, whatever the keys', async () => {
+    // Each client is a fresh DHT node and key, all from 127.0.0.1.
+    await net.client([relay]).put(testBytes(900_000, 1), { keyPair: generateKeyPair() })
+    await expect(net.client([relay]).put(testBytes(900_000, 2), { keyPair: generateKeyPair() })).rejects.toMatchObject({ code: 'RATE_LIMITED' })
+    const held = await net.client([relay]).put(testBytes(1000, 3), { keyPair: generateKeyPair() })
+    // Pinning what is already here spends the same bytes.
+    await expect(net.client([relay]).pin(held.hash, generateKeyPair())).resolves.toBeUndefined()
+  })
+})

@@ -9,6 +9,7 @@ import { BlobMethods } from '../lib/methods.js'
 import { Pacer } from '../lib/pacer.js'
 import { holderKey, verifyPin } from '../lib/pin.js'
 import type { FileBlobStore } from '../store/file-store.js'
+import { charge } from '../store/pin-ledger.js'
 import type { UploadFile } from '../store/upload-file.js'
 import { fetchInto } from './fetch.js'
 
@@ -102,6 +103,7 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
       pluginApi.defineBudget(BlobLimitKinds.fetches, BlobLimitDefaults.fetches)
       pluginApi.defineRate(BlobLimitKinds.reads, BlobLimitDefaults.reads)
       pluginApi.defineBudget(BlobLimitKinds.readBytes, BlobLimitDefaults.readBytes)
+      pluginApi.defineRate(BlobLimitKinds.pinBytes, BlobLimitDefaults.pinBytes)
       // Opens no channel: it is the relay's hook for "this connection closed", which drops its uploads.
       pluginApi.registerProtocol({
         name: 'lume/blobs/uploads',
@@ -119,6 +121,7 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
           if (!equalBytes(owner, new Uint8Array(32)) && store.usedBy(owner) + size > limits.perKeyBytes) {
             throw new LumeError(ErrorCode.QUOTA_EXCEEDED, `this key may pin ${limits.perKeyBytes} bytes here`, { details: { scope: 'key', limit: limits.perKeyBytes } })
           }
+          budget.spend(BlobLimitKinds.pinBytes, charge(size))
           const releaseSlot = budget.hold(BlobLimitKinds.uploads)
           let releaseBytes: () => void
           try {
@@ -208,10 +211,11 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
       pluginApi.registerMethod({
         ...BlobMethods.pin,
         name: 'pin',
-        handler: async ({ owner, hash, signature }) => {
+        handler: async ({ owner, hash, signature }, { budget }) => {
           const size = store.size(hash)
           if (size === null) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
           if (!verifyPin(owner, relayKey, hash, size, signature)) throw LumeError.badSignature('blob pin')
+          if (!store.isPinnedBy(hash, owner)) budget.spend(BlobLimitKinds.pinBytes, charge(size))
           await store.pin(hash, owner, limits)
           return null
         }
