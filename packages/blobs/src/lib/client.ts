@@ -7,7 +7,7 @@ import { BLOB_K, GROUP_BYTES, MAX_WRITE_BYTES } from './constants.js'
 import { proveSize, verifiedRanges, type RangeSource } from './downloader.js'
 import { GroupCutter, KEY_BYTES, openGroup, PLAIN_GROUP_BYTES, plainSize, sealGroup, sealedSize, groupCount } from './encryption.js'
 import { BlobMethods } from './methods.js'
-import { signPin } from './pin.js'
+import { signPin, signUnpin } from './pin.js'
 import { mirrorTo, restoreFrom, type MirrorResult, type Restored } from './mirror.js'
 import { checked, iteratorStream, piecesOf, rechunk, sealed, trim } from './streams.js'
 
@@ -214,6 +214,16 @@ export class BlobClient {
       const size = await conn.call(BlobMethods.info, hash)
       if (size === null) throw new LumeError(ErrorCode.NOT_FOUND, `relay ${toHex(relay).slice(0, 12)} does not hold the blob`)
       await conn.call(BlobMethods.pin, { owner: keyPair.publicKey, hash, signature: signPin(keyPair.secretKey, relay, hash, size) })
+    }))
+  }
+
+  /** Drop `keyPair`'s pin of the blob on the relays (its bytes stop counting against the key); unpinned by everyone, it becomes cache. */
+  async unpin (hash: Uint8Array, keyPair: KeyPair, relays: Uint8Array[] = this.init.relays): Promise<void> {
+    await Promise.all(relays.map(async (relay) => {
+      const conn = await this.init.pool.connect(relay)
+      const size = await conn.call(BlobMethods.info, hash)
+      if (size === null) return
+      await conn.call(BlobMethods.unpin, { owner: keyPair.publicKey, hash, signature: signUnpin(keyPair.secretKey, relay, hash, size) })
     }))
   }
 
