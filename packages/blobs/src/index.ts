@@ -23,6 +23,6 @@ export { MIRROR_PURPOSE, type MirrorResult, type Restored } from './lib/mirror.j
 export { BlobMethods, type BeginRequest, type WriteRequest, type FinishRequest, type PinRequest, type ReadRequest } from './lib/methods.js'
 export { verifiedRanges, proveSize, type RangeSource, type DownloadOptions } from './lib/downloader.js'
 export { sealedSize, plainSize, sealGroup, openGroup, TAG_BYTES, PLAIN_GROUP_BYTES, KEY_BYTES } from './lib/encryption.js'
-export { signPin, verifyPin, pinMessage, holderKey } from './lib/pin.js'
+export { signPin, verifyPin, signUnpin, verifyUnpin, pinMessage, holderKey } from './lib/pin.js'
 export { BlobLimitKinds, BlobLimitDefaults } from './lib/limits.js'
-export { BLOB_K, GROUP_BYTES, MAX_WRITE_BYTES, MAX_READ_BYTES, MAX_HOLDERS, PIN_CONTEXT, HOLDER_CONTEXT } from './lib/constants.js'
+export { BLOB_K, GROUP_BYTES, MAX_WRITE_BYTES, MAX_READ_BYTES, MAX_HOLDERS, PIN_CONTEXT, UNPIN_CONTEXT, HOLDER_CONTEXT } from './lib/constants.js'

@@ -132,6 +132,17 @@ describe('a hostile uploader', () => {
     for (const i of ids) await conn.call(BlobMethods.abort, i)
     await expect.poll(held).toBe(0)
   })
+
+  it('bounds uploads per remote address too: fresh keys from one address share its limit', async () => {
+    // 16 per address by default: four connections (keys are free) fill it, a fifth gets nothing.
+    const sybils = Array.from({ length: 5 }, connect)
+    const opened = await Promise.allSettled(sybils.flatMap((c) => Array.from({ length: 4 }, async () => ({ c, id: await c.call(BlobMethods.begin, { size: 1000, owner: NO_OWNER }) }))))
+    const ok = opened.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
+    expect(ok.length).toBe(16)
+    expect(opened.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'RATE_LIMITED')).toBe(true)
+    for (const c of sybils) c.destroy()
+    await expect.poll(held, { timeout: 10_000 }).toBe(0)
+  })
 })
 
 describe('a hostile reader and a hoarder of tiny blobs', () => {
@@ -168,5 +179,39 @@ describe('a hostile reader and a hoarder of tiny blobs', () => {
     expect(refused.length).toBeGreaterThan(0)
     expect(refused.every((r) => (r.reason as { code?: string }).code === 'RATE_LIMITED')).toBe(true)
     expect(roomy.relay.book.used(BlobLimitKinds.readBytes)).toBe(0)
+  })
+
+  it('charges a read for the outboard it is cut from, so tiny reads of a big blob cannot pile up outboards', async () => {
+    // 64 MiB: a 256 KiB outboard. Paced answers keep the reads in flight together.
+    const huge = await net.add({ perKeyBytes: 128 * 1024 * 1024, serveBytesPerSecond: 4 * 1024 * 1024 })
+    const { hash } = await net.client([huge]).put(testBytes(64 * 1024 * 1024, 5), { keyPair: generateKeyPair() })
+    const conn = RpcConnection.open(net.testnet.createNode().connect(huge.keyPair.publicKey))
+    conns.push(conn)
+    const reads = await Promise.allSettled(Array.from({ length: 100 }, async (_, i) => await conn.call(BlobMethods.read, { hash, start: i * 600_000, len: 1 })))
+    const refused = reads.filter((r) => r.status === 'rejected')
+    // 16 MiB per peer holds 64 of them at once.
+    expect(refused.length).toBeGreaterThan(0)
+    expect(refused.every((r) => (r.reason as { code?: string }).code === 'RATE_LIMITED')).toBe(true)
+    expect(huge.relay.book.used(BlobLimitKinds.readBytes)).toBe(0)
+  }, 60_000)
+})
+
+describe('many free keys from one address', () => {
+  let net: BlobNet
+  let relay: BlobRelay
+
+  beforeAll(async () => {
+    net = await BlobNet.create()
+    relay = await net.add({}, { rates: { [BlobLimitKinds.pinBytes]: { perPeer: { perSecond: 1, burst: 1_000_000 }, perAddress: { perSecond: 1, burst: 1_500_000 } } } })
+  }, 30_000)
+  afterAll(async () => { await net?.close() }, 30_000)
+
+  it('cannot fill the relay\'s pins at will: bytes stored are a rate per address, whatever the keys', async () => {
+    // Each client is a fresh DHT node and key, all from 127.0.0.1.
+    await net.client([relay]).put(testBytes(900_000, 1), { keyPair: generateKeyPair() })
+    await expect(net.client([relay]).put(testBytes(900_000, 2), { keyPair: generateKeyPair() })).rejects.toMatchObject({ code: 'RATE_LIMITED' })
+    const held = await net.client([relay]).put(testBytes(1000, 3), { keyPair: generateKeyPair() })
+    // Pinning what is already here spends the same bytes.
+    await expect(net.client([relay]).pin(held.hash, generateKeyPair())).resolves.toBeUndefined()
   })
 })

@@ -1,6 +1,9 @@
+import { Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { equalBytes, generateKeyPair } from '@lume/types'
 import { hash as blake3 } from '@lume/bao-stream'
+import { blobReadable } from '../src/node/index.js'
 import { BlobNet, testBytes, type BlobRelay } from './helpers/relays.js'
 
 describe('blobs on one relay: put, get, ranges, resume', () => {
@@ -49,6 +52,18 @@ describe('blobs on one relay: put, get, ranges, resume', () => {
     expect(equalBytes(Buffer.concat(parts), content)).toBe(true)
     const empty = await client.put(new Uint8Array(0), { keyPair: generateKeyPair() })
     expect((await client.bytes(empty.hash)).byteLength).toBe(0)
+  })
+
+  it('reads as a Node Readable with backpressure (blobReadable)', async () => {
+    const client = net.client([relay], { rangeBytes: 16 * 1024 })
+    const content = testBytes(200_000, 8)
+    const { link } = await client.put(content, { keyPair: generateKeyPair(), encrypt: true })
+    const parts: Buffer[] = []
+    await pipeline(blobReadable(client, link, { start: 5 }), new Writable({
+      highWaterMark: 1,
+      write (chunk: Buffer, _encoding, done) { parts.push(chunk); setImmediate(done) }
+    }))
+    expect(equalBytes(Buffer.concat(parts), content.subarray(5))).toBe(true)
   })
 
   it('answers NOT_FOUND for a blob nobody holds', async () => {

@@ -53,9 +53,11 @@ describe('three relay processes hold a 64 MiB blob: one lies, one stalls', () =>
       at += value.byteLength
     }
     expect(at).toBe(content.byteLength)
-    expect(drops).toContainEqual({ relay: net.peers[1]!.publicKey, code: 'HASH_MISMATCH' })
-    expect(drops).toContainEqual({ relay: net.peers[2]!.publicKey, code: 'TIMEOUT' })
-    expect(drops.some((d) => d.relay === net.peers[0]!.publicKey)).toBe(false)
+    // Each dropped once, for what it did; the honest relay never.
+    expect(drops.sort((a, b) => a.relay.localeCompare(b.relay))).toEqual([
+      { relay: net.peers[1]!.publicKey, code: 'HASH_MISMATCH' },
+      { relay: net.peers[2]!.publicKey, code: 'TIMEOUT' }
+    ].sort((a, b) => a.relay.localeCompare(b.relay)))
   }, 180_000)
 
   it('keeps encrypted blobs as ciphertext only: no relay file holds the plaintext, a wrong key is refused, ranges decrypt', async () => {

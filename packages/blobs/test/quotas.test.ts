@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { equalBytes, generateKeyPair } from '@lume/types'
-import { BlobMethods, type BlobClient } from '../src/index.js'
+import { BlobMethods, signPin, signUnpin, type BlobClient } from '../src/index.js'
 import { BlobNet, testBytes, type BlobRelay } from './helpers/relays.js'
 
 const K = 1000
@@ -30,6 +30,26 @@ describe('quotas, pins and the cache', () => {
     await expect(client.put(testBytes(150 * K, 2), { keyPair: alice })).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' })
     // A different key is unaffected.
     await client.put(testBytes(150 * K, 2), { keyPair: generateKeyPair() })
+  })
+
+  it('frees a key\'s quota when it unpins (signed by that key only), and the blob becomes cache', async () => {
+    const relay = await net.add({ perKeyBytes: 200 * K, cacheBytes: 150 * K })
+    const client = net.client([relay])
+    const bob = generateKeyPair()
+    const first = await client.put(testBytes(120 * K, 31), { keyPair: bob })
+    await expect(client.put(testBytes(120 * K, 32), { keyPair: bob })).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' })
+    const relayKey = relay.keyPair.publicKey
+    // Neither another key's unpin nor bob's pin signature (another context) unpins it.
+    await expect(net.call(relay, BlobMethods.unpin, { owner: bob.publicKey, hash: first.hash, signature: signUnpin(generateKeyPair().secretKey, relayKey, first.hash, 120 * K) })).rejects.toMatchObject({ code: 'BAD_SIGNATURE' })
+    await expect(net.call(relay, BlobMethods.unpin, { owner: bob.publicKey, hash: first.hash, signature: signPin(bob.secretKey, relayKey, first.hash, 120 * K) })).rejects.toMatchObject({ code: 'BAD_SIGNATURE' })
+    await client.unpin(first.hash, bob)
+    await client.unpin(first.hash, bob) // twice is harmless
+    await client.put(testBytes(120 * K, 32), { keyPair: bob })
+    // Unpinned, the first is cache now (it fits the 150 kB cache); the unpin outlives a restart.
+    expect(await info(net, relay, first.hash)).toBe(120 * K)
+    await net.restart(relay)
+    await client.put(testBytes(60 * K, 33), { keyPair: bob })
+    await expect(client.put(testBytes(30 * K, 34), { keyPair: bob })).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' })
   })
 
   it('refuses past the relay-wide pin quota whatever the key', async () => {

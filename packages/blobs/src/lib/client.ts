@@ -7,9 +7,9 @@ import { BLOB_K, GROUP_BYTES, MAX_WRITE_BYTES } from './constants.js'
 import { proveSize, verifiedRanges, type RangeSource } from './downloader.js'
 import { GroupCutter, KEY_BYTES, openGroup, PLAIN_GROUP_BYTES, plainSize, sealGroup, sealedSize, groupCount } from './encryption.js'
 import { BlobMethods } from './methods.js'
-import { signPin } from './pin.js'
+import { signPin, signUnpin } from './pin.js'
 import { mirrorTo, restoreFrom, type MirrorResult, type Restored } from './mirror.js'
-import { iteratorStream, piecesOf, rechunk, trim } from './streams.js'
+import { checked, iteratorStream, piecesOf, rechunk, sealed, trim } from './streams.js'
 
 /** Options for {@link BlobClient}. */
 export interface BlobClientInit {
@@ -127,10 +127,17 @@ export class BlobClient {
     const size = key === undefined ? plain : sealedSize(plain)
     const relays = options.relays ?? this.init.relays
     if (relays.length === 0) throw LumeError.invalidArgument('put needs at least one relay')
-    const uploads = await Promise.all(relays.map(async (relay) => {
+    const begun = await Promise.allSettled(relays.map(async (relay) => {
       const conn = await this.init.pool.connect(relay)
       return { relay, conn, id: await conn.call(BlobMethods.begin, { size, owner: options.keyPair.publicKey }), inFlight: [] as Array<Promise<number>> }
     }))
+    const uploads = begun.flatMap((b) => b.status === 'fulfilled' ? [b.value] : [])
+    const refused = begun.find((b) => b.status === 'rejected')
+    if (refused !== undefined) {
+      // One relay said no: the others' uploads are dropped rather than left to time out.
+      for (const u of uploads) u.conn.call(BlobMethods.abort, u.id).catch(() => {})
+      throw refused.reason
+    }
     const encoder = new OutboardEncoder({ k: BLOB_K })
     try {
       let sent = 0
@@ -210,6 +217,16 @@ export class BlobClient {
     }))
   }
 
+  /** Drop `keyPair`'s pin of the blob on the relays (its bytes stop counting against the key); unpinned by everyone, it becomes cache. */
+  async unpin (hash: Uint8Array, keyPair: KeyPair, relays: Uint8Array[] = this.init.relays): Promise<void> {
+    await Promise.all(relays.map(async (relay) => {
+      const conn = await this.init.pool.connect(relay)
+      const size = await conn.call(BlobMethods.info, hash)
+      if (size === null) return
+      await conn.call(BlobMethods.unpin, { owner: keyPair.publicKey, hash, signature: signUnpin(keyPair.secretKey, relay, hash, size) })
+    }))
+  }
+
   /** Ask `relay` to fetch the blob from its holders and keep it (it then serves and announces it); resolves with its size. */
   async fetchVia (relay: Uint8Array, hash: Uint8Array, timeoutMs = 120_000): Promise<number> {
     return await (await this.init.pool.connect(relay)).call(BlobMethods.fetch, hash, { timeoutMs })
@@ -222,12 +239,19 @@ export class BlobClient {
     const holders = [...await this.holders(hash), ...(options.holders ?? [])]
     const unique = [...new Map(holders.map((k) => [toHex(k), k])).values()].slice(0, this.init.maxSources)
     let sources = unique.map((relay) => this.source(relay, hash))
+    // Each relay is reported dropped once, whether the size proof or the download dropped it.
+    const dropped = new Set<string>()
+    const onDrop = (id: string, reason: LumeError): void => {
+      if (dropped.has(id)) return
+      dropped.add(id)
+      options.onDrop?.(id, reason)
+    }
     // A relay that fails to prove the size (lacks the blob, lies, stalls) is left out of the download.
     const stored = await proveSize(hash, sources, this.init.stallMs, options.signal, (bad, reason) => {
       sources = sources.filter((s) => s !== bad)
-      if (reason.code !== ErrorCode.NOT_FOUND) options.onDrop?.(bad.id, reason)
+      if (reason.code !== ErrorCode.NOT_FOUND) onDrop(bad.id, reason)
     })
-    const download = { rangeBytes: this.init.rangeBytes, perSource: this.init.perSource, stallMs: this.init.stallMs, ...pick(options) }
+    const download = { rangeBytes: this.init.rangeBytes, perSource: this.init.perSource, stallMs: this.init.stallMs, ...pick(options), onDrop }
     if (key === undefined) {
       yield * verifiedRanges(hash, stored, sources, { ...download, start: options.start ?? 0, end: options.end ?? stored })
       return
@@ -267,20 +291,4 @@ function pick (options: GetOptions): { onProgress?: GetOptions['onProgress'], on
   if (options.onDrop !== undefined) out.onDrop = options.onDrop
   if (options.signal !== undefined) out.signal = options.signal
   return out
-}
-
-/** The pieces through a group cutter (sealing or opening), then its final group. */
-async function * sealed (pieces: AsyncIterable<Uint8Array>, cutter: GroupCutter): AsyncGenerator<Uint8Array> {
-  for await (const piece of pieces) yield * cutter.push(piece)
-  yield * cutter.finish()
-}
-
-/** The pieces, failing if they come to more than `size` bytes. */
-async function * checked (pieces: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  let seen = 0
-  for await (const piece of pieces) {
-    seen += piece.byteLength
-    if (seen > size) throw LumeError.tooLarge('stream', seen, size)
-    yield piece
-  }
 }

@@ -10,6 +10,8 @@ export const MAX_READ_BYTES = 4 * 1024 * 1024
 export const MAX_HOLDERS = 16
 /** What an owner signs to pin a blob on a relay: relay key ‖ hash ‖ size (u64 LE). */
 export const PIN_CONTEXT = 'lume/blobs/pin/v1'
+/** What an owner signs to drop its pin of a blob on a relay: relay key ‖ hash ‖ size (u64 LE), as for a pin. */
+export const UNPIN_CONTEXT = 'lume/blobs/unpin/v1'
 /** The key a relay announces a blob under in the cache directory: BLAKE3(context ‖ hash), apart from request hashes. */
 export const HOLDER_CONTEXT = 'lume/blobs/holder/v1'
 /** The least a stored blob counts for in quotas and the cache budget: one file-system block, however small it is. */

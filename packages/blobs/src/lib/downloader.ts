@@ -37,28 +37,35 @@ export interface DownloadOptions {
 /**
  * Learn and prove a blob's size: a source's claim is believed only once the
  * slice for the final chunk it cuts at that size verifies against the root
- * (only the true length makes that tree). Tries each source in turn, telling
- * `onBad` of each that failed, until one proves it.
+ * (only the true length makes that tree). Asks every source at once and
+ * takes the first proof; `onBad` hears of each source that failed.
  */
 export async function proveSize (hash: Uint8Array, sources: RangeSource[], stallMs: number, signal?: AbortSignal, onBad?: (source: RangeSource, reason: LumeError) => void): Promise<number> {
-  let last: unknown = null
-  for (const source of sources) {
-    try {
-      const claimed = await withTimeout(async (s) => await source.info(s), stallMs, signal)
-      if (claimed === null) throw new LumeError(ErrorCode.NOT_FOUND, `${source.id} does not hold the blob`)
-      const bytes = await withTimeout(async (s) => await source.read(claimed, 0, s), stallMs, signal)
-      if (bytes.byteLength < 8 || Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)) !== claimed) {
-        throw new LumeError(ErrorCode.HASH_MISMATCH, `${source.id} sent a slice for another length than it claimed`)
-      }
-      decodeSlice(bytes, hash, claimed, 0, { k: BLOB_K })
-      return claimed
-    } catch (err) {
-      if (signal?.aborted === true) throw LumeError.aborted('download', signal.reason)
-      last = err
-      onBad?.(source, LumeError.isInstance(err) ? err : new LumeError(ErrorCode.REMOTE_ERROR, 'size proof failed', { cause: err }))
+  const proveOne = async (source: RangeSource): Promise<number> => {
+    const claimed = await withTimeout(async (s) => await source.info(s), stallMs, signal)
+    if (claimed === null) throw new LumeError(ErrorCode.NOT_FOUND, `${source.id} does not hold the blob`)
+    const bytes = await withTimeout(async (s) => await source.read(claimed, 0, s), stallMs, signal)
+    if (bytes.byteLength < 8 || Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)) !== claimed) {
+      throw new LumeError(ErrorCode.HASH_MISMATCH, `${source.id} sent a slice for another length than it claimed`)
     }
+    decodeSlice(bytes, hash, claimed, 0, { k: BLOB_K })
+    return claimed
   }
-  throw new LumeError(ErrorCode.NOT_FOUND, 'no source holds the blob (or proved its size)', { cause: last })
+  return await new Promise<number>((resolve, reject) => {
+    let left = sources.length
+    let last: unknown = null
+    const fail = (): void => reject(signal?.aborted === true
+      ? LumeError.aborted('download', signal.reason)
+      : new LumeError(ErrorCode.NOT_FOUND, 'no source holds the blob (or proved its size)', { cause: last }))
+    if (left === 0) { fail(); return }
+    for (const source of sources) {
+      proveOne(source).then(resolve, (err: unknown) => {
+        last = err
+        if (signal?.aborted !== true) onBad?.(source, LumeError.isInstance(err) ? err : new LumeError(ErrorCode.REMOTE_ERROR, 'size proof failed', { cause: err }))
+        if (--left === 0) fail()
+      })
+    }
+  })
 }
 
 /**

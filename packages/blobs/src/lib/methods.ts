@@ -91,6 +91,8 @@ export const BlobMethods = {
   abort: { name: 'blobs.abort', request: uintCodec, response: emptyCodec } satisfies MethodSpec<number, null>,
   /** Pin a blob held here (e.g. one in the cache) without sending it again. */
   pin: { name: 'blobs.pin', request: pinCodec, response: emptyCodec } satisfies MethodSpec<PinRequest, null>,
+  /** Drop the owner's pin (signed under {@link UNPIN_CONTEXT}); a blob nobody pins becomes cache. */
+  unpin: { name: 'blobs.unpin', request: pinCodec, response: emptyCodec } satisfies MethodSpec<PinRequest, null>,
   /** The blob's size, or null when this relay does not hold it. */
   info: { name: 'blobs.info', request: hashCodec, response: maybeSize } satisfies MethodSpec<Uint8Array, number | null>,
   /** A verified-streaming slice of the blob (Bao, k = 4, with header). */

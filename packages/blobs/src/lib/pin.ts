@@ -1,6 +1,6 @@
 import { hash as blake3 } from '@lume/bao-stream'
 import { sign, verify } from '@lume/types'
-import { HOLDER_CONTEXT, PIN_CONTEXT } from './constants.js'
+import { HOLDER_CONTEXT, PIN_CONTEXT, UNPIN_CONTEXT } from './constants.js'
 
 /** The bytes an owner signs to pin `hash` (`size` bytes) on the relay `relay`. */
 export function pinMessage (relay: Uint8Array, hash: Uint8Array, size: number): Uint8Array {
@@ -19,6 +19,16 @@ export function signPin (secretKey: Uint8Array, relay: Uint8Array, hash: Uint8Ar
 /** True when `signature` is `owner`'s pin of `hash` on `relay`. */
 export function verifyPin (owner: Uint8Array, relay: Uint8Array, hash: Uint8Array, size: number, signature: Uint8Array): boolean {
   return verify(PIN_CONTEXT, pinMessage(relay, hash, size), signature, owner)
+}
+
+/** The owner's signature dropping its pin of `hash` on `relay`. */
+export function signUnpin (secretKey: Uint8Array, relay: Uint8Array, hash: Uint8Array, size: number): Uint8Array {
+  return sign(UNPIN_CONTEXT, pinMessage(relay, hash, size), secretKey)
+}
+
+/** True when `signature` is `owner`'s unpin of `hash` on `relay`. */
+export function verifyUnpin (owner: Uint8Array, relay: Uint8Array, hash: Uint8Array, size: number, signature: Uint8Array): boolean {
+  return verify(UNPIN_CONTEXT, pinMessage(relay, hash, size), signature, owner)
 }
 
 const encoder = new TextEncoder()

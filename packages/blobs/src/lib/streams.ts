@@ -1,3 +1,6 @@
+import { LumeError } from '@lume/types'
+import type { GroupCutter } from './encryption.js'
+
 /** A WHATWG ReadableStream over an async iterator: pulled on demand, and cancelling it ends the iterator. */
 export function iteratorStream (iterator: AsyncIterator<Uint8Array>): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
@@ -71,4 +74,20 @@ export async function * piecesOf (data: Uint8Array | ReadableStream<Uint8Array> 
     }
   }
   yield * (data as AsyncIterable<Uint8Array>)
+}
+
+/** The pieces through a group cutter (sealing or opening), then its final group. */
+export async function * sealed (pieces: AsyncIterable<Uint8Array>, cutter: GroupCutter): AsyncGenerator<Uint8Array> {
+  for await (const piece of pieces) yield * cutter.push(piece)
+  yield * cutter.finish()
+}
+
+/** The pieces, failing if they come to more than `size` bytes. */
+export async function * checked (pieces: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let seen = 0
+  for await (const piece of pieces) {
+    seen += piece.byteLength
+    if (seen > size) throw LumeError.tooLarge('stream', seen, size)
+    yield piece
+  }
 }

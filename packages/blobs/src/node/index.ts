@@ -11,5 +11,6 @@
  * ```
  */
 export { blobReadable } from './readable.js'
-export { FileBlobStore, type FileBlobStoreOptions, type PinLimits } from '../store/file-store.js'
+export { FileBlobStore, type FileBlobStoreOptions } from '../store/file-store.js'
+export type { PinLimits } from '../store/pin-ledger.js'
 export { blobsPlugin, type BlobsPluginOptions } from '../relay/blob-plugin.js'

@@ -1,14 +1,17 @@
 import type { Flood } from '@lume/dht-flood'
 import type { DhtCache } from '@lume/dht-cache'
 import { encodeAnnouncement, MAX_HASHES_PER_ANNOUNCE } from '@lume/dht-cache'
-import { ErrorCode, equalBytes, LumeError, PLUGIN_API_VERSION, toHex, type PeerBudget, type Plugin, type PluginAPI } from '@lume/types'
-import { MAX_HOLDERS, MAX_READ_BYTES, MAX_WRITE_BYTES } from '../lib/constants.js'
+import { ErrorCode, equalBytes, LumeError, PLUGIN_API_VERSION, toHex, type Plugin, type PluginAPI } from '@lume/types'
+import { outboardLen } from '@lume/bao-stream'
+import { BLOB_K, MAX_HOLDERS, MAX_READ_BYTES, MAX_WRITE_BYTES } from '../lib/constants.js'
 import { BlobLimitDefaults, BlobLimitKinds } from '../lib/limits.js'
 import { BlobMethods } from '../lib/methods.js'
 import { Pacer } from '../lib/pacer.js'
-import { holderKey, verifyPin } from '../lib/pin.js'
+import { holderKey, verifyPin, verifyUnpin } from '../lib/pin.js'
 import type { FileBlobStore } from '../store/file-store.js'
+import { charge } from '../store/pin-ledger.js'
 import type { UploadFile } from '../store/upload-file.js'
+import { UploadTable } from './upload-table.js'
 import { fetchInto } from './fetch.js'
 
 /** Options for {@link blobsPlugin}; every limit has a default. */
@@ -29,14 +32,6 @@ export interface BlobsPluginOptions {
   announceTtlMs?: number
 }
 
-interface OpenUpload {
-  id: number
-  budget: PeerBudget
-  file: UploadFile
-  release: () => void
-  timer: ReturnType<typeof setTimeout> | null
-}
-
 /**
  * Blobs on a relay: signed uploads with per-key and per-relay quotas, pins,
  * an LRU cache of unpinned blobs, verified range reads, and announcements of
@@ -52,31 +47,11 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
   const idleMs = options.uploadIdleMs ?? 30_000
   const ttlMs = options.announceTtlMs ?? 600_000
   const pacer = new Pacer(options.serveBytesPerSecond ?? 0)
-  const uploads = new Map<number, OpenUpload>()
-  const byConnection = new Map<PeerBudget, Set<OpenUpload>>()
+  const uploads = new UploadTable(idleMs, () => api?.logger)
   const fetching = new Map<string, Promise<number>>()
-  let nextId = 1
   let api: PluginAPI | null = null
   let announcer: ReturnType<typeof setInterval> | null = null
 
-  const drop = (upload: OpenUpload): void => {
-    if (!uploads.delete(upload.id)) return
-    byConnection.get(upload.budget)?.delete(upload)
-    if (upload.timer !== null) clearTimeout(upload.timer)
-    upload.release()
-    upload.file.discard().catch((err: unknown) => api?.logger.warn({ err }, 'dropping an upload\'s temp file failed'))
-  }
-  const arm = (upload: OpenUpload): void => {
-    if (upload.timer !== null) clearTimeout(upload.timer)
-    upload.timer = setTimeout(() => drop(upload), idleMs)
-    upload.timer.unref?.()
-  }
-  const find = (id: number, budget: PeerBudget): OpenUpload => {
-    const upload = uploads.get(id)
-    // Upload ids are per connection: another peer's id is as good as unknown.
-    if (upload === undefined || upload.budget !== budget) throw new LumeError(ErrorCode.NOT_FOUND, `no upload ${id} on this connection`)
-    return upload
-  }
   const announce = (hashes: Uint8Array[]): void => {
     const flood = api?.use<Flood>('flood')
     if (flood === undefined || api?.use<DhtCache>('cache') === undefined) return
@@ -101,23 +76,24 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
       pluginApi.defineBudget(BlobLimitKinds.fetches, BlobLimitDefaults.fetches)
       pluginApi.defineRate(BlobLimitKinds.reads, BlobLimitDefaults.reads)
       pluginApi.defineBudget(BlobLimitKinds.readBytes, BlobLimitDefaults.readBytes)
+      pluginApi.defineRate(BlobLimitKinds.pinBytes, BlobLimitDefaults.pinBytes)
       // Opens no channel: it is the relay's hook for "this connection closed", which drops its uploads.
       pluginApi.registerProtocol({
         name: 'lume/blobs/uploads',
         onConnection: (connection) => () => {
-          for (const upload of byConnection.get(connection.budget) ?? []) drop(upload)
-          byConnection.delete(connection.budget)
+          uploads.dropConnection(connection.budget)
         }
       })
       pluginApi.registerMethod({
         ...BlobMethods.begin,
         name: 'begin',
-        handler: async ({ size, owner }, { budget }) => {
+        handler: async ({ size, owner }, { budget, signal }) => {
           if (size > maxBlob) throw LumeError.tooLarge('blob', size, maxBlob)
           // An early refusal only: the quota is charged when the owner signs at the end.
           if (!equalBytes(owner, new Uint8Array(32)) && store.usedBy(owner) + size > limits.perKeyBytes) {
             throw new LumeError(ErrorCode.QUOTA_EXCEEDED, `this key may pin ${limits.perKeyBytes} bytes here`, { details: { scope: 'key', limit: limits.perKeyBytes } })
           }
+          budget.spend(BlobLimitKinds.pinBytes, charge(size))
           const releaseSlot = budget.hold(BlobLimitKinds.uploads)
           let releaseBytes: () => void
           try {
@@ -134,13 +110,13 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
             release()
             throw err
           }
-          const upload: OpenUpload = { id: nextId++, budget, file, release, timer: null }
-          uploads.set(upload.id, upload)
-          const set = byConnection.get(budget) ?? new Set()
-          set.add(upload)
-          byConnection.set(budget, set)
-          arm(upload)
-          return upload.id
+          // The caller left while the file was made: its close hook has run already, so drop it here.
+          if (signal.aborted) {
+            release()
+            await file.discard()
+            throw LumeError.aborted('blobs.begin', signal.reason)
+          }
+          return uploads.open(budget, file, release).id
         }
       })
       pluginApi.registerMethod({
@@ -148,16 +124,16 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
         name: 'write',
         maxRequestBytes: MAX_WRITE_BYTES + 64,
         handler: async ({ id, offset, bytes }, { budget }) => {
-          const upload = find(id, budget)
+          const upload = uploads.find(id, budget)
           if (bytes.byteLength > MAX_WRITE_BYTES) throw LumeError.tooLarge('write', bytes.byteLength, MAX_WRITE_BYTES)
           // In order, and never past the size declared (and charged) at begin.
-          if (offset !== upload.file.received) { drop(upload); throw LumeError.invalidArgument(`write at ${offset}, expected ${upload.file.received}`) }
-          if (offset + bytes.byteLength > upload.file.size) { drop(upload); throw LumeError.tooLarge('upload', offset + bytes.byteLength, upload.file.size) }
-          arm(upload)
+          if (offset !== upload.file.received) { uploads.drop(upload); throw LumeError.invalidArgument(`write at ${offset}, expected ${upload.file.received}`) }
+          if (offset + bytes.byteLength > upload.file.size) { uploads.drop(upload); throw LumeError.tooLarge('upload', offset + bytes.byteLength, upload.file.size) }
+          uploads.touch(upload)
           try {
             await upload.file.write(bytes)
           } catch (err) {
-            drop(upload)
+            uploads.drop(upload)
             throw err
           }
           return upload.file.received
@@ -167,10 +143,8 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
         ...BlobMethods.finish,
         name: 'finish',
         handler: async ({ id, owner, hash, signature }, { budget }) => {
-          const upload = find(id, budget)
-          uploads.delete(id)
-          byConnection.get(budget)?.delete(upload)
-          if (upload.timer !== null) clearTimeout(upload.timer)
+          const upload = uploads.find(id, budget)
+          uploads.take(upload)
           try {
             if (upload.file.received !== upload.file.size) {
               await upload.file.discard()
@@ -194,18 +168,30 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
         ...BlobMethods.abort,
         name: 'abort',
         handler: (id, { budget }) => {
-          drop(find(id, budget))
+          uploads.drop(uploads.find(id, budget))
           return null
         }
       })
       pluginApi.registerMethod({
         ...BlobMethods.pin,
         name: 'pin',
-        handler: async ({ owner, hash, signature }) => {
+        handler: async ({ owner, hash, signature }, { budget }) => {
           const size = store.size(hash)
           if (size === null) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
           if (!verifyPin(owner, relayKey, hash, size, signature)) throw LumeError.badSignature('blob pin')
+          if (!store.isPinnedBy(hash, owner)) budget.spend(BlobLimitKinds.pinBytes, charge(size))
           await store.pin(hash, owner, limits)
+          return null
+        }
+      })
+      pluginApi.registerMethod({
+        ...BlobMethods.unpin,
+        name: 'unpin',
+        handler: async ({ owner, hash, signature }) => {
+          const size = store.size(hash)
+          if (size === null) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
+          if (!verifyUnpin(owner, relayKey, hash, size, signature)) throw LumeError.badSignature('blob unpin')
+          await store.unpin(hash, owner)
           return null
         }
       })
@@ -216,8 +202,11 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
         handler: async ({ hash, start, len }, { budget, signal }) => {
           budget.spend(BlobLimitKinds.reads)
           if (len > MAX_READ_BYTES) throw LumeError.tooLarge('read', len, MAX_READ_BYTES)
-          // Answers in preparation are charged to the caller: parallel reads cannot pile up buffers.
-          const release = budget.hold(BlobLimitKinds.readBytes, Math.max(1, len))
+          const size = store.size(hash)
+          if (size === null) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
+          // Answers in preparation, and the outboard each is cut from, are charged to the caller:
+          // parallel reads cannot pile up buffers.
+          const release = budget.hold(BlobLimitKinds.readBytes, Math.max(1, Math.min(len, size)) + outboardLen(size, BLOB_K))
           try {
             const slice = await store.readSlice(hash, start, len)
             await pacer.wait(slice.byteLength, signal)
@@ -270,7 +259,7 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
     stop () {
       if (announcer !== null) clearInterval(announcer)
       announcer = null
-      for (const upload of [...uploads.values()]) drop(upload)
+      uploads.dropAll()
       api = null
     }
   }

@@ -3,17 +3,12 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path'
 import { outboardLen, outboardSlicePlan } from '@lume/bao-stream'
 import { ErrorCode, fromHex, LumeError, toHex } from '@lume/types'
-import { BLOB_K, MIN_CHARGE_BYTES } from '../lib/constants.js'
+import { BLOB_K } from '../lib/constants.js'
+import { ByteLru } from './byte-lru.js'
 import { syncDir, writeFileDurably } from './durable.js'
+import { KeyLock } from './key-lock.js'
+import { charge, PinLedger, type PinLimits } from './pin-ledger.js'
 import { UploadFile } from './upload-file.js'
-
-/** Limits a store enforces when a blob is pinned. */
-export interface PinLimits {
-  /** Bytes one owner key may have pinned. */
-  perKeyBytes: number
-  /** Bytes all owners together may have pinned on this relay. */
-  maxPinnedBytes: number
-}
 
 /** Options for {@link FileBlobStore.open}. */
 export interface FileBlobStoreOptions {
@@ -46,16 +41,16 @@ const HEX_NAME = /^[0-9a-f]{64}\.meta$/
 export class FileBlobStore {
   // In least-recently-used order: the first entry is the stalest.
   private readonly entries = new Map<string, Entry>()
-  private readonly usage = new Map<string, number>()
-  private readonly outboards = new Map<string, Uint8Array>()
-  private readonly locks = new Map<string, Promise<void>>()
-  private outboardBytes = 0
-  private pinned = 0
+  private readonly ledger = new PinLedger()
+  private readonly outboards: ByteLru
+  // One writer per blob: the same blob may come from several uploads, pins and evictions at once.
+  private readonly lock = new KeyLock()
   private cached = 0
   private readonly blobDir: string
   private readonly tmpDir: string
 
   private constructor (dir: string, private readonly options: FileBlobStoreOptions) {
+    this.outboards = new ByteLru(options.outboardCacheBytes ?? 32 * 1024 * 1024)
     this.blobDir = join(dir, 'blobs')
     this.tmpDir = join(dir, 'tmp')
   }
@@ -72,7 +67,7 @@ export class FileBlobStore {
 
   /** Bytes pinned by all owners, and bytes of unpinned (cached) blobs. */
   get bytes (): { pinned: number, cached: number } {
-    return { pinned: this.pinned, cached: this.cached }
+    return { pinned: this.ledger.pinned, cached: this.cached }
   }
 
   /** The cache's byte budget. */
@@ -82,7 +77,7 @@ export class FileBlobStore {
 
   /** Bytes `owner` has pinned here. */
   usedBy (owner: Uint8Array): number {
-    return this.usage.get(toHex(owner)) ?? 0
+    return this.ledger.usedBy(toHex(owner))
   }
 
   /** The blob's size, or null when it is not here. Counts as a use (for the cache's LRU order). */
@@ -127,22 +122,21 @@ export class FileBlobStore {
     }
     const key = toHex(finished.hash)
     const hash = finished.hash
-    // One writer per blob at a time: the same blob may come from several uploads at once.
-    await this.locked(key, async () => {
+    await this.lock.run(key, async () => {
       if (this.entries.has(key)) {
         await upload.discard()
         if (owner !== null) await this.pinUnlocked(key, owner, limits)
         return
       }
       const ownerKey = owner === null ? null : toHex(owner)
-      if (ownerKey !== null) this.reserve(ownerKey, charge(upload.size), limits)
+      if (ownerKey !== null) this.ledger.reserve(ownerKey, charge(upload.size), limits)
       try {
         await writeFileDurably(join(this.blobDir, `${key}.obao`), finished.outboard)
         await rename(upload.path, join(this.blobDir, `${key}.data`))
         await syncDir(this.blobDir)
         await this.writeMeta(key, { size: upload.size, pins: ownerKey === null ? [] : [ownerKey] })
       } catch (err) {
-        if (ownerKey !== null) this.release(ownerKey, charge(upload.size))
+        if (ownerKey !== null) this.ledger.release(ownerKey, charge(upload.size))
         await upload.discard()
         throw err
       }
@@ -156,17 +150,17 @@ export class FileBlobStore {
   /** Pin a blob held here for `owner` (`QUOTA_EXCEEDED` past `limits`). Durable when it resolves. */
   async pin (hash: Uint8Array, owner: Uint8Array, limits: PinLimits): Promise<void> {
     const key = toHex(hash)
-    await this.locked(key, async () => { await this.pinUnlocked(key, owner, limits) })
+    await this.lock.run(key, async () => { await this.pinUnlocked(key, owner, limits) })
   }
 
   /** Drop `owner`'s pin; a blob nobody pins becomes cache (and may be evicted). */
   async unpin (hash: Uint8Array, owner: Uint8Array): Promise<void> {
     const key = toHex(hash)
-    await this.locked(key, async () => {
+    await this.lock.run(key, async () => {
       const entry = this.entries.get(key)
       const ownerKey = toHex(owner)
       if (entry === undefined || !entry.pins.delete(ownerKey)) return
-      this.release(ownerKey, charge(entry.size))
+      this.ledger.release(ownerKey, charge(entry.size))
       if (entry.pins.size === 0) this.cached += charge(entry.size)
       await this.writeMeta(key, { size: entry.size, pins: [...entry.pins] })
     })
@@ -178,7 +172,7 @@ export class FileBlobStore {
     if (entry === undefined) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
     const ownerKey = toHex(owner)
     if (entry.pins.has(ownerKey)) return
-    this.reserve(ownerKey, charge(entry.size), limits)
+    this.ledger.reserve(ownerKey, charge(entry.size), limits)
     entry.pins.add(ownerKey)
     if (entry.pins.size === 1) this.cached -= charge(entry.size)
     try {
@@ -186,7 +180,7 @@ export class FileBlobStore {
     } catch (err) {
       entry.pins.delete(ownerKey)
       if (entry.pins.size === 0) this.cached += charge(entry.size)
-      this.release(ownerKey, charge(entry.size))
+      this.ledger.release(ownerKey, charge(entry.size))
       throw err
     }
   }
@@ -219,51 +213,17 @@ export class FileBlobStore {
     for (const [key, entry] of [...this.entries]) {
       if (this.cached <= this.options.cacheBytes) return
       if (entry.pins.size > 0) continue
-      await this.locked(key, async () => {
+      await this.lock.run(key, async () => {
         // Pinned or gone while waiting for the lock: leave it.
         if (this.entries.get(key) === entry && entry.pins.size === 0) await this.remove(key, entry)
       })
     }
   }
 
-  /** Run `fn` when no other write to blob `key` is under way. */
-  private async locked<T> (key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    let release = (): void => {}
-    const mine = previous.then(async () => await new Promise<void>((resolve) => { release = resolve }))
-    this.locks.set(key, mine)
-    await previous
-    try {
-      return await fn()
-    } finally {
-      release()
-      if (this.locks.get(key) === mine) this.locks.delete(key)
-    }
-  }
-
-  private reserve (ownerKey: string, size: number, limits: PinLimits): void {
-    const used = this.usage.get(ownerKey) ?? 0
-    if (used + size > limits.perKeyBytes) {
-      throw new LumeError(ErrorCode.QUOTA_EXCEEDED, `this key may pin ${limits.perKeyBytes} bytes here and has ${used}`, { details: { scope: 'key', used, limit: limits.perKeyBytes } })
-    }
-    if (this.pinned + size > limits.maxPinnedBytes) {
-      throw new LumeError(ErrorCode.QUOTA_EXCEEDED, `this relay pins at most ${limits.maxPinnedBytes} bytes`, { details: { scope: 'relay', limit: limits.maxPinnedBytes } })
-    }
-    this.usage.set(ownerKey, used + size)
-    this.pinned += size
-  }
-
-  private release (ownerKey: string, size: number): void {
-    const left = (this.usage.get(ownerKey) ?? 0) - size
-    if (left <= 0) this.usage.delete(ownerKey)
-    else this.usage.set(ownerKey, left)
-    this.pinned -= size
-  }
-
   private async remove (key: string, entry: Entry): Promise<void> {
     this.entries.delete(key)
     this.cached -= charge(entry.size)
-    this.dropOutboard(key)
+    this.outboards.delete(key)
     // The meta file goes first: without it the blob does not exist, whatever else a crash leaves.
     await rm(join(this.blobDir, `${key}.meta`), { force: true })
     await rm(join(this.blobDir, `${key}.data`), { force: true })
@@ -279,23 +239,8 @@ export class FileBlobStore {
     if (hit !== undefined) return hit
     const bytes = new Uint8Array(await readFile(join(this.blobDir, `${key}.obao`)))
     if (bytes.byteLength !== outboardLen(size, BLOB_K)) throw new LumeError(ErrorCode.TRUNCATED, 'a stored outboard has the wrong length')
-    const limit = this.options.outboardCacheBytes ?? 32 * 1024 * 1024
-    if (bytes.byteLength <= limit) {
-      this.outboards.set(key, bytes)
-      this.outboardBytes += bytes.byteLength
-      for (const [old] of this.outboards) {
-        if (this.outboardBytes <= limit) break
-        this.dropOutboard(old)
-      }
-    }
+    this.outboards.set(key, bytes)
     return bytes
-  }
-
-  private dropOutboard (key: string): void {
-    const bytes = this.outboards.get(key)
-    if (bytes === undefined) return
-    this.outboards.delete(key)
-    this.outboardBytes -= bytes.byteLength
   }
 
   private async load (): Promise<void> {
@@ -323,8 +268,7 @@ export class FileBlobStore {
       this.entries.set(key, { size: meta.size, pins })
       if (pins.size === 0) this.cached += charge(meta.size)
       for (const owner of pins) {
-        this.usage.set(owner, (this.usage.get(owner) ?? 0) + charge(meta.size))
-        this.pinned += charge(meta.size)
+        this.ledger.add(owner, charge(meta.size))
       }
     }
     // Data or outboards without meta are what a crash left mid-write.
@@ -333,11 +277,6 @@ export class FileBlobStore {
     }
     await this.evict()
   }
-}
-
-/** What a blob counts for in quotas and the cache: its size, but at least a file-system block (its files cost that much). */
-function charge (size: number): number {
-  return Math.max(size, MIN_CHARGE_BYTES)
 }
 
 async function readFully (handle: Awaited<ReturnType<typeof open>>, into: Uint8Array, position: number): Promise<void> {
