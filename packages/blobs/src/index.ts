@@ -17,7 +17,7 @@
  * const stream = blobs.get(link, { onProgress: (n, total) => console.log(n, total) })
  * ```
  */
-export { BlobClient, type BlobClientInit, type PutOptions, type PutResult, type GetOptions } from './lib/client.js'
+export { BlobClient, type BlobClientInit, type PutOptions, type PutResult, type GetOptions, type OpenOptions, type BlobReader } from './lib/client.js'
 export { encodeLink, decodeLink, type ReadCapability } from './lib/capability.js'
 export { BlobMethods, type BeginRequest, type WriteRequest, type FinishRequest, type PinRequest, type ReadRequest } from './lib/methods.js'
 export { verifiedRanges, proveSize, type RangeSource, type DownloadOptions } from './lib/downloader.js'

@@ -75,6 +75,21 @@ export interface GetOptions {
   signal?: AbortSignal
 }
 
+/** Options for {@link BlobClient.open}. */
+export type OpenOptions = Pick<GetOptions, 'key' | 'holders' | 'onDrop' | 'signal'>
+
+/** A blob whose holders are found and whose size is proven: read any range of it. */
+export interface BlobReader {
+  /** The blob's BLAKE3 root (of the ciphertext, for an encrypted blob). */
+  readonly hash: Uint8Array
+  /** Bytes a whole read hands on (the plaintext's, for an encrypted blob with its key), proven against the hash. */
+  readonly size: number
+  /** True when a key was given and reads are decrypted. */
+  readonly encrypted: boolean
+  /** Verified (and decrypted) bytes [start, end), in order; the same options as {@link BlobClient.get}. */
+  read: (range?: Pick<GetOptions, 'start' | 'end' | 'onProgress' | 'onDrop' | 'signal'>) => AsyncGenerator<Uint8Array>
+}
+
 /**
  * Stores blobs on relays and reads them back from every relay that holds
  * them at once, verifying each range against the hash before handing it on.
@@ -192,7 +207,14 @@ export class BlobClient {
     return await (await this.init.pool.connect(relay)).call(BlobMethods.fetch, hash, { timeoutMs })
   }
 
-  private async * read (target: Uint8Array | string | ReadCapability, options: GetOptions): AsyncGenerator<Uint8Array> {
+  /**
+   * Find the blob's holders and prove its size (the final chunk, verified
+   * against the hash) before reading anything: what an HTTP gateway needs to
+   * promise a `Content-Length`. The reader then reads any range from the same
+   * holders, verified (and decrypted when a key is known) before it is handed
+   * on. `NOT_FOUND` when no relay holds it.
+   */
+  async open (target: Uint8Array | string | ReadCapability, options: OpenOptions = {}): Promise<BlobReader> {
     const capability = target instanceof Uint8Array ? { hash: target } : typeof target === 'string' ? decodeLink(target) : target
     const hash = capability.hash
     const key = options.key ?? capability.key
@@ -204,6 +226,21 @@ export class BlobClient {
       sources = sources.filter((s) => s !== bad)
       if (reason.code !== ErrorCode.NOT_FOUND) options.onDrop?.(bad.id, reason)
     })
+    const size = key === undefined ? stored : plainSize(stored)
+    return {
+      hash,
+      size,
+      encrypted: key !== undefined,
+      read: (range = {}) => this.readOpened(hash, stored, sources, key, { ...options, ...range })
+    }
+  }
+
+  private async * read (target: Uint8Array | string | ReadCapability, options: GetOptions): AsyncGenerator<Uint8Array> {
+    const reader = await this.open(target, options)
+    yield * reader.read(options)
+  }
+
+  private async * readOpened (hash: Uint8Array, stored: number, sources: RangeSource[], key: Uint8Array | undefined, options: GetOptions): AsyncGenerator<Uint8Array> {
     const download = { rangeBytes: this.init.rangeBytes, perSource: this.init.perSource, stallMs: this.init.stallMs, ...pick(options) }
     if (key === undefined) {
       yield * verifiedRanges(hash, stored, sources, { ...download, start: options.start ?? 0, end: options.end ?? stored })
