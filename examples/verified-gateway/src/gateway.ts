@@ -1,35 +1,42 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { BaoDecoder, groupLen, HEADER_LEN } from '@lume/bao-stream'
 import { ErrorCode, fromHex, LumeError, silentLogger, type Logger } from '@lume/types'
-import { parseRange, type ByteRange } from './range.js'
+import { parseRange } from './range.js'
+import { verifyingSource, type VerifiedSource } from './source.js'
 import type { Upstream } from './upstream.js'
 
-/** Options for {@link createGateway}. */
-export interface GatewayOptions {
+/** Options for {@link createGateway}: a verified source, or an HTTP origin to verify. */
+export type GatewayOptions = {
+  /** Where verified content comes from (e.g. {@link lumeSource} for blobs on Lume relays). */
+  source: VerifiedSource
+  logger?: Logger
+} | {
+  /** An untrusted HTTP origin serving `<hash>` and `<hash>.obao`. */
   upstream: Upstream
   /** Chunk-group exponent the outboards were made with. @default 4 */
   k?: number
   logger?: Logger
 }
 
-const PATH = /^\/blake3\/([0-9a-f]{64})$/
+const PATH = /^\/blake3\/([0-9a-f]{64})(?:\?key=([0-9a-f]{64}))?$/
 
 /**
  * An HTTP server that serves `/blake3/<hash>` (with ranges) from an untrusted
- * upstream, verifying every byte against the hash before sending it. The
+ * source, verifying every byte against the hash before sending it. The
  * length is proven first (the final group is verified before any header is
  * sent); corruption mid-stream aborts the response, so the client sees a
- * broken transfer, never a wrong byte.
+ * broken transfer, never a wrong byte. `?key=<hex>` reads an encrypted blob
+ * (Lume source only; the gateway listens on loopback, where the key is the
+ * user's own).
  */
 export function createGateway (options: GatewayOptions): Server {
   const logger = options.logger ?? silentLogger
+  const source = 'source' in options ? options.source : verifyingSource(options.upstream, options.k ?? 4, logger)
   return createServer((req, res) => {
-    serve(req, res, options, logger).catch((err: unknown) => {
+    serve(req, res, source).catch((err: unknown) => {
       const e = LumeError.isInstance(err) ? err : new LumeError(ErrorCode.REMOTE_ERROR, String(err))
-      logger.warn({ url: req.url, code: e.code, ...e.details }, e.message)
+      logger.warn({ url: redact(req.url), code: e.code, ...e.details }, e.message)
       if (!res.headersSent) {
-        const status = e.code === ErrorCode.NOT_FOUND ? 404 : 502
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(`${e.code}: ${e.message}\n`)
+        res.writeHead(statusOf(e.code), { 'content-type': 'text/plain' }).end(`${e.code}: ${e.message}\n`)
       } else {
         // Headers promised more bytes than we will send: cutting the connection makes that visible.
         res.destroy(e)
@@ -38,23 +45,18 @@ export function createGateway (options: GatewayOptions): Server {
   })
 }
 
-async function serve (req: IncomingMessage, res: ServerResponse, options: GatewayOptions, logger: Logger): Promise<void> {
+async function serve (req: IncomingMessage, res: ServerResponse, source: VerifiedSource): Promise<void> {
   const match = PATH.exec(req.url ?? '')
   if ((req.method !== 'GET' && req.method !== 'HEAD') || match === null) {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('try /blake3/<64 hex characters>\n')
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('try /blake3/<64 hex characters>[?key=<64 hex characters>]\n')
     return
   }
   const hashHex = match[1] as string
-  const hash = fromHex(hashHex, 32)
-  const k = options.k ?? 4
-  const group = groupLen(k)
   const abort = new AbortController()
   res.on('close', () => abort.abort())
-
-  const outboard = await options.upstream.outboard(hashHex, abort.signal)
-  if (outboard.byteLength < HEADER_LEN) throw new LumeError(ErrorCode.TRUNCATED, 'outboard is shorter than its header')
-  const size = Number(new DataView(outboard.buffer, outboard.byteOffset, 8).getBigUint64(0, true))
-  await proveLength(options.upstream, hashHex, hash, outboard, size, k, abort.signal)
+  const key = match[2] === undefined ? undefined : fromHex(match[2], 32)
+  const content = await source.open(fromHex(hashHex, 32), abort.signal, key === undefined ? {} : { key })
+  const size = content.size
 
   const range = parseRange(req.headers.range, size)
   if (range === 'unsatisfiable') {
@@ -71,39 +73,21 @@ async function serve (req: IncomingMessage, res: ServerResponse, options: Gatewa
     ...(range === null ? {} : { 'content-range': `bytes ${start}-${end}/${size}` })
   })
   if (req.method === 'HEAD' || length === 0) { res.end(); return }
-  await streamVerified(res, options.upstream, hashHex, hash, outboard, size, { start, end }, group, k, abort.signal, logger)
-}
-
-/**
- * The header's length is untrusted until the final group verifies (Bao's
- * final-chunk requirement): check it before promising a Content-Length.
- */
-async function proveLength (upstream: Upstream, hashHex: string, hash: Uint8Array, outboard: Uint8Array, size: number, k: number, signal: AbortSignal): Promise<void> {
-  const group = groupLen(k)
-  const lastStart = size === 0 ? 0 : Math.floor((size - 1) / group) * group
-  const decoder = new BaoDecoder(hash, { k, outboard, range: { start: lastStart, len: size - lastStart } })
-  for await (const piece of await upstream.content(hashHex, lastStart, size, signal)) decoder.push(piece)
-  decoder.finish()
-  if (decoder.contentLength !== size) throw new LumeError(ErrorCode.HASH_MISMATCH, 'the final group did not prove the length')
-}
-
-async function streamVerified (res: ServerResponse, upstream: Upstream, hashHex: string, hash: Uint8Array, outboard: Uint8Array, size: number, range: ByteRange, group: number, k: number, signal: AbortSignal, logger: Logger): Promise<void> {
-  const groupStart = Math.floor(range.start / group) * group
-  const groupEnd = Math.min(Math.ceil((range.end + 1) / group) * group, size)
-  const decoder = new BaoDecoder(hash, { k, outboard, range: { start: range.start, len: range.end - range.start + 1 } })
-  let sent = 0
-  for await (const piece of await upstream.content(hashHex, groupStart, groupEnd, signal)) {
-    // Everything that verified goes out, up to the first bad group; then the response is cut.
-    for (const part of decoder.push(piece)) {
-      sent += part.byteLength
-      if (!res.write(part)) await new Promise((resolve) => res.once('drain', resolve))
-    }
-    const failure = decoder.error
-    if (failure !== null) {
-      logger.error({ hash: hashHex, offset: failure.details.offset, sent }, `corrupt content from upstream: ${failure.message}; response aborted`)
-      throw failure
-    }
+  // Everything that verified goes out, up to the first bad byte; then the response is cut (above).
+  for await (const part of content.read(start, end + 1, abort.signal)) {
+    if (!res.write(part)) await new Promise((resolve) => res.once('drain', resolve))
   }
-  decoder.finish()
   res.end()
+}
+
+function statusOf (code: string): number {
+  if (code === ErrorCode.NOT_FOUND) return 404
+  if (code === ErrorCode.INVALID_ARGUMENT) return 400
+  if (code === ErrorCode.DECRYPTION_FAILED) return 403
+  return 502
+}
+
+/** The request path without a content key: keys never reach the logs. */
+function redact (url: string | undefined): string | undefined {
+  return url?.replace(/\?key=.*/, '?key=…')
 }

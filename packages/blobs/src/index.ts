@@ -17,7 +17,7 @@
  * const stream = blobs.get(link, { onProgress: (n, total) => console.log(n, total) })
  * ```
  */
-export { BlobClient, type BlobClientInit, type PutOptions, type PutResult, type GetOptions } from './lib/client.js'
+export { BlobClient, type BlobClientInit, type PutOptions, type PutResult, type GetOptions, type OpenOptions, type BlobReader } from './lib/client.js'
 export { encodeLink, decodeLink, type ReadCapability } from './lib/capability.js'
 export { MIRROR_PURPOSE, type MirrorResult, type Restored } from './lib/mirror.js'
 export { BlobMethods, type BeginRequest, type WriteRequest, type FinishRequest, type PinRequest, type ReadRequest } from './lib/methods.js'

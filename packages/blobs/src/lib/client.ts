@@ -76,6 +76,21 @@ export interface GetOptions {
   signal?: AbortSignal
 }
 
+/** Options for {@link BlobClient.open}. */
+export type OpenOptions = Pick<GetOptions, 'key' | 'holders' | 'onDrop' | 'signal'>
+
+/** A blob whose holders are found and whose size is proven: read any range of it. */
+export interface BlobReader {
+  /** The blob's BLAKE3 root (of the ciphertext, for an encrypted blob). */
+  readonly hash: Uint8Array
+  /** Bytes a whole read hands on (the plaintext's, for an encrypted blob with its key), proven against the hash. */
+  readonly size: number
+  /** True when a key was given and reads are decrypted. */
+  readonly encrypted: boolean
+  /** Verified (and decrypted) bytes [start, end), in order; the same options as {@link BlobClient.get}. */
+  read: (range?: Pick<GetOptions, 'start' | 'end' | 'onProgress' | 'onDrop' | 'signal'>) => AsyncGenerator<Uint8Array>
+}
+
 /**
  * Stores blobs on relays and reads them back from every relay that holds
  * them at once, verifying each range against the hash before handing it on.
@@ -232,7 +247,14 @@ export class BlobClient {
     return await (await this.init.pool.connect(relay)).call(BlobMethods.fetch, hash, { timeoutMs })
   }
 
-  private async * read (target: Uint8Array | string | ReadCapability, options: GetOptions): AsyncGenerator<Uint8Array> {
+  /**
+   * Find the blob's holders and prove its size (the final chunk, verified
+   * against the hash) before reading anything: what an HTTP gateway needs to
+   * promise a `Content-Length`. The reader then reads any range from the same
+   * holders, verified (and decrypted when a key is known) before it is handed
+   * on. `NOT_FOUND` when no relay holds it.
+   */
+  async open (target: Uint8Array | string | ReadCapability, options: OpenOptions = {}): Promise<BlobReader> {
     const capability = target instanceof Uint8Array ? { hash: target } : typeof target === 'string' ? decodeLink(target) : target
     const hash = capability.hash
     const key = options.key ?? capability.key
@@ -241,17 +263,34 @@ export class BlobClient {
     let sources = unique.map((relay) => this.source(relay, hash))
     // Each relay is reported dropped once, whether the size proof or the download dropped it.
     const dropped = new Set<string>()
-    const onDrop = (id: string, reason: LumeError): void => {
+    const once = (report: GetOptions['onDrop']) => (id: string, reason: LumeError): void => {
       if (dropped.has(id)) return
       dropped.add(id)
-      options.onDrop?.(id, reason)
+      report?.(id, reason)
     }
+    const onDrop = once(options.onDrop)
     // A relay that fails to prove the size (lacks the blob, lies, stalls) is left out of the download.
     const stored = await proveSize(hash, sources, this.init.stallMs, options.signal, (bad, reason) => {
       sources = sources.filter((s) => s !== bad)
       if (reason.code !== ErrorCode.NOT_FOUND) onDrop(bad.id, reason)
     })
-    const download = { rangeBytes: this.init.rangeBytes, perSource: this.init.perSource, stallMs: this.init.stallMs, ...pick(options), onDrop }
+    const size = key === undefined ? stored : plainSize(stored)
+    return {
+      hash,
+      size,
+      encrypted: key !== undefined,
+      // Drops during a read are reported once per relay too, to the read's own callback when it has one.
+      read: (range = {}) => this.readOpened(hash, stored, sources, key, { ...options, ...range, onDrop: once(range.onDrop ?? options.onDrop) })
+    }
+  }
+
+  private async * read (target: Uint8Array | string | ReadCapability, options: GetOptions): AsyncGenerator<Uint8Array> {
+    const reader = await this.open(target, options)
+    yield * reader.read(options)
+  }
+
+  private async * readOpened (hash: Uint8Array, stored: number, sources: RangeSource[], key: Uint8Array | undefined, options: GetOptions): AsyncGenerator<Uint8Array> {
+    const download = { rangeBytes: this.init.rangeBytes, perSource: this.init.perSource, stallMs: this.init.stallMs, ...pick(options) }
     if (key === undefined) {
       yield * verifiedRanges(hash, stored, sources, { ...download, start: options.start ?? 0, end: options.end ?? stored })
       return
