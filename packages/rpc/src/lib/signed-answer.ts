@@ -1,7 +1,7 @@
 import c from 'compact-encoding'
 import { assertLength, assertUint, equalBytes, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
 import { rootFromProof, type InclusionProof } from './merkle.js'
-import { VerifiedBatches, walkRecording } from './verified-batches.js'
+import { VerifiedBatches, walkRecording, type Recorded } from './verified-batches.js'
 
 /**
  * The hash that binds an answer to its request: SHA-256(string method ‖ body).
@@ -146,7 +146,7 @@ export function verifyAnswer (answer: SignedAnswer, expectedRequestHash: Uint8Ar
   // Another answer of a batch verified before: its leaf and siblings are compared with the known tree.
   const decided = cache.batches.check(answer.relayPublicKey, answer.signature, leaf, answer.proof)
   if (decided !== undefined) return decided
-  const nodes: Array<[number, Uint8Array]> = []
+  const nodes: Recorded = { positions: [], values: [], theirs: [] }
   const root = walkRecording(leaf, answer.proof, nodes)
   if (root === null) return false
   if (!cache.has(answer.relayPublicKey, root, answer.signature)) {

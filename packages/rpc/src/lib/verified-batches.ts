@@ -29,24 +29,25 @@ export class VerifiedBatches {
   check (relayPublicKey: Uint8Array, signature: Uint8Array, leaf: Uint8Array, proof: InclusionProof): boolean | undefined {
     const batch = this.find(relayPublicKey, signature, proof.count)
     if (batch === undefined || !validShape(proof)) return undefined
-    const added: Array<[number, Uint8Array]> = []
     const siblings = proof.siblings
-    let fn = proof.index
-    let sn = proof.count - 1
+    const walk = new Walk(proof)
+    // The nodes hashed on the way (most answers hit at their leaf: none).
+    const path: Uint8Array[] = []
     let r = leaf
     for (let step = 0; step <= siblings.length; step++) {
-      const known = batch.nodes.get(position(fn, sn))
+      const known = batch.nodes.get(position(walk.fn, walk.sn))
       if (known !== undefined) {
         if (!equal32(known, r)) return false
-        const rest = restMatches(batch, siblings, step, fn, sn)
-        if (rest === true) this.addTo(batch, added)
+        const rest = restMatches(batch, siblings, step, walk.fn, walk.sn)
+        // The nodes hashed on the way up are known now too.
+        if (rest === true && step > 0) this.addTo(batch, new Walk(proof).record(path, siblings))
         return rest
       }
-      if (step === siblings.length || sn === 0) return undefined
+      if (step === siblings.length || walk.sn === 0) return undefined
       const p = siblings[step] as Uint8Array
       if (p.byteLength !== 32) return false
-      added.push([position(fn, sn), r])
-      ;[r, fn, sn] = climb(r, p, fn, sn, added)
+      path.push(r)
+      r = walk.climb(r, p)
     }
     return undefined
   }
@@ -55,7 +56,7 @@ export class VerifiedBatches {
    * Remember the nodes a {@link walkRecording} went through, once the root it
    * reached is known to be signed by `relayPublicKey` with `signature`.
    */
-  remember (relayPublicKey: Uint8Array, signature: Uint8Array, count: number, nodes: Array<[number, Uint8Array]>): void {
+  remember (relayPublicKey: Uint8Array, signature: Uint8Array, count: number, nodes: Recorded): void {
     if (this.capacity === 0) return
     let batch = this.find(relayPublicKey, signature, count)
     if (batch === undefined) {
@@ -78,9 +79,9 @@ export class VerifiedBatches {
   }
 
   // All of a walk's nodes or none: a known node's sibling and everything above it stay known.
-  private addTo (batch: Batch, nodes: Array<[number, Uint8Array]>): void {
+  private addTo (batch: Batch, nodes: Recorded): void {
     let fresh = 0
-    for (const [key] of nodes) if (!batch.nodes.has(key)) fresh++
+    for (const key of nodes.positions) if (!batch.nodes.has(key)) fresh++
     if (fresh === 0) return
     while (this.held + fresh > this.capacity && this.batches.size > 0) {
       const [oldestKey, oldest] = this.batches.entries().next().value as [number, Batch]
@@ -89,14 +90,19 @@ export class VerifiedBatches {
       if (oldest === batch) return
     }
     if (this.held + fresh > this.capacity) return
-    for (const [key, node] of nodes) {
+    for (let i = 0; i < nodes.positions.length; i++) {
+      const key = nodes.positions[i] as number
       if (batch.nodes.has(key)) continue
-      // Copies: the caller keeps its answer and may change it.
-      batch.nodes.set(key, new Uint8Array(node))
+      const node = nodes.values[i] as Uint8Array
+      // Siblings are the caller's (it may change them later): copied. Nodes hashed here are ours.
+      batch.nodes.set(key, nodes.theirs[i] === true ? new Uint8Array(node) : node)
       this.held++
     }
   }
 }
+
+/** Nodes a walk went through, by position; `theirs` marks the caller's bytes (the siblings; the leaf and inner nodes are hashed here). */
+export interface Recorded { positions: number[], values: Uint8Array[], theirs: boolean[] }
 
 interface Batch {
   relayPublicKey: Uint8Array
@@ -106,22 +112,65 @@ interface Batch {
   nodes: Map<number, Uint8Array>
 }
 
+/** The position (fn, sn) of a proof walk, as `walkProof` moves it (RFC 9162 §2.1.3.2). */
+class Walk {
+  fn: number
+  sn: number
+  constructor (proof: InclusionProof) {
+    this.fn = proof.index
+    this.sn = proof.count - 1
+  }
+
+  /** The sibling's position at this step (a lone right-edge node first rises to its left sibling's level). */
+  siblingPosition (): number {
+    if ((this.fn & 1) === 1 || this.fn === this.sn) {
+      while ((this.fn & 1) === 0 && this.fn !== 0) { this.fn >>= 1; this.sn >>= 1 }
+      return position(this.fn - 1, this.sn)
+    }
+    return position(this.fn + 1, this.sn)
+  }
+
+  /** Hash `r` with sibling `p` and move up. */
+  climb (r: Uint8Array, p: Uint8Array): Uint8Array {
+    const left = (this.fn & 1) === 1 || this.fn === this.sn
+    this.siblingPosition()
+    this.fn >>= 1
+    this.sn >>= 1
+    return left ? nodeHash(p, r) : nodeHash(r, p)
+  }
+
+  /** Record the positions of `path` (nodes hashed here, from the leaf up) and of their siblings, walking from here (the start). */
+  record (path: readonly Uint8Array[], siblings: readonly Uint8Array[]): Recorded {
+    const out: Recorded = { positions: [], values: [], theirs: [] }
+    for (let i = 0; i < path.length; i++) {
+      out.positions.push(position(this.fn, this.sn)); out.values.push(path[i] as Uint8Array); out.theirs.push(false)
+      out.positions.push(this.siblingPosition()); out.values.push(siblings[i] as Uint8Array); out.theirs.push(true)
+      this.fn >>= 1
+      this.sn >>= 1
+    }
+    return out
+  }
+}
+
 /**
- * Walk a proof from `leaf` to its root (as `walkProof`), noting every node
- * and sibling by position in `nodes`: the root, or null if the proof is malformed.
+ * Walk a proof from `leaf` to its root (as `walkProof`), recording every
+ * node and sibling by position in `out`: the root, or null if the proof is malformed.
  */
-export function walkRecording (leaf: Uint8Array, proof: InclusionProof, nodes: Array<[number, Uint8Array]>): Uint8Array | null {
+export function walkRecording (leaf: Uint8Array, proof: InclusionProof, out: Recorded): Uint8Array | null {
   if (!validShape(proof)) return null
-  let fn = proof.index
-  let sn = proof.count - 1
+  const walk = new Walk(proof)
   let r = leaf
   for (const p of proof.siblings) {
-    if (sn === 0 || p.byteLength !== 32) return null
-    nodes.push([position(fn, sn), r])
-    ;[r, fn, sn] = climb(r, p, fn, sn, nodes)
+    if (walk.sn === 0 || p.byteLength !== 32) return null
+    out.positions.push(position(walk.fn, walk.sn)); out.values.push(r); out.theirs.push(false)
+    const left = (walk.fn & 1) === 1 || walk.fn === walk.sn
+    out.positions.push(walk.siblingPosition()); out.values.push(p); out.theirs.push(true)
+    walk.fn >>= 1
+    walk.sn >>= 1
+    r = left ? nodeHash(p, r) : nodeHash(r, p)
   }
-  if (sn !== 0) return null
-  nodes.push([position(0, 0), r])
+  if (walk.sn !== 0) return null
+  out.positions.push(position(0, 0)); out.values.push(r); out.theirs.push(false)
   return r
 }
 
@@ -138,30 +187,13 @@ function signatureKey (signature: Uint8Array): number {
   return ((signature[0] as number) | ((signature[1] as number) << 8) | ((signature[2] as number) << 16)) + ((signature[3] as number) | ((signature[4] as number) << 8) | ((signature[5] as number) << 16)) * 0x100_0000
 }
 
-/**
- * One step of the proof walk (as `walkProof`): hash `r` with sibling `p`,
- * noting the sibling's position in `out`; the new node and its position.
- */
-function climb (r: Uint8Array, p: Uint8Array, fn: number, sn: number, out: Array<[number, Uint8Array]>): [Uint8Array, number, number] {
-  if ((fn & 1) === 1 || fn === sn) {
-    // A lone right-edge node rises to the level of its left sibling first.
-    if ((fn & 1) === 0) while ((fn & 1) === 0 && fn !== 0) { fn >>= 1; sn >>= 1 }
-    out.push([position(fn - 1, sn), p])
-    r = nodeHash(p, r)
-  } else {
-    out.push([position(fn + 1, sn), p])
-    r = nodeHash(r, p)
-  }
-  return [r, fn >> 1, sn >> 1]
-}
-
 /** Every sibling from `step` on equals the known node at its position; undefined when a position is unknown. */
 function restMatches (batch: Batch, siblings: readonly Uint8Array[], step: number, fn: number, sn: number): boolean | undefined {
   for (let i = step; i < siblings.length; i++) {
     if (sn === 0) return false
     let at: number
     if ((fn & 1) === 1 || fn === sn) {
-      if ((fn & 1) === 0) while ((fn & 1) === 0 && fn !== 0) { fn >>= 1; sn >>= 1 }
+      while ((fn & 1) === 0 && fn !== 0) { fn >>= 1; sn >>= 1 }
       at = position(fn - 1, sn)
     } else {
       at = position(fn + 1, sn)
