@@ -36,8 +36,8 @@ export const configSchema = z.strictObject({
   maxData: z.number().int().min(1).max(255).default(64),
   /** How long a `get` for an unknown key waits for neighbours to answer, ms. */
   pullTimeoutMs: z.number().int().positive().default(500),
-  /** Hops an announced entry travels. */
-  floodTtl: z.number().int().min(1).max(255).default(8)
+  /** Hops an announced entry travels. @default the flood plugin's `ttl` */
+  floodTtl: z.number().int().min(1).max(255).optional()
 }).refine((config) => config.store !== 'redis-cluster' || config.redisNodes.length > 0, { message: 'store: redis-cluster needs redisNodes (host:port of the masters)', path: ['redisNodes'] })
 
 /** The registry's validated config section. */
@@ -71,7 +71,7 @@ export default function relayRegistryPlugin (): Plugin {
           operators: config.operators.map((key) => fromHex(key, 32)),
           maxWants: config.maxWants,
           pullTimeoutMs: config.pullTimeoutMs,
-          floodTtl: config.floodTtl,
+          ...(config.floodTtl === undefined ? {} : { floodTtl: config.floodTtl }),
           ...(flood === undefined ? {} : { flood })
         })
         await inner.start(api)
