@@ -75,6 +75,18 @@ describe('registry across relays', () => {
     await updates.return(undefined)
   })
 
+  it('announces entries as far as the flood reaches (its own hop limit, 10 by default: 100k relays are 9 hops across)', async () => {
+    const carol = generateKeyPair()
+    const heard = new Promise<number>((resolve) => {
+      const off = nodes[1]!.flood.on('message', ({ ttl, origin }) => {
+        if (Buffer.from(origin).equals(Buffer.from(nodes[0]!.keyPair.publicKey))) { off(); resolve(ttl) }
+      })
+    })
+    await clientOf(nodes[0]!).set(carol, text('how far'))
+    // B, one hop from A, receives the hop limit A sent it with.
+    expect(await heard).toBe(10)
+  })
+
   it('keeps every subscriber current: later writes reach C, in order, newest last', async () => {
     const bob = generateKeyPair()
     const onA = clientOf(nodes[0]!)

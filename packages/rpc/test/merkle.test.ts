@@ -143,4 +143,38 @@ describe('verified inner nodes', () => {
     expect(verifyAnswer({ ...a, proof: { ...a.proof, siblings: forged } }, hash, cache)).toBe(false)
     first.proof.siblings[2]!.set(honestTop)
   })
+
+  it('decide every answer of every batch size, in any order, as the whole proof would: forgeries fail with the tree known', async () => {
+    for (const n of [1, 2, 3, 5, 6, 7, 8, 13, 37, 64, 70]) {
+      const { hash, answers } = await batch(n)
+      const order = answers.map((_, i) => i).sort(() => Math.random() - 0.5)
+      const cache = new VerifiedRoots(4096, 4096)
+      for (const i of order) {
+        const a = answers[i]!
+        const flip = (bytes: Uint8Array): Uint8Array => { const out = Uint8Array.from(bytes); out[0] = (out[0] as number) ^ 1; return out }
+        const forgeries: SignedAnswer[] = [
+          { ...a, body: Uint8Array.of(200) },
+          { ...a, proof: { ...a.proof, index: (a.proof.index + 1) % n } },
+          { ...a, proof: { ...a.proof, count: n + 1 } },
+          { ...a, proof: { ...a.proof, siblings: a.proof.siblings.slice(1) } },
+          { ...a, proof: { ...a.proof, siblings: [...a.proof.siblings, new Uint8Array(32)] } },
+          ...a.proof.siblings.map((_, k) => ({ ...a, proof: { ...a.proof, siblings: a.proof.siblings.map((x, j) => j === k ? flip(x) : x) } }))
+        ]
+        // Before and after this answer's own proof is known, and against the whole-proof path without a cache.
+        for (const f of forgeries) {
+          if (n === 1 && f.proof.index === a.proof.index && f.proof.count === a.proof.count && f.proof.siblings.length === 0 && f.body === a.body) continue
+          expect(verifyAnswer(f, hash, cache)).toBe(verifyAnswer(f, hash))
+        }
+        expect(verifyAnswer(a, hash, cache)).toBe(true)
+        for (const f of forgeries) expect(verifyAnswer(f, hash, cache)).toBe(verifyAnswer(f, hash))
+      }
+    }
+  })
+
+  it('keep at most nodeCapacity nodes, and still verify beyond it', async () => {
+    const { hash, answers } = await batch(40)
+    const cache = new VerifiedRoots(4096, 8)
+    for (const a of answers) expect(verifyAnswer(a, hash, cache)).toBe(true)
+    for (const a of answers) expect(verifyAnswer({ ...a, body: Uint8Array.of(222) }, hash, cache)).toBe(false)
+  })
 })

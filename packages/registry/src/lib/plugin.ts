@@ -41,7 +41,7 @@ export interface RegistryPluginOptions {
   maxWants?: number
   /** How long a `get` for an unknown key waits for neighbours to answer. @default 500 */
   pullTimeoutMs?: number
-  /** Hops an announced entry travels. @default 8 */
+  /** Hops an announced entry travels. @default the flood's own `ttl` (10 unless configured: 100,000 relays are 9 hops across) */
   floodTtl?: number
 }
 
@@ -148,7 +148,7 @@ export function registryPlugin (options: RegistryPluginOptions = {}): Plugin {
           const entry = parseEntry(bytes, maxData)
           const result = await store.put(entry)
           if (result.status === 'stored' && flood !== undefined) {
-            flood.broadcast(encodeFloodMessage({ type: 'entry', entry: serializeEntry(entry) }), { ttl: options.floodTtl ?? 8 })
+            flood.broadcast(encodeFloodMessage({ type: 'entry', entry: serializeEntry(entry) }), options.floodTtl === undefined ? {} : { ttl: options.floodTtl })
           }
           return { status: result.status, entry: serializeEntry(result.current) }
         }

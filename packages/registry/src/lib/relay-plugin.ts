@@ -11,13 +11,18 @@ import type { RegistryStore } from './store.js'
  * Unknown keys are errors.
  */
 export const configSchema = z.strictObject({
-  /** Where entries are kept: `lmdb` (durable, in the relay directory), `redis` (shared) or `memory`. */
-  store: z.enum(['lmdb', 'redis', 'memory']).default('lmdb'),
+  /**
+   * Where entries are kept: `lmdb` (durable, in the relay directory), `redis`
+   * (shared), `redis-cluster` (shared, past one Redis: `redisNodes`) or `memory`.
+   */
+  store: z.enum(['lmdb', 'redis', 'redis-cluster', 'memory']).default('lmdb'),
   /** The LMDB directory. @default `<relay dir>/plugins/registry/lmdb` */
   path: z.string().optional(),
   /** The Redis server, for `store: redis`. */
   redisUrl: z.string().default('redis://127.0.0.1:6379'),
-  /** Redis key prefix; relays sharing entries use the same one. */
+  /** Masters of the Redis Cluster (`host:port`, any few of them), for `store: redis-cluster`. */
+  redisNodes: z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'a Redis Cluster node is host:port')).default([]),
+  /** Redis key prefix; relays sharing entries use the same one (no `{` or `}` with a cluster). */
   redisPrefix: z.string().default('lume:registry:'),
   /** Most keys stored; a write for a new key beyond it fails with `STORE_FULL`. */
   maxKeys: z.number().int().positive().default(1_000_000),
@@ -31,9 +36,9 @@ export const configSchema = z.strictObject({
   maxData: z.number().int().min(1).max(255).default(64),
   /** How long a `get` for an unknown key waits for neighbours to answer, ms. */
   pullTimeoutMs: z.number().int().positive().default(500),
-  /** Hops an announced entry travels. */
-  floodTtl: z.number().int().min(1).max(255).default(8)
-})
+  /** Hops an announced entry travels. @default the flood plugin's `ttl` */
+  floodTtl: z.number().int().min(1).max(255).optional()
+}).refine((config) => config.store !== 'redis-cluster' || config.redisNodes.length > 0, { message: 'store: redis-cluster needs redisNodes (host:port of the masters)', path: ['redisNodes'] })
 
 /** The registry's validated config section. */
 export type RegistryRelayPluginConfig = z.output<typeof configSchema>
@@ -69,7 +74,7 @@ export default function relayRegistryPlugin (): Plugin {
           operators: config.operators.map((key) => fromHex(key, 32)),
           maxWants: config.maxWants,
           pullTimeoutMs: config.pullTimeoutMs,
-          floodTtl: config.floodTtl,
+          ...(config.floodTtl === undefined ? {} : { floodTtl: config.floodTtl }),
           ...(flood === undefined ? {} : { flood })
         })
         await inner.start(api)
@@ -94,6 +99,10 @@ async function openStore (config: RegistryRelayPluginConfig, dataDir: string | n
   if (config.store === 'redis') {
     const { RedisStore } = await import('../redis/redis-store.js')
     return await RedisStore.connect(config.redisUrl, { ...limits, prefix: config.redisPrefix })
+  }
+  if (config.store === 'redis-cluster') {
+    const { RedisClusterStore } = await import('../redis/redis-cluster-store.js')
+    return await RedisClusterStore.connect(config.redisNodes, { ...limits, prefix: config.redisPrefix })
   }
   const path = config.path ?? (dataDir === null ? null : join(dataDir, 'lmdb'))
   if (path === null) throw new LumeError(ErrorCode.PLUGIN_FAILED, 'the LMDB registry needs plugin.registry.path (this relay has no directory)')

@@ -4,6 +4,7 @@ import { readStoredEntry, serializeEntry, type RegistryEntry } from '../lib/entr
 import { DEFAULT_MAX_PINS, type StoreOptions } from '../lib/memory-store.js'
 import type { PutResult, PutStatus, RegistryStore } from '../lib/store.js'
 import { Watchers } from '../lib/watchers.js'
+import { COMPARE_LUA, PIN_LUA } from './lua.js'
 
 /** Options for {@link RedisStore.connect}. */
 export interface RedisStoreOptions extends StoreOptions {
@@ -11,32 +12,13 @@ export interface RedisStoreOptions extends StoreOptions {
   prefix?: string
 }
 
-// Compare-and-set in one atomic script: the revision (u64 LE at byte 34,
-// bounded to 2^48 so it is exact in Lua's doubles), then the signature
-// (the last 64 bytes) byte-wise. Returns { status, stored entry }.
-const PUT_SCRIPT = `
-local function bytewise(a, b)
-  for i = 1, 64 do
-    local x, y = string.byte(a, i), string.byte(b, i)
-    if x ~= y then return x - y end
-  end
-  return 0
-end
-local function revision(e)
-  local r = 0
-  for i = 42, 35, -1 do r = r * 256 + string.byte(e, i) end
-  return r
-end
+// Compare-and-set in one atomic script. Returns { status, stored entry }.
+const PUT_SCRIPT = `${COMPARE_LUA}
 local current = redis.call('GET', KEYS[1])
 local new = ARGV[1]
 if current then
-  local a, b = revision(new), revision(current)
-  if a < b then return {'stale', current} end
-  if a == b then
-    local order = bytewise(string.sub(new, -64), string.sub(current, -64))
-    if order == 0 then return {'same', current} end
-    if order < 0 then return {'stale', current} end
-  end
+  local verdict = compare(new, current)
+  if verdict then return {verdict, current} end
 else
   local max = tonumber(ARGV[2])
   if max >= 0 and redis.call('SCARD', KEYS[2]) >= max and redis.call('SISMEMBER', KEYS[3], KEYS[1]) == 0 then
@@ -47,14 +29,6 @@ end
 redis.call('SET', KEYS[1], new)
 redis.call('PUBLISH', KEYS[4], new)
 return {'stored', new}
-`
-
-// Pin under the pin cap, atomically: 1 pinned (or already was), 0 full.
-const PIN_SCRIPT = `
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
-if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('SADD', KEYS[1], ARGV[1])
-return 1
 `
 
 /**
@@ -88,7 +62,7 @@ export class RedisStore implements RegistryStore {
       throw new LumeError(ErrorCode.CONNECTION_FAILED, `cannot reach Redis at ${url}`, { cause: err })
     }
     redis.defineCommand('lumeRegistryPut', { numberOfKeys: 4, lua: PUT_SCRIPT })
-    redis.defineCommand('lumeRegistryPin', { numberOfKeys: 1, lua: PIN_SCRIPT })
+    redis.defineCommand('lumeRegistryPin', { numberOfKeys: 1, lua: PIN_LUA })
     const store = new RedisStore(redis, subscriber, options.prefix ?? 'lume:registry:', options)
     await store.listen()
     return store

@@ -1,6 +1,7 @@
 import c from 'compact-encoding'
-import { assertLength, assertUint, equalBytes, ed25519BackendName, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
-import { STOPPED, walkProof, type InclusionProof, type ProofVisitor } from './merkle.js' // eslint-disable-line @typescript-eslint/no-unused-vars -- named by the TSDoc links below
+import { assertLength, assertUint, equalBytes, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
+import { rootFromProof, type InclusionProof } from './merkle.js'
+import { VerifiedBatches, walkRecording, type Recorded } from './verified-batches.js'
 
 /**
  * The hash that binds an answer to its request: SHA-256(string method ‖ body).
@@ -78,25 +79,27 @@ function rootMessage (relayPublicKey: Uint8Array, root: Uint8Array): Uint8Array 
 }
 
 /**
- * Roots whose signatures already verified, and the inner nodes that led to
- * them: the other answers of a batch then cost a hash or two instead of an
- * ed25519 verification and a whole proof each.
+ * Roots whose signatures already verified, and the nodes of their trees that
+ * verified proofs went through: the other answers of a batch then cost their
+ * leaf hash and a few comparisons instead of an ed25519 verification and a
+ * whole proof each.
  */
 export class VerifiedRoots {
   // Keyed by 48 bits of the root (a hash, so well spread); the full
   // relay key ‖ root ‖ signature is compared on a hit, so a clash only evicts.
   private readonly seen = new Map<number, Uint8Array>()
-  // Inner nodes of verified proofs, keyed the same way; see `knows`.
-  private readonly nodes = new Map<number, KnownNode>()
+  /** The verified trees' nodes by position (see {@link VerifiedBatches}). */
+  readonly batches: VerifiedBatches
 
   /**
    * @param capacity most roots remembered
-   * @param nodeCapacity most inner nodes remembered (each ~100 bytes; a batch
-   *   of n answers has n − 1); 0 turns node memory off. @default 4096 where
-   *   SHA-256 runs in JavaScript (browsers), 0 with libsodium, where a hash
-   *   costs less than looking a node up (measured: docs/benchmarks.md, RPC)
+   * @param nodeCapacity most tree nodes remembered over all batches (each
+   *   ~100 bytes; a batch of n answers has at most 2n − 1); 0 turns node
+   *   memory off
    */
-  constructor (private readonly capacity = 4096, readonly nodeCapacity = ed25519BackendName === 'sodium-native' ? 0 : 4096) {}
+  constructor (private readonly capacity = 4096, readonly nodeCapacity = 4096) {
+    this.batches = new VerifiedBatches(nodeCapacity)
+  }
 
   /** Did `signature` by `relayPublicKey` over `root` verify before? */
   has (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): boolean {
@@ -116,46 +119,7 @@ export class VerifiedRoots {
     entry.set(signature, 64)
     this.seen.set(key, entry)
   }
-
-  /**
-   * Is this walk state (see {@link ProofVisitor}) one a verified proof by
-   * the same key and signature passed through, with the same siblings still
-   * to come? Then the rest of the walk reaches the same, signed root.
-   */
-  knows (answer: SignedAnswer, node: Uint8Array, step: number, fn: number, sn: number): boolean {
-    const known = this.nodes.get(rootKey(node))
-    if (known === undefined || known.step !== step || known.fn !== fn || known.sn !== sn || !equalBytes(known.node, node)) return false
-    const path = known.path
-    const siblings = answer.proof.siblings
-    if (siblings.length !== path.steps || !equalBytes(path.relayPublicKey, answer.relayPublicKey) || !equalBytes(path.signature, answer.signature)) return false
-    for (let i = step; i < siblings.length; i++) {
-      const sibling = siblings[i] as Uint8Array
-      if (sibling.byteLength !== 32 || !equalAt(path.siblings, 32 * i, sibling)) return false
-    }
-    return true
-  }
-
-  /** Remember the walk states of a proof whose root verified (see `knows`). */
-  addPath (answer: SignedAnswer, states: readonly WalkState[]): void {
-    const steps = answer.proof.siblings.length
-    const siblings = new Uint8Array(32 * steps)
-    // Copies: the caller keeps the answer and may change it.
-    answer.proof.siblings.forEach((s, i) => siblings.set(s, 32 * i))
-    const path: VerifiedPath = { relayPublicKey: answer.relayPublicKey.slice(), signature: answer.signature.slice(), steps, siblings }
-    for (const state of states) {
-      const key = rootKey(state.node)
-      if (!this.nodes.has(key) && this.nodes.size >= this.nodeCapacity) this.nodes.delete(this.nodes.keys().next().value as number)
-      this.nodes.set(key, { ...state, path })
-    }
-  }
 }
-
-/** A proof walk's state before one step (see {@link ProofVisitor}). */
-export interface WalkState { node: Uint8Array, step: number, fn: number, sn: number }
-
-interface VerifiedPath { relayPublicKey: Uint8Array, signature: Uint8Array, steps: number, siblings: Uint8Array }
-
-interface KnownNode extends WalkState { path: VerifiedPath }
 
 function wellFormed (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): boolean {
   return relayPublicKey.byteLength === 32 && root.byteLength === 32 && signature.byteLength === 64
@@ -175,28 +139,21 @@ export function verifyAnswer (answer: SignedAnswer, expectedRequestHash: Uint8Ar
   if (answer.relayPublicKey.byteLength !== 32 || answer.signature.byteLength !== 64) return false
   if (!Number.isSafeInteger(answer.timestamp) || answer.timestamp < 0) return false
   const leaf = answerLeaf(answer.relayPublicKey, answer.requestHash, answer.timestamp, answer.body)
-  if (cache === undefined || cache.nodeCapacity === 0) {
-    const root = walkProof(leaf, answer.proof, null)
-    if (root === null || root === STOPPED) return false
-    if (cache?.has(answer.relayPublicKey, root, answer.signature) === true) return true
-    const ok = verify(SigningContext.RPC_RESPONSE, rootMessage(answer.relayPublicKey, root), answer.signature, answer.relayPublicKey)
-    if (ok) cache?.add(answer.relayPublicKey, root, answer.signature)
-    return ok
+  if (cache === undefined) {
+    const root = rootFromProof(leaf, answer.proof)
+    return root !== null && verify(SigningContext.RPC_RESPONSE, rootMessage(answer.relayPublicKey, root), answer.signature, answer.relayPublicKey)
   }
-  // With a cache: stop at the first node a verified proof of this batch passed through.
-  const states: WalkState[] = []
-  const root = walkProof(leaf, answer.proof, (node, step, fn, sn) => {
-    if (cache.knows(answer, node, step, fn, sn)) return true
-    states.push({ node, step, fn, sn })
-    return false
-  })
-  if (root === STOPPED) return true
+  // Another answer of a batch verified before: its leaf and siblings are compared with the known tree.
+  const decided = cache.batches.check(answer.relayPublicKey, answer.signature, leaf, answer.proof)
+  if (decided !== undefined) return decided
+  const nodes: Recorded = { positions: [], values: [], theirs: [] }
+  const root = walkRecording(leaf, answer.proof, nodes)
   if (root === null) return false
   if (!cache.has(answer.relayPublicKey, root, answer.signature)) {
     if (!verify(SigningContext.RPC_RESPONSE, rootMessage(answer.relayPublicKey, root), answer.signature, answer.relayPublicKey)) return false
     cache.add(answer.relayPublicKey, root, answer.signature)
   }
-  cache.addPath(answer, states)
+  cache.batches.remember(answer.relayPublicKey, answer.signature, answer.proof.count, nodes)
   return true
 }
 
