@@ -6,7 +6,8 @@ import { once } from 'node:events'
 import ProtomuxRPC from 'protomux-rpc'
 import { answerLeaf, BatchSigner, requestHash, rootFromProof, RpcConnection, rawBytesCodec, verifyAnswer, VerifiedRoots, type SignedAnswer } from '@lume/rpc'
 import { createTestnet, formatAddresses } from '@lume/testnet'
-import { fromHex, generateKeyPair } from '@lume/types'
+import { fromHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { printTable } from './lib/measure.js'
 
 const testnet = await createTestnet()

@@ -6,7 +6,8 @@ import { requestHash, RpcConnection } from '@lume/rpc'
 import { RelayPool } from '@lume/rpc-client'
 import { DhtSource, PeerDiscovery } from '@lume/peer-discovery'
 import { createDHTNode, createProcessTestnet, formatAddresses } from '@lume/testnet'
-import { encode, fromHex, generateKeyPair, stringCodec, toHex } from '@lume/types'
+import { encode, fromHex, stringCodec, toHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import type { RelayCommands } from './commands.js'
 
 /** Options for {@link runDemo}. */

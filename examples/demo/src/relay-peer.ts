@@ -9,7 +9,8 @@ import { registryPlugin } from '@lume/registry'
 import { LmdbStore } from '@lume/registry/lmdb'
 import { runPeerProgram } from '@lume/testnet'
 import { putRecordOnDht, signRecord } from '@lume/peer-discovery'
-import { fromHex, keyPairFromSeed, PLUGIN_API_VERSION, stringCodec, toHex } from '@lume/types'
+import { fromHex, PLUGIN_API_VERSION, stringCodec, toHex } from '@lume/types'
+import { keyPairFromSeed } from '@lume/crypto'
 import type { RelayCommands } from './commands.js'
 
 await runPeerProgram(async ({ dir, bootstrap, seed }) => {

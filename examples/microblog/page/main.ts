@@ -3,7 +3,8 @@
 // handshake; every post and feed head shown was verified here.
 // URL parameters: relays=<relay key hex>@<ws URL>,…  follow=<user key hex>,…
 import { webSocketDialer } from '@lume/rpc-client'
-import { fromHex, generateMnemonic, keyPairFromMnemonic, toHex } from '@lume/types'
+import { fromHex, toHex } from '@lume/types'
+import { generateMnemonic, keyPairFromMnemonic } from '@lume/crypto'
 import { Microblog } from '../src/index.js'
 
 const params = new URLSearchParams(location.search)

@@ -1,6 +1,7 @@
 import c from 'compact-encoding'
 import { encode as baoEncode, hash as blake3 } from '@lume/bao-stream'
-import { ErrorCode, LumeError, PLUGIN_API_VERSION, toHex, verify, type Codec, type Plugin } from '@lume/types'
+import { ErrorCode, LumeError, PLUGIN_API_VERSION, toHex, type Codec, type Plugin } from '@lume/types'
+import { verify } from '@lume/crypto'
 
 /** What an owner signs to store a blob: the context, then the blob's BLAKE3 hash. */
 export const BLOB_CONTEXT = 'lume/microblog/blob/v1'

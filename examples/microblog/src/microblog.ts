@@ -1,7 +1,8 @@
 import { BaoDecoder, hash as blake3 } from '@lume/bao-stream'
 import { parseEntry, registryKey, RegistryClient, RegistryMethods, serializeEntry, signEntry, type RegistryEntry } from '@lume/registry'
 import { RpcConnection, type FramedStream } from '@lume/rpc'
-import { ErrorCode, fromHex, LumeError, sign, toHex, type Closable, type KeyPair } from '@lume/types'
+import { ErrorCode, fromHex, LumeError, toHex, type Closable } from '@lume/types'
+import { sign, type KeyPair } from '@lume/crypto'
 import { BLOB_CONTEXT, BLOB_K, BlobMethods } from './blobs.js'
 import { decodeHead, decodePost, encodeHead, encodePost, type Post, type StoredPost } from './post.js'
 

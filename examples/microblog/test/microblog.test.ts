@@ -4,7 +4,7 @@ import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
 import { Flood, floodPlugin } from '@lume/dht-flood'
 import { MemoryStore, registryPlugin } from '@lume/registry'
-import { generateKeyPair, keyPairFromMnemonic, generateMnemonic } from '@lume/types'
+import { generateKeyPair, keyPairFromMnemonic, generateMnemonic } from '@lume/crypto'
 import { blobPlugin, Microblog } from '../src/index.js'
 
 describe('microblog: 3 relays, 3 users', () => {

@@ -10,7 +10,7 @@ import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
 import { Flood, floodPlugin } from '@lume/dht-flood'
 import { MemoryStore, registryPlugin } from '@lume/registry'
-import { generateKeyPair, keyPairFromMnemonic } from '@lume/types'
+import { generateKeyPair, keyPairFromMnemonic } from '@lume/crypto'
 import { blobPlugin, Microblog } from '../src/index.js'
 
 import { launchChromium, serveDirectory } from '../../../scripts/test-helpers/chromium.ts'

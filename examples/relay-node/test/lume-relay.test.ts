@@ -12,7 +12,8 @@ import { DhtSource, PeerDiscovery } from '@lume/peer-discovery'
 import { RegistryClient, registryKey } from '@lume/registry'
 import { CoreMethods, RpcConnection } from '@lume/rpc'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
-import { emptyCodec, fromHex, generateKeyPair, jsonCodec } from '@lume/types'
+import { emptyCodec, fromHex, jsonCodec } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 
 const require = createRequire(import.meta.url)
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`))

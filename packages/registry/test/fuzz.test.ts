@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { encode, ErrorCode, keyPairFromSeed, LumeError } from '@lume/types'
+import { encode, ErrorCode, LumeError } from '@lume/types'
+import { keyPairFromSeed } from '@lume/crypto'
 import { decodeFloodMessage, encodeFloodMessage, type RegistryFloodMessage } from '../src/lib/flood-messages.js'
 import { MAX_REVISION, parseEntry, RegistryMethods, serializeEntry, signedBytes, signEntry } from '../src/index.js'
 import { bytesEqual, codecUnderTest, decoderProperty, deepEqual, fuzzParams, hex, hostileBytes, unhex } from '../../../scripts/test-helpers/fuzz.ts'

@@ -8,7 +8,8 @@ import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { connectWebSocket, CoreMethods, RpcConnection, type WebSocketLike } from '@lume/rpc'
-import { ErrorCode, generateKeyPair, LumeError } from '@lume/types'
+import { ErrorCode, LumeError } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { createRelay, type Relay } from '../src/index.js'
 
 const LIMITS = { maxPerAddress: 4, maxConnections: 64, handshakeTimeoutMs: 300, maxMessageBytes: 64 * 1024 }

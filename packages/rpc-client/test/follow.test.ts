@@ -5,7 +5,7 @@ import { createRelay, type Relay } from '@lume/relay'
 import { Flood, floodPlugin } from '@lume/dht-flood'
 import { MemoryStore, parseEntry, registryKey, RegistryClient, RegistryMethods, registryPlugin } from '@lume/registry'
 import { RpcConnection, CoreMethods } from '@lume/rpc'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { RelayPool, type Dialer } from '../src/index.js'
 
 describe('keeping a subscription when its relay goes away', () => {

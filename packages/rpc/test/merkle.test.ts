@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { answerLeaf, BatchSigner, buildTree, leafHash, nodeHash, requestHash, rootFromProof, verifyAnswer, VerifiedRoots, type SignedAnswer } from '../src/index.js'
 
 const leaves = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => leafHash(Uint8Array.of(i)))

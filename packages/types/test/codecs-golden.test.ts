@@ -12,7 +12,7 @@ import { fuzzParams } from '../../../scripts/test-helpers/fuzz.ts'
 // format; the differential properties check it against compact-encoding
 // itself (a dev dependency only).
 
-const hex = (codec: Codec<never>, value: unknown): string => toHex(encode(codec as Codec<unknown>, value))
+const hex = <T>(codec: Codec<T>, value: T): string => toHex(encode(codec, value))
 const bytes = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16))
 const errorOf = (f: () => unknown): unknown => { try { f() } catch (err) { return err } return undefined }
 
@@ -63,9 +63,8 @@ describe('golden bytes', () => {
     for (let i = 0; i < whole.byteLength; i++) {
       expect(LumeError.hasCode(errorOf(() => decode(wireErrorCodec, whole.subarray(0, i))), ErrorCode.BAD_FRAME)).toBe(true)
     }
-    for (const h of ['fd01', 'fe010000', 'ff01000000000000', '05010203']) {
-      expect(LumeError.hasCode(errorOf(() => decode(h.startsWith('05') ? bytesCodec : uintCodec, bytes(h))), ErrorCode.BAD_FRAME)).toBe(true)
-    }
+    for (const h of ['fd01', 'fe010000', 'ff01000000000000']) expect(LumeError.hasCode(errorOf(() => decode(uintCodec, bytes(h))), ErrorCode.BAD_FRAME)).toBe(true)
+    expect(LumeError.hasCode(errorOf(() => decode(bytesCodec, bytes('05010203'))), ErrorCode.BAD_FRAME)).toBe(true)
   })
 })
 

@@ -7,7 +7,8 @@ import ProtomuxRPC from 'protomux-rpc'
 import { packetCodec, packetMessage } from '@lume/dht-flood'
 import { CoreMethods, MethodRegistry, RPC_VERSION, RpcConnection } from '@lume/rpc'
 import { registryFloodPayload } from './flood-payloads.js'
-import { encode, generateKeyPair, Protocol, sign, SigningContext, toHex, type ChannelLike, type KeyPair } from '@lume/types'
+import { encode, Protocol, SigningContext, toHex, type ChannelLike } from '@lume/types'
+import { generateKeyPair, sign, type KeyPair } from '@lume/crypto'
 
 /**
  * A peer that speaks the wire protocols by hand: raw protomux-rpc frames

@@ -1,8 +1,5 @@
-import {
-  TokenBucket,
-  decode, encode, LumeError, sign, SigningContext, silentLogger, toHex, TypedEventTarget, verify,
-  type Logger
-} from '@lume/types'
+import { TokenBucket, decode, encode, LumeError, SigningContext, silentLogger, toHex, TypedEventTarget, type Logger } from '@lume/types'
+import { sign, verify } from '@lume/crypto'
 import type { FloodEvents, FloodInit, FloodSigner, FloodStats, PeerTransport } from './options.js'
 import { Collector } from './collector.js'
 import { haveCodec, packetCodec, packetMessage, type Packet, type PacketId } from './messages.js'

@@ -1,4 +1,5 @@
-import type { KeyPair, Logger } from '@lume/types'
+import type { Logger } from '@lume/types'
+import type { KeyPair } from '@lume/crypto'
 
 /** Signs for a key held elsewhere (a relay's `api.sign`), so the flood never holds the secret key. */
 export interface FloodSigner {

@@ -1,4 +1,5 @@
-import { equalBytes, ErrorCode, LumeError, toHex, type KeyPair } from '@lume/types'
+import { equalBytes, ErrorCode, LumeError, toHex } from '@lume/types'
+import { type KeyPair } from '@lume/crypto'
 import type { CallOptions, RpcConnection } from '@lume/rpc'
 import { compareEntries, DEFAULT_MAX_DATA, MAX_REVISION, parseEntry, registryKey, serializeEntry, signEntry, type RegistryEntry } from './entry.js'
 import { RegistryMethods } from './methods.js'

@@ -1,9 +1,7 @@
 import { join } from 'node:path'
 import type { BudgetBook, MethodRegistry } from '@lume/rpc'
-import {
-  ErrorCode, LumeError, PLUGIN_API_VERSION, sign,
-  type AnswerCacheHook, type KeyPair, type Logger, type PeerConnection, type PeerRpc, type Plugin, type PluginAPI, type ProtocolHandler, type RelayEvents, type TypedEventTarget
-} from '@lume/types'
+import { ErrorCode, LumeError, PLUGIN_API_VERSION, type AnswerCacheHook, type Logger, type PeerConnection, type PeerRpc, type Plugin, type PluginAPI, type ProtocolHandler, type RelayEvents, type TypedEventTarget } from '@lume/types'
+import { sign, type KeyPair } from '@lume/crypto'
 
 const PLUGIN_NAME = /^[a-z][a-z0-9-]{0,31}$/
 

@@ -1,9 +1,7 @@
 import { HyperDHT, type Address, type KeyPair as DHTKeyPair, type NoiseSecretStream, type Server } from '@lume/dht'
 import { BudgetBook, MethodRegistry, rawBytesCodec, type RequestObserver, type RpcConnection } from '@lume/rpc'
-import {
-  ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, toHex,
-  type AnswerCacheHook, type Closable, type KeyPair, type Logger, type PeerConnection, type Plugin, type RelayEvents
-} from '@lume/types'
+import { ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, toHex, type AnswerCacheHook, type Closable, type Logger, type PeerConnection, type Plugin, type RelayEvents } from '@lume/types'
+import { type KeyPair } from '@lume/crypto'
 import { ConnectionTable, type ConnectionHooks } from './connections.js'
 import { registerCoreMethods } from './core-methods.js'
 import { PluginHost } from './plugin-host.js'

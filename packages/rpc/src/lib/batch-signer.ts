@@ -1,4 +1,4 @@
-import type { KeyPair } from '@lume/types'
+import type { KeyPair } from '@lume/crypto'
 import { buildTree, type InclusionProof } from './merkle.js'
 import { signRoot } from './signed-answer.js'
 

@@ -1,8 +1,6 @@
 import ProtomuxRPC from 'protomux-rpc'
-import {
-  decode, encode, emptyCodec, fromWireError, LumeError, silentLogger, uintCodec,
-  type AnswerCacheHook, type KeyPair, type Logger
-} from '@lume/types'
+import { decode, encode, emptyCodec, fromWireError, LumeError, silentLogger, uintCodec, type AnswerCacheHook, type Logger } from '@lume/types'
+import { type KeyPair } from '@lume/crypto'
 import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
 import { fromTransportError } from './errors.js'
 import { resolveLimits, type RpcLimits } from './limits.js'

@@ -1,4 +1,4 @@
-import { sha256 } from '@lume/types'
+import { sha256 } from '@lume/crypto'
 
 // A Merkle tree over a batch of answers, as in RFC 9162 §2.1: leaves hash as
 // SHA-256(0x00 ‖ data), inner nodes as SHA-256(0x01 ‖ left ‖ right), and a

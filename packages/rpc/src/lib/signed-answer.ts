@@ -1,5 +1,6 @@
 import c from 'compact-encoding'
-import { assertLength, assertUint, equalBytes, ed25519BackendName, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
+import { assertLength, assertUint, equalBytes, SigningContext } from '@lume/types'
+import { ed25519BackendName, sha256, sign, verify, type KeyPair } from '@lume/crypto'
 import { STOPPED, walkProof, type InclusionProof, type ProofVisitor } from './merkle.js' // eslint-disable-line @typescript-eslint/no-unused-vars -- named by the TSDoc links below
 
 /**

@@ -177,7 +177,7 @@ export interface PluginAPI {
   registerMethod<Req, Res> (method: MethodDefinition<Req, Res> | StreamMethodDefinition<Req, Res>): void
   /** Run a protocol on every connection, present and future. Throws `ALREADY_REGISTERED` if the name is taken. */
   registerProtocol (protocol: ProtocolHandler): void
-  /** Sign `message` with the relay key under a context (see `sign` in @lume/types). */
+  /** Sign `message` with the relay key under a context (see `sign` in @lume/crypto). */
   sign (context: string, message: Uint8Array): Uint8Array
   /** Answer cacheable methods from this cache (one per relay; throws `ALREADY_REGISTERED` for a second). */
   useAnswerCache (hook: AnswerCacheHook): void

@@ -1,7 +1,6 @@
 import { backend } from '#ed25519'
 import { ED25519 } from './ed25519.js'
-import { assertLength } from './keys.js'
-import { LumeError } from './errors.js'
+import { assertLength, LumeError } from '@lume/types'
 
 const encoder = new TextEncoder()
 const MAX_CONTEXT_BYTES = 255
