@@ -4,11 +4,12 @@
 import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import ProtomuxRPC from 'protomux-rpc'
-import { answerLeaf, BatchSigner, requestHash, rootFromProof, RpcConnection, rawBytesCodec, verifyAnswer, VerifiedRoots, type SignedAnswer } from '@lume/rpc'
+import { answerLeaf, BatchSigner, requestHash, rootFromProof, RpcConnection, rawBytesCodec, verifyAnswer, VerifiedRoots } from '@lume/rpc'
 import { createTestnet, formatAddresses } from '@lume/testnet'
 import { fromHex } from '@lume/types'
 import { generateKeyPair } from '@lume/crypto'
 import { printTable } from './lib/measure.js'
+import type { SignedAnswer } from '@lume/types'
 
 const testnet = await createTestnet()
 const server = fork(new URL('./lib/rpc-server.ts', import.meta.url), [formatAddresses(testnet.bootstrap).join(',')], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })

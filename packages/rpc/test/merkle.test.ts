@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { generateKeyPair } from '@lume/crypto'
-import { answerLeaf, BatchSigner, buildTree, leafHash, nodeHash, requestHash, rootFromProof, verifyAnswer, VerifiedRoots, type SignedAnswer } from '../src/index.js'
+import { answerLeaf, BatchSigner, buildTree, leafHash, nodeHash, requestHash, rootFromProof, verifyAnswer, VerifiedRoots } from '../src/index.js'
+import type { SignedAnswer } from '@lume/types'
 
 const leaves = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => leafHash(Uint8Array.of(i)))
 

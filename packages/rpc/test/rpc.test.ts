@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import c from 'compact-encoding'
 import { ErrorCode, jsonCodec, stringCodec, uintCodec, type JsonValue } from '@lume/types'
-import { defineMethod, nothing, requestHash, verifyAnswer, type SignedAnswer } from '../src/index.js'
+import { defineMethod, nothing, requestHash, verifyAnswer } from '../src/index.js'
 import { rpcFixture, type RpcFixture } from './helpers.js'
+import type { SignedAnswer } from '@lume/types'
 
 const echo = defineMethod({ name: 'test.echo', request: jsonCodec, response: jsonCodec })
 const late = defineMethod({ name: 'test.late', request: stringCodec, response: stringCodec })

@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
 import { answerSignatureCodec } from '@lume/rpc'
-import { cappedArray, decode, encode, hashCodec, LumeError, publicKeyCodec, uintCodec, type CachedAnswer, type Codec } from '@lume/types'
+import { cappedArray, decode, encode, hashCodec, LumeError, publicKeyCodec, uintCodec, type SignedAnswer, type Codec } from '@lume/types'
 
 /** The cache's topic inside flood payloads. */
 export const CACHE_TOPIC = 'cache/v1'
@@ -44,7 +44,7 @@ export function decodeAnnouncement (payload: Uint8Array): CacheAnnouncement | nu
 }
 
 /** A cached answer on the wire (`cache.get`): signer ‖ request hash ‖ bytes body ‖ signature block. */
-export const cachedAnswerCodec: Codec<CachedAnswer> = {
+export const cachedAnswerCodec: Codec<SignedAnswer> = {
   preencode (state, a) {
     state.end += 64
     c.uint8array.preencode(state, a.body)
@@ -65,7 +65,7 @@ export const cachedAnswerCodec: Codec<CachedAnswer> = {
   }
 }
 
-const maybeAnswer: Codec<CachedAnswer | null> = {
+const maybeAnswer: Codec<SignedAnswer | null> = {
   preencode (state, a) { state.end++; if (a !== null) cachedAnswerCodec.preencode(state, a) },
   encode (state, a) { c.uint8.encode(state, a === null ? 0 : 1); if (a !== null) cachedAnswerCodec.encode(state, a) },
   decode (state) {

@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
 import { LumeError, type Codec } from '@lume/types'
-import type { MethodSpec } from '@lume/rpc'
+import type { MethodSpec } from '@lume/types'
 import type { PutStatus } from './store.js'
 
 /** `registry.set` answer: what happened, and the entry stored now (bytes). */

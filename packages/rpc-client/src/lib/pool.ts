@@ -1,7 +1,8 @@
-import { CoreMethods, RpcConnection, type CallOptions, type FramedStream, type MethodSpec, type RpcLimits, type SignedAnswer } from '@lume/rpc'
+import { CoreMethods, RpcConnection, type CallOptions, type FramedStream, type RpcLimits } from '@lume/rpc'
 import { ErrorCode, LumeError, silentLogger, toHex, type Closable, type Logger } from '@lume/types'
 import { QuorumTally, type Vote } from './quorum.js'
 import { RelayState } from './relay-state.js'
+import type { MethodSpec, SignedAnswer } from '@lume/types'
 
 /** Anything that can open an encrypted stream to a public key: a HyperDHT node, or a browser's relayed DHT. */
 export interface Dialer {

@@ -1,7 +1,8 @@
 import c from 'compact-encoding'
 import { assertLength, assertUint, equalBytes, SigningContext } from '@lume/types'
 import { ed25519BackendName, sha256, sign, verify, type KeyPair } from '@lume/crypto'
-import { STOPPED, walkProof, type InclusionProof, type ProofVisitor } from './merkle.js' // eslint-disable-line @typescript-eslint/no-unused-vars -- named by the TSDoc links below
+import { STOPPED, walkProof, type ProofVisitor } from './merkle.js' // eslint-disable-line @typescript-eslint/no-unused-vars -- named by the TSDoc links below
+import type { SignedAnswer } from '@lume/types'
 
 /**
  * The hash that binds an answer to its request: SHA-256(string method ‖ body).
@@ -16,21 +17,6 @@ export function requestHash (method: string, body: Uint8Array): Uint8Array {
   c.string.encode(state, method)
   c.raw.encode(state, body)
   return sha256(state.buffer)
-}
-
-/**
- * An answer a relay signed, verifiable by anyone without the connection it
- * came over: the relay's key, the request hash, the response bytes, the time
- * (ms since the epoch) it answered, and the signature over the root of the
- * batch the answer was signed in, with the answer's inclusion proof.
- */
-export interface SignedAnswer {
-  relayPublicKey: Uint8Array
-  requestHash: Uint8Array
-  body: Uint8Array
-  timestamp: number
-  signature: Uint8Array
-  proof: InclusionProof
 }
 
 /** The data of an answer's leaf: relay key ‖ request hash ‖ timestamp u64 LE ‖ body. */
