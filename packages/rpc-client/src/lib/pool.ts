@@ -1,5 +1,5 @@
 import { CoreMethods, RpcConnection, type CallOptions, type FramedStream, type RpcLimits } from '@lume/rpc'
-import { ErrorCode, LumeError, silentLogger, toHex, type Closable, type Logger } from '@lume/types'
+import { ErrorCode, LumeError, openWithin, silentLogger, toHex, type Closable, type Logger } from '@lume/types'
 import { QuorumTally, type Vote } from './quorum.js'
 import { RelayState } from './relay-state.js'
 import type { MethodSpec, SignedAnswer } from '@lume/types'
@@ -323,16 +323,8 @@ export class RelayPool implements Closable {
       throw new LumeError(ErrorCode.CONNECTION_FAILED, 'dialer unavailable', { cause: err })
     }
     const timeoutMs = this.init.connectTimeoutMs
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => { stream.destroy(); reject(LumeError.timeout('connect', timeoutMs)) }, timeoutMs)
-      stream.once('open', () => { clearTimeout(timer); resolve() })
-      stream.once('error', (err: unknown) => {
-        clearTimeout(timer)
-        // A relay that failed to prove its key is an impostor, not an outage: say so.
-        reject(LumeError.hasCode(err, ErrorCode.HANDSHAKE_FAILED) ? err : new LumeError(ErrorCode.CONNECTION_FAILED, `relay ${state.id.slice(0, 12)} unreachable`, { cause: err }))
-      })
-      stream.once('close', () => { clearTimeout(timer); reject(new LumeError(ErrorCode.CONNECTION_FAILED, `relay ${state.id.slice(0, 12)} closed the connection`)) })
-    })
+    // A relay that failed to prove its key errors with HANDSHAKE_FAILED (an impostor, not an outage): openWithin passes it on.
+    await openWithin(stream, timeoutMs, `connect to relay ${state.id.slice(0, 12)}`)
     const conn = RpcConnection.open(stream, { limits: this.init.limits ?? {}, logger: this.logger })
     const started = performance.now()
     const info = await conn.call(CoreMethods.info, null, { timeoutMs })

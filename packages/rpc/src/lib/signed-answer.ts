@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { assertLength, assertUint, equalBytes, SigningContext } from '@lume/types'
+import { assertLength, assertUint, BoundedMap, equalBytes, SigningContext } from '@lume/types'
 import { ed25519BackendName, sha256, sign, verify, type KeyPair } from '@lume/crypto'
 import { STOPPED, walkProof, type ProofVisitor } from './merkle.js' // eslint-disable-line @typescript-eslint/no-unused-vars -- named by the TSDoc links below
 import type { SignedAnswer } from '@lume/types'
@@ -72,9 +72,9 @@ function rootMessage (relayPublicKey: Uint8Array, root: Uint8Array): Uint8Array 
 export class VerifiedRoots {
   // Keyed by 48 bits of the root (a hash, so well spread); the full
   // relay key ‖ root ‖ signature is compared on a hit, so a clash only evicts.
-  private readonly seen = new Map<number, Uint8Array>()
+  private readonly seen: BoundedMap<number, Uint8Array>
   // Inner nodes of verified proofs, keyed the same way; see `knows`.
-  private readonly nodes = new Map<number, KnownNode>()
+  private readonly nodes: BoundedMap<number, KnownNode>
 
   /**
    * @param capacity most roots remembered
@@ -83,7 +83,10 @@ export class VerifiedRoots {
    *   SHA-256 runs in JavaScript (browsers), 0 with libsodium, where a hash
    *   costs less than looking a node up (measured: docs/benchmarks.md, RPC)
    */
-  constructor (private readonly capacity = 4096, readonly nodeCapacity = ed25519BackendName === 'sodium-native' ? 0 : 4096) {}
+  constructor (capacity = 4096, readonly nodeCapacity = ed25519BackendName === 'sodium-native' ? 0 : 4096) {
+    this.seen = new BoundedMap(capacity)
+    this.nodes = new BoundedMap(nodeCapacity)
+  }
 
   /** Did `signature` by `relayPublicKey` over `root` verify before? */
   has (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): boolean {
@@ -96,7 +99,6 @@ export class VerifiedRoots {
   add (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): void {
     if (!wellFormed(relayPublicKey, root, signature)) throw new RangeError('VerifiedRoots: a key and a root are 32 bytes, a signature 64')
     const key = rootKey(root)
-    if (!this.seen.has(key) && this.seen.size >= this.capacity) this.seen.delete(this.seen.keys().next().value as number)
     const entry = new Uint8Array(128)
     entry.set(relayPublicKey, 0)
     entry.set(root, 32)
@@ -131,7 +133,6 @@ export class VerifiedRoots {
     const path: VerifiedPath = { relayPublicKey: answer.relayPublicKey.slice(), signature: answer.signature.slice(), steps, siblings }
     for (const state of states) {
       const key = rootKey(state.node)
-      if (!this.nodes.has(key) && this.nodes.size >= this.nodeCapacity) this.nodes.delete(this.nodes.keys().next().value as number)
       this.nodes.set(key, { ...state, path })
     }
   }

@@ -1,7 +1,7 @@
 import type { Codec, EncodingState } from './codec.js'
 import { ErrorCode, LumeError } from './errors.js'
 import { assertLength, assertUint } from './assert.js'
-import { fixed, lengthPrefixed, utf8, varint } from './wire.js'
+import { byte as fixedByte, fixed, lengthPrefixed, utf8, varint } from './wire.js'
 
 /** Fixed-size bytes whose encoder refuses any other size (INVALID_ARGUMENT). */
 function fixedBytes (name: string, size: 32 | 64): Codec<Uint8Array> {
@@ -139,4 +139,26 @@ export const emptyCodec: Codec<null> = {
   preencode () {},
   encode () {},
   decode () { return null }
+}
+
+/**
+ * `value` or null: a flag byte, 0 (none) or 1 (a value follows). Any other
+ * flag is a `BAD_FRAME`, so no two encodings decode alike.
+ */
+export function optionalCodec<T> (codec: Codec<T>): Codec<T | null> {
+  return {
+    preencode (state, value) {
+      state.end++
+      if (value !== null) codec.preencode(state, value)
+    },
+    encode (state, value) {
+      fixedByte.encode(state, value === null ? 0 : 1)
+      if (value !== null) codec.encode(state, value)
+    },
+    decode (state) {
+      const flag = fixedByte.decode(state)
+      if (flag > 1) throw LumeError.badFrame(`optional value flag is ${flag}, not 0 or 1`)
+      return flag === 0 ? null : codec.decode(state)
+    }
+  }
 }

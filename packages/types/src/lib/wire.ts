@@ -57,6 +57,13 @@ export const varint: Codec<number> = {
   }
 }
 
+/** One byte, 0..255. */
+export const byte: Codec<number> = {
+  preencode (state) { state.end += 1 },
+  encode (state, n) { need(state, 1)[state.start++] = n },
+  decode (state) { return need(state, 1)[state.start++]! }
+}
+
 /** Exactly `size` bytes, no prefix; a decoded value is a view of the input. */
 export function fixed (size: number): Codec<Uint8Array> {
   return {
