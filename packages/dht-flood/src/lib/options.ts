@@ -43,6 +43,7 @@ export interface FloodInit {
   maxPending?: number
   /** Most packet bytes held back at once (more go out at once). @default 16 MiB */
   maxPendingBytes?: number
+  /** Where the flood logs dropped packets and peer faults. @default silent */
   logger?: Logger
 }
 

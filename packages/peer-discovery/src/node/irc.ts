@@ -9,7 +9,9 @@ const { default: IRC } = await importPeer('irc-framework', '@lume/peer-discovery
 
 /** Where the IRC rendezvous is. */
 export interface IrcOptions {
+  /** The IRC server's host name or address. */
   host: string
+  /** The IRC server's port (TCP, or the WebSocket port with `websocket: true`). */
   port: number
   /** The channel relays sit in. @default '#lume-relays' */
   channel?: string

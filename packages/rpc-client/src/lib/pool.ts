@@ -27,6 +27,7 @@ export interface RelayPoolInit {
   backoff?: { initialMs: number, maxMs: number }
   /** RPC limits for the pool's connections. */
   limits?: Partial<RpcLimits>
+  /** Where the pool logs dial failures and lagging relays. @default silent */
   logger?: Logger
 }
 
@@ -122,7 +123,10 @@ export class RelayPool implements Closable {
    * Call one relay: the fastest healthy one that serves the method; on
    * failure or timeout, the next one (up to `retries` more).
    */
-  async call<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { retries?: number } = {}): Promise<Res> {
+  async call<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & {
+    /** Other relays tried after a failure or timeout. @default 2 */
+    retries?: number
+  } = {}): Promise<Res> {
     const candidates = this.candidates(spec.name)
     if (candidates.length === 0) throw new LumeError(ErrorCode.CONNECTION_FAILED, `no reachable relay serves ${spec.name}`)
     let lastError: unknown = null
@@ -221,7 +225,10 @@ export class RelayPool implements Closable {
    * from the last item received (null at first), e.g. a registry subscription
    * `since` the last revision seen. Ends when the loop is left.
    */
-  async * follow<Req, Res> (spec: MethodSpec<Req, Res>, request: (last: Res | null) => Req, options: { retryDelayMs?: number } = {}): AsyncGenerator<Res> {
+  async * follow<Req, Res> (spec: MethodSpec<Req, Res>, request: (last: Res | null) => Req, options: {
+    /** Pause before following again on another relay after one fails. @default 250 */
+    retryDelayMs?: number
+  } = {}): AsyncGenerator<Res> {
     let last: Res | null = null
     for (;;) {
       if (this.closed) return

@@ -54,7 +54,9 @@ export interface RpcConnectionInit {
   remoteHost?: string
   /** Charge this connection as an address of its own (a trusted host many users share). @default false */
   chargeAlone?: boolean
+  /** Limits on what the peer may send and hold (sizes, calls in flight, timeouts). @default `DEFAULT_LIMITS` */
   limits?: Partial<RpcLimits>
+  /** Where the connection logs peer faults (throttled). @default silent */
   logger?: Logger
 }
 
@@ -209,7 +211,12 @@ export class RpcConnection {
    * `pullTimeoutMs` is set; a dead peer is noticed by the connection's
    * keep-alive and idle timeout, and `signal` cancels at any time.
    */
-  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number, pullTimeoutMs?: number } = {}): AsyncGenerator<Res> {
+  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & {
+    /** Chunks asked for ahead of the reader. @default 4 */
+    prefetch?: number
+    /** Longest wait for one chunk (TIMEOUT after it). @default no limit */
+    pullTimeoutMs?: number
+  } = {}): AsyncGenerator<Res> {
     const first = await this.request(spec.name, encodeRequest(spec.request, value, false), options)
     if (first.kind !== ResponseKind.STREAM) throw LumeError.badFrame(`${spec.name}: expected a stream`)
     const id = encode(uintCodec, first.streamId)

@@ -41,7 +41,10 @@ const MAX_HANDSHAKE_FRAME = 1024
  * browsers), and the secret stream takes over once it is complete: the
  * bytes on the wire are exactly those of a secret stream's own IK handshake.
  */
-export function connectWebSocket (socket: WebSocketLike, remotePublicKey: Uint8Array, options: { keyPair?: KeyPair } = {}): NoiseStream {
+export function connectWebSocket (socket: WebSocketLike, remotePublicKey: Uint8Array, options: {
+  /** This side's static key for the Noise handshake. @default a new random key pair */
+  keyPair?: KeyPair
+} = {}): NoiseStream {
   if (!(remotePublicKey instanceof Uint8Array) || remotePublicKey.byteLength !== 32) throw LumeError.invalidArgument('remotePublicKey must be 32 bytes')
   const keyPair = options.keyPair ?? generateKeyPair()
   const noise = new NoiseSecretStream(true, null, { autoStart: false })
