@@ -19,6 +19,7 @@ describe('BoundedMap', () => {
     expect(none.size).toBe(0)
     expect(() => new BoundedMap(-1)).toThrow(RangeError)
     expect(() => new BoundedMap(1.5)).toThrow(RangeError)
+    expect(new BoundedMap(Infinity).set('a', 1).size).toBe(1)
   })
 })
 

@@ -5,12 +5,12 @@
  * its size is fixed whatever the peer sends.
  */
 export class BoundedMap<K, V> extends Map<K, V> {
-  /** Most keys held. */
+  /** Most keys held (Infinity: unbounded, for a caller that opts out). */
   readonly maxSize: number
 
   constructor (maxSize: number) {
     super()
-    if (!Number.isSafeInteger(maxSize) || maxSize < 0) throw new RangeError(`maxSize must be a non-negative integer, got ${maxSize}`)
+    if (!(Number.isSafeInteger(maxSize) || maxSize === Infinity) || maxSize < 0) throw new RangeError(`maxSize must be a non-negative integer or Infinity, got ${maxSize}`)
     this.maxSize = maxSize
   }
 
