@@ -6,7 +6,8 @@
 import { fileURLToPath } from 'node:url'
 import { RelayPool } from '@lume/rpc-client'
 import { createDHTNode, createProcessTestnet } from '@lume/testnet'
-import { equalBytes, fromHex, generateKeyPair } from '@lume/types'
+import { equalBytes, fromHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { BlobClient } from '@lume/blobs'
 import type { BlobRelayCommands } from '../packages/blobs/test/helpers/relay-commands.ts'
 

@@ -1,9 +1,10 @@
-// @lume/types signing against raw libsodium (the baseline), node:crypto and
+// @lume/crypto signing against raw libsodium (the baseline), node:crypto and
 // @noble/curves (the browser backend), same message, same key.
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto'
 import sodium from 'sodium-native'
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { generateKeyPair, sign, verify, SigningContext, signedBytes } from '@lume/types'
+import { SigningContext } from '@lume/types'
+import { generateKeyPair, sign, verify, signedBytes } from '@lume/crypto'
 import { measure, printTable } from './lib/measure.ts'
 
 const keys = generateKeyPair()

@@ -8,7 +8,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { Flood } from '@lume/dht-flood'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 
 const DEGREE = 6
 const MESSAGES = 200

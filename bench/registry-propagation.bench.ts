@@ -6,7 +6,8 @@
 import { RegistryClient, RegistryMethods, serializeEntry, signEntry } from '@lume/registry'
 import { RpcConnection } from '@lume/rpc'
 import { createDHTNode, createProcessTestnet } from '@lume/testnet'
-import { fromHex, generateKeyPair } from '@lume/types'
+import { fromHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 
 type Commands = { connect: { args: { publicKey: string }, result: Record<string, never> } }
 

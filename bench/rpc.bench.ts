@@ -4,12 +4,15 @@
 import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import ProtomuxRPC from 'protomux-rpc'
-import { RpcConnection, type SignedAnswer } from '@lume/rpc'
+import { RpcConnection } from '@lume/rpc'
 import { answerLeaf, BatchSigner, requestHash, rootFromProof, verifyAnswer, VerifiedRoots } from '@lume/rpc/signed'
 import { rawBytesCodec } from '@lume/rpc/internal'
+import type { SignedAnswer } from '@lume/types'
 import { createTestnet, formatAddresses } from '@lume/testnet'
-import { fromHex, generateKeyPair } from '@lume/types'
+import { fromHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { printTable } from './lib/measure.js'
+import type { SignedAnswer } from '@lume/types'
 
 const testnet = await createTestnet()
 const server = fork(new URL('./lib/rpc-server.ts', import.meta.url), [formatAddresses(testnet.bootstrap).join(',')], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })

@@ -8,7 +8,8 @@ import { registryPlugin } from '@lume/registry'
 import { LmdbStore } from '@lume/registry/lmdb'
 import { createRelay } from '@lume/relay'
 import { runPeerProgram } from '@lume/testnet'
-import { fromHex, keyPairFromSeed } from '@lume/types'
+import { fromHex } from '@lume/types'
+import { keyPairFromSeed } from '@lume/crypto'
 
 await runPeerProgram(async ({ dir, bootstrap, seed }) => {
   const keyPair = keyPairFromSeed(seed)

@@ -5,7 +5,8 @@ import { Flood, floodPlugin } from '@lume/dht-flood'
 import { DhtCache } from '@lume/dht-cache'
 import { RpcConnection } from '@lume/rpc'
 import { requestHash } from '@lume/rpc/signed'
-import { encode, generateKeyPair, PLUGIN_API_VERSION, stringCodec, toHex, type Plugin } from '@lume/types'
+import { encode, PLUGIN_API_VERSION, stringCodec, toHex, type Plugin } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 
 const slow: Plugin = { name: 'calc', apiVersion: PLUGIN_API_VERSION, start (api) { api.registerMethod({ name: 'square', request: stringCodec, response: stringCodec, cacheTtlMs: 60_000, handler: (n: string) => String(Number(n) ** 2) }) } }
 const testnet = await createTestnet()

@@ -1,6 +1,6 @@
 // snippet: discovery — from a public key to a signed address record (here from an invite link).
 import { createInvite, openInvite, PeerDiscovery, StaticSource } from '@lume/peer-discovery'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 
 const relay = generateKeyPair()
 const link = createInvite(relay, ['dht', 'ws://relay.example:8080']) // what a relay operator shares

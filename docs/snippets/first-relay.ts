@@ -2,7 +2,8 @@
 import { createTestnet } from '@lume/testnet'
 import { createRelay } from '@lume/relay'
 import { RpcConnection } from '@lume/rpc'
-import { generateKeyPair, PLUGIN_API_VERSION, stringCodec } from '@lume/types'
+import { PLUGIN_API_VERSION, stringCodec } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 
 const testnet = await createTestnet() // a private HyperDHT on loopback
 const relay = await createRelay({

@@ -1,6 +1,6 @@
 // snippet: flood — signed gossip that hops from node to node, delivered once each.
 import { Flood } from '@lume/dht-flood'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 
 // Three nodes in a line, A — B — C, linked in memory (on relays, floodPlugin links them).
 const [a, b, c] = [1, 2, 3].map(() => new Flood({ keyPair: generateKeyPair() })) as [Flood, Flood, Flood]

@@ -1,5 +1,6 @@
 // snippet: keys — an identity from 24 words, a key per app, signatures bound to a purpose.
-import { deriveChildKeyPair, generateMnemonic, keyPairFromMnemonic, sign, SigningContext, toHex, verify } from '@lume/types'
+import { SigningContext, toHex } from '@lume/types'
+import { deriveChildKeyPair, generateMnemonic, keyPairFromMnemonic, sign, verify } from '@lume/crypto'
 
 const words = generateMnemonic() // write these down: they are your identity
 const identity = keyPairFromMnemonic(words) // SLIP-0010 at m/44'/1627'/0'/0'/0'

@@ -2,7 +2,8 @@
 import { createTestnet } from '@lume/testnet'
 import { createRelay } from '@lume/relay'
 import { RelayPool } from '@lume/rpc-client'
-import { generateKeyPair, PLUGIN_API_VERSION, stringCodec } from '@lume/types'
+import { PLUGIN_API_VERSION, stringCodec } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 
 const testnet = await createTestnet()
 const relays = await Promise.all([1, 2, 3, 4, 5].map(async () => await createRelay({

@@ -3,7 +3,7 @@ import { createTestnet } from '@lume/testnet'
 import { createRelay } from '@lume/relay'
 import { RpcConnection } from '@lume/rpc'
 import { MemoryStore, RegistryClient, registryPlugin } from '@lume/registry'
-import { generateKeyPair, generateMnemonic, keyPairFromMnemonic } from '@lume/types'
+import { generateKeyPair, generateMnemonic, keyPairFromMnemonic } from '@lume/crypto'
 
 const testnet = await createTestnet()
 const relay = await createRelay({ keyPair: generateKeyPair(), bootstrap: testnet.bootstrap, host: '127.0.0.1', plugins: [registryPlugin({ store: new MemoryStore() })] })

@@ -1,7 +1,8 @@
 // Bench page, the older path: reach the relay through a dht-relay gateway (custodial).
 import RelayedDHT from '@hyperswarm/dht-relay'
 import Stream from '@hyperswarm/dht-relay/ws'
-import { fromHex, generateKeyPair } from '@lume/types'
+import { fromHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { firstVerifiedAnswer } from '../client.js'
 
 const params = new URLSearchParams(location.search)

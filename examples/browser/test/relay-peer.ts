@@ -7,7 +7,8 @@ import { MemoryStore, registryPlugin } from '@lume/registry'
 import { encode as baoEncode } from '@lume/bao-stream'
 import { runPeerProgram } from '@lume/testnet'
 import { createInvite } from '@lume/peer-discovery'
-import { bytesCodec, fromHex, keyPairFromSeed, PLUGIN_API_VERSION, stringCodec, uintCodec } from '@lume/types'
+import { bytesCodec, fromHex, PLUGIN_API_VERSION, stringCodec, uintCodec } from '@lume/types'
+import { keyPairFromSeed } from '@lume/crypto'
 import { blobContent, type RelayCommands, type Role } from './relay-commands.js'
 
 await runPeerProgram(async ({ bootstrap, seed }) => {

@@ -5,7 +5,8 @@ import relayRegistryPlugin from '@lume/registry/relay-plugin'
 import { createRelay, type Relay } from '@lume/relay'
 import { RpcConnection } from '@lume/rpc'
 import { createTestnet, type Testnet } from '@lume/testnet'
-import { ErrorCode, generateKeyPair, jsonCodec, stringCodec, toHex, type KeyPair } from '@lume/types'
+import { ErrorCode, jsonCodec, stringCodec, toHex } from '@lume/types'
+import { generateKeyPair, type KeyPair } from '@lume/crypto'
 import demoPlugin, { configSchema } from '../src/relay-plugin.js'
 
 const control = (name: string): { name: string, request: typeof jsonCodec, response: typeof jsonCodec } => ({ name: `demo.${name}`, request: jsonCodec, response: jsonCodec })

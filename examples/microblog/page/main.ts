@@ -3,7 +3,8 @@
 // handshake; every post, profile and feed head shown was verified here.
 // URL parameters: relays=<relay key hex>@<ws URL>,…  follow=<user key hex>,…
 import { webSocketDialer } from '@lume/rpc-client'
-import { fromHex, keyPairFromMnemonic, toHex } from '@lume/types'
+import { fromHex, toHex } from '@lume/types'
+import { keyPairFromMnemonic } from '@lume/crypto'
 import { explain, Microblog, type Profile, type StoredPost } from '../src/index.js'
 import { el } from './dom.js'
 import { displayName, referencedOutside, renderTimeline } from './render.js'

@@ -1,5 +1,5 @@
 // What the page keeps in this browser's localStorage: the identity and whom it follows.
-import { generateMnemonic, isValidMnemonic } from '@lume/types'
+import { generateMnemonic, isValidMnemonic } from '@lume/crypto'
 
 const MNEMONIC = 'lume-microblog-mnemonic'
 const FOLLOWING = 'lume-microblog-following'

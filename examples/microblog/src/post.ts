@@ -1,4 +1,5 @@
-import { fromHex, LumeError, sign, toHex, verify, type KeyPair } from '@lume/types'
+import { fromHex, LumeError, toHex } from '@lume/types'
+import { sign, verify, type KeyPair } from '@lume/crypto'
 import { checkEnvelope, type PrivateEnvelope } from './private.js'
 
 /** What an author signs to make a post: the context, then the post's JSON without its `sig`. */

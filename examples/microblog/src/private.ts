@@ -1,6 +1,7 @@
 import { hash as blake3 } from '@lume/bao-stream'
 import { KEY_BYTES, openGroup, sealGroup } from '@lume/blobs'
-import { fromHex, LumeError, noiseDh, randomBytes, toHex, type KeyPair } from '@lume/types'
+import { fromHex, LumeError, toHex } from '@lume/types'
+import { noiseDh, randomBytes, type KeyPair } from '@lume/crypto'
 
 /** Most readers one private post is sealed to (each adds ~150 bytes to the post). */
 export const MAX_AUDIENCE = 256

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
-import { generateKeyPair, keyPairFromMnemonic } from '@lume/types'
+import { generateKeyPair, keyPairFromMnemonic } from '@lume/crypto'
 import { Microblog } from '../src/index.js'
 import { MicroblogRelay } from './relay-process.ts'
 

@@ -14,7 +14,8 @@ import { RegistryClient, registryKey } from '@lume/registry'
 import { RpcConnection } from '@lume/rpc'
 import { CoreMethods } from '@lume/rpc/core'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
-import { emptyCodec, fromHex, generateKeyPair, jsonCodec } from '@lume/types'
+import { emptyCodec, fromHex, jsonCodec } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 
 const require = createRequire(import.meta.url)
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`))

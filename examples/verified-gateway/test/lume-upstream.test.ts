@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BlobClient } from '@lume/blobs'
 import { RelayPool } from '@lume/rpc-client'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
-import { fromHex, generateKeyPair, toHex } from '@lume/types'
+import { fromHex, toHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { createGateway, lumeSource } from '../src/index.js'
 
 const run = promisify(execFile)

@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RegistryClient } from '@lume/registry'
-import { equalBytes, generateMnemonic, keyPairFromMnemonic } from '@lume/types'
+import { equalBytes } from '@lume/types'
+import { generateMnemonic, keyPairFromMnemonic } from '@lume/crypto'
 import { BlobNet, testBytes, type BlobRelay } from './helpers/relays.js'
 
 describe('an encrypted mirror, restored on a fresh machine from the mnemonic alone', () => {

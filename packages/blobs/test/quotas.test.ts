@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { equalBytes, generateKeyPair } from '@lume/types'
+import { equalBytes } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { BlobMethods, signPin, signUnpin, type BlobClient } from '../src/index.js'
 import { BlobNet, testBytes, type BlobRelay } from './helpers/relays.js'
 

@@ -1,7 +1,8 @@
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RelayPool, webSocketDialer, type WebSocketConstructor } from '@lume/rpc-client'
-import { equalBytes, generateKeyPair, toHex } from '@lume/types'
+import { equalBytes, toHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { BlobClient } from '../src/index.js'
 import { BlobNet, testBytes, type BlobRelay } from './helpers/relays.js'
 

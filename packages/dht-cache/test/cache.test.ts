@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { CachedAnswer } from '@lume/types'
+import type { SignedAnswer } from '@lume/types'
 import { AnswerCache, CacheDirectory, decodeAnnouncement, encodeAnnouncement } from '../src/index.js'
 
-const answer = (n: number, size = 10): CachedAnswer => ({
+const answer = (n: number, size = 10): SignedAnswer => ({
   relayPublicKey: new Uint8Array(32).fill(1),
   requestHash: new Uint8Array(32).fill(n),
   body: new Uint8Array(size),

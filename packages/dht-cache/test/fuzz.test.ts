@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { decode, encode, ErrorCode, LumeError, type CachedAnswer } from '@lume/types'
+import { decode, encode, ErrorCode, LumeError, type SignedAnswer } from '@lume/types'
 import { CacheMethods, cachedAnswerCodec, decodeAnnouncement, encodeAnnouncement, MAX_HASHES_PER_ANNOUNCE, type CacheAnnouncement } from '../src/index.js'
 import { codecUnderTest, decoderProperty, deepEqual, fuzzParams, hostileBytes, unhex } from '../../../scripts/test-helpers/fuzz.ts'
 
@@ -13,7 +13,7 @@ const announcement: fc.Arbitrary<CacheAnnouncement> = fc.oneof(
   fc.record({ type: fc.constant('have' as const), ttlMs: uint, hashes: fc.array(hash, { maxLength: 6 }) }),
   fc.constant({ type: 'online' as const })
 )
-const answer: fc.Arbitrary<CachedAnswer> = fc.record({
+const answer: fc.Arbitrary<SignedAnswer> = fc.record({
   relayPublicKey: hash,
   requestHash: hash,
   body: fc.uint8Array({ maxLength: 40 }),

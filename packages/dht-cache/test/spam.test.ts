@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
 import { Flood, floodPlugin, packetCodec, packetMessage } from '@lume/dht-flood'
-import { encode, generateKeyPair, sign, SigningContext } from '@lume/types'
+import { encode, SigningContext } from '@lume/types'
+import { generateKeyPair, sign } from '@lume/crypto'
 import { DhtCache, encodeAnnouncement, MAX_HASHES_PER_ANNOUNCE } from '../src/index.js'
 
 // Issue 12 item 2: flooded 'have' announcements from fresh origin keys, all

@@ -21,3 +21,4 @@ export type { FloodInit, FloodEvents, FloodStats, FloodSigner, PeerTransport } f
 export { attachFlood, floodPlugin, FLOOD_RATE, type AttachFloodOptions, type FloodPluginOptions } from './lib/channel.js'
 export { packetCodec, packetMessage, haveCodec, FLOOD_VERSION, type Packet, type PacketId } from './lib/messages.js'
 export { ClockSequence, sequenceTime } from './lib/sequence.js'
+export { floodTopic, type FloodTopic } from './lib/topic.js'

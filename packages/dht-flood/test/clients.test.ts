@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type HyperDHT from 'hyperdht'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
-import { encode, generateKeyPair, Protocol, sign, SigningContext, type ChannelLike } from '@lume/types'
+import { encode, Protocol, SigningContext, type ChannelLike } from '@lume/types'
+import { generateKeyPair, sign } from '@lume/crypto'
 import { Flood, floodPlugin, packetCodec, packetMessage } from '../src/index.js'
 
 async function waitFor (check: () => boolean, ms = 10_000): Promise<void> {

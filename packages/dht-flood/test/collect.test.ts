@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decode, encode, generateKeyPair, toHex } from '@lume/types'
+import { decode, encode, toHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { Flood, haveCodec } from '../src/index.js'
 import { Collector } from '../src/lib/collector.js'
 import { counter, mesh } from './mesh.js'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { encode, generateKeyPair, sign, SigningContext } from '@lume/types'
+import { encode, SigningContext } from '@lume/types'
+import { generateKeyPair, sign } from '@lume/crypto'
 import { Flood, packetCodec, packetMessage } from '../src/index.js'
 import { counter, mesh } from './mesh.js'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { encode, generateKeyPair, sign, SigningContext, type KeyPair } from '@lume/types'
+import { encode, SigningContext } from '@lume/types'
+import { generateKeyPair, sign, type KeyPair } from '@lume/crypto'
 import { Flood, packetCodec, packetMessage } from '../src/index.js'
 import { mesh } from './mesh.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { Flood } from '../src/index.js'
 
 describe('Flood lifecycle', () => {
@@ -25,7 +25,7 @@ describe('Flood lifecycle', () => {
 
   it('signs with a signer that holds the key elsewhere (a relay\'s api.sign)', async () => {
     const keyPair = generateKeyPair()
-    const { sign } = await import('@lume/types')
+    const { sign } = await import('@lume/crypto')
     let calls = 0
     const flood = new Flood({ keyPair: { publicKey: keyPair.publicKey, sign: (context, message) => { calls++; return sign(context, message, keyPair.secretKey) } } })
     expect(flood.publicKey).toEqual(keyPair.publicKey)

@@ -1,4 +1,4 @@
-import { generateKeyPair, type KeyPair } from '@lume/types'
+import { generateKeyPair, type KeyPair } from '@lume/crypto'
 import { Flood, type FloodInit, type PeerTransport } from '../src/index.js'
 
 /** Flood nodes wired by in-memory links (delivery on a later microtask, like a network). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { Flood, floodPlugin } from '../src/index.js'
 
 async function waitFor (check: () => boolean, ms = 10_000): Promise<void> {

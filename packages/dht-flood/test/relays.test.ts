@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
-import { keyPairFromSeed, type KeyPair } from '@lume/types'
+import { keyPairFromSeed, type KeyPair } from '@lume/crypto'
 import { Flood, floodPlugin } from '../src/index.js'
 
 const N = 20

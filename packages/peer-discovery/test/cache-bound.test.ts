@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ErrorCode, generateKeyPair, LumeError } from '@lume/types'
+import { ErrorCode, LumeError } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { PeerDiscovery, signRecord } from '../src/index.js'
 
 // The cache holds a record per key anyone asked about: it must stay bounded

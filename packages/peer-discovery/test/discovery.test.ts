@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { generateKeyPair, toHex } from '@lume/types'
+import { toHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { createInvite, createShortInvite, encodeRecord, openInvite, PeerDiscovery, signRecord, StaticSource, verifyRecord, type Discovered, type DiscoverySource } from '../src/index.js'
 
 const after = async <T>(ms: number, value: T): Promise<T> => await new Promise((resolve) => setTimeout(() => resolve(value), ms))

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { encode, ErrorCode, keyPairFromSeed, LumeError } from '@lume/types'
+import { encode, ErrorCode, LumeError } from '@lume/types'
+import { keyPairFromSeed } from '@lume/crypto'
 import {
   createInvite, createShortInvite, decodeRecord, encodeRecord, fromBase64url, MAX_ADDRESS_BYTES, MAX_INVITE_LINK_CHARS, openInvite,
   recordCodec, signRecord, toBase64url, type SignedPeerRecord

@@ -3,7 +3,7 @@ import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay, type RelayInit } from '@lume/relay'
 import { RpcConnection } from '@lume/rpc'
 import { Flood, floodPlugin } from '@lume/dht-flood'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { MemoryStore, RegistryClient, RegistryLimitKinds, RegistryMethods, registryKey, registryPlugin, serializeEntry, signEntry, type RegistryPluginOptions } from '../src/index.js'
 import { decodeFloodMessage } from '../src/lib/flood-messages.js'
 

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { compareEntries, parseEntry, registryKey, serializeEntry, signEntry } from '../src/index.js'
 
 // node:crypto as the independent ed25519: the same key wrapped in PKCS#8 / SPKI.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { encode, ErrorCode, keyPairFromSeed, LumeError } from '@lume/types'
+import { decode, encode, ErrorCode, LumeError } from '@lume/types'
+import { keyPairFromSeed } from '@lume/crypto'
 import { decodeFloodMessage, encodeFloodMessage, type RegistryFloodMessage } from '../src/lib/flood-messages.js'
 import { MAX_REVISION, parseEntry, RegistryMethods, serializeEntry, signedBytes, signEntry } from '../src/index.js'
 import { bytesEqual, codecUnderTest, decoderProperty, deepEqual, fuzzParams, hex, hostileBytes, unhex } from '../../../scripts/test-helpers/fuzz.ts'
@@ -68,6 +69,15 @@ describe('fuzz regressions: registry entries', () => {
 
   it('a well-formed frame with a revision over 2^48 is still refused before its signature is checked', () => {
     expect(LumeError.hasCode(errorOf(() => parseEntry(frame('0100000000000100', 1))), ErrorCode.INVALID_ARGUMENT)).toBe(true)
+  })
+})
+
+describe('fuzz regressions: registry method codecs', () => {
+  it('a registry.get answer whose present flag is neither 0 nor 1 is BAD_FRAME (any non-zero flag read as present: two encodings of one answer)', () => {
+    const { get } = RegistryMethods
+    expect(hex(encode(get.response, null))).toBe('00')
+    expect(hex(encode(get.response, unhex('ab')))).toBe('0101ab')
+    expect(LumeError.hasCode(errorOf(() => decode(get.response, unhex('0201ab'))), ErrorCode.BAD_FRAME)).toBe(true)
   })
 })
 

@@ -6,7 +6,7 @@ import { createTestnet, type Testnet } from '@lume/testnet'
 import { createRelay, type Relay } from '@lume/relay'
 import { RpcConnection } from '@lume/rpc'
 import { Flood, floodPlugin } from '@lume/dht-flood'
-import { generateKeyPair, type KeyPair } from '@lume/types'
+import { generateKeyPair, type KeyPair } from '@lume/crypto'
 import { MemoryStore, RegistryClient, RegistryMethods, registryPlugin, serializeEntry, signEntry, type RegistryStore } from '../src/index.js'
 import { LmdbStore } from '../src/lmdb/index.js'
 

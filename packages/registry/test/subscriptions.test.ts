@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { signEntry } from '../src/index.js'
 import { Subscriptions } from '../src/lib/subscriptions.js'
 

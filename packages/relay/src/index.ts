@@ -7,7 +7,8 @@
  * @example
  * ```ts
  * import { createRelay } from '@lume/relay'
- * import { keyPairFromMnemonic, PLUGIN_API_VERSION, jsonCodec } from '@lume/types'
+ * import { PLUGIN_API_VERSION, jsonCodec } from '@lume/types'
+ * import { keyPairFromMnemonic } from '@lume/crypto'
  *
  * const relay = await createRelay({
  *   keyPair: keyPairFromMnemonic(mnemonic),

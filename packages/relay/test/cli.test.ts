@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { finish, run } from './helpers/cli.js'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
-import { isValidMnemonic, keyPairFromMnemonic, toHex } from '@lume/types'
+import { toHex } from '@lume/types'
+import { isValidMnemonic, keyPairFromMnemonic } from '@lume/crypto'
 
 describe('lume-relay CLI', () => {
   let testnet: Testnet

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
-import { ErrorCode, generateKeyPair, PLUGIN_API_VERSION, silentLogger, type Plugin, type PluginAPI } from '@lume/types'
+import { ErrorCode, PLUGIN_API_VERSION, silentLogger, type Plugin, type PluginAPI } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { createRelay } from '../src/index.js'
 
 const plugin = (name: string, start: (api: PluginAPI) => void | Promise<void>): Plugin => ({ name, apiVersion: PLUGIN_API_VERSION, start })

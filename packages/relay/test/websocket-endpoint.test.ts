@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestnet, type Testnet } from '@lume/testnet'
 import { connectWebSocket, RpcConnection, type WebSocketLike } from '@lume/rpc'
 import { CoreMethods } from '@lume/rpc/core'
-import { ErrorCode, generateKeyPair, LumeError } from '@lume/types'
+import { ErrorCode, LumeError } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { createRelay, type Relay } from '../src/index.js'
 
 const LIMITS = { maxPerAddress: 4, maxConnections: 64, handshakeTimeoutMs: 300, maxMessageBytes: 64 * 1024 }

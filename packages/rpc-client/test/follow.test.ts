@@ -6,7 +6,7 @@ import { Flood, floodPlugin } from '@lume/dht-flood'
 import { MemoryStore, parseEntry, registryKey, RegistryClient, RegistryMethods, registryPlugin } from '@lume/registry'
 import { RpcConnection } from '@lume/rpc'
 import { CoreMethods } from '@lume/rpc/core'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { RelayPool, type Dialer } from '../src/index.js'
 
 describe('keeping a subscription when its relay goes away', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { SignedAnswer } from '@lume/rpc'
+import type { SignedAnswer } from '@lume/types'
 import { QuorumTally } from '../src/index.js'
 
 const relay = (n: number): Uint8Array => new Uint8Array(32).fill(n)

@@ -23,13 +23,12 @@
  */
 export { RpcConnection, type RpcConnectionInit, type CallOptions, type VerifiedAnswer, type FramedStream } from './lib/connection.js'
 export { MethodRegistry } from './lib/registry.js'
-export { defineMethod, assertMethodName, type MethodSpec, type UnaryMethod, type StreamMethod, type ServedMethod } from './lib/method.js'
+export { defineMethod, assertMethodName } from './lib/method.js'
 export { WebSocketStream, type WebSocketLike, type MessageLike } from './lib/websocket-stream.js'
 export { connectWebSocket, acceptWebSocket, type NoiseStream } from './lib/websocket-noise.js'
 // Types the transport's API names; their implementations are behind `@lume/rpc/signed` and `@lume/rpc/internal`.
 export type { RpcLimits } from './lib/limits.js'
 export type { RequestObserver } from './lib/serve.js'
 export type { BudgetBook, BudgetBookInit } from './lib/budget-book.js'
-export type { SignedAnswer } from './lib/signed-answer.js'
 export type { BatchSigner } from './lib/batch-signer.js'
 export type { ConnectionBudget } from './lib/connection-budget.js'

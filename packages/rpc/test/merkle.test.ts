@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { generateKeyPair } from '@lume/types'
-import type { SignedAnswer } from '../src/index.js'
+import { generateKeyPair } from '@lume/crypto'
+import type { SignedAnswer } from '@lume/types'
 import { answerLeaf, BatchSigner, buildTree, leafHash, nodeHash, requestHash, rootFromProof, verifyAnswer, VerifiedRoots } from '../src/signed.js'
 
 const leaves = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => leafHash(Uint8Array.of(i)))

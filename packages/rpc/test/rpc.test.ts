@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import c from 'compact-encoding'
-import { emptyCodec, ErrorCode, jsonCodec, stringCodec, uintCodec, type JsonValue } from '@lume/types'
-import { defineMethod, type SignedAnswer } from '../src/index.js'
+import { emptyCodec, ErrorCode, jsonCodec, stringCodec, uintCodec, type JsonValue, type SignedAnswer } from '@lume/types'
+import { defineMethod } from '../src/index.js'
 import { requestHash, verifyAnswer } from '../src/signed.js'
 import { rpcFixture, type RpcFixture } from './helpers.js'
 

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
 import { webSocketProxy } from '../../../scripts/test-helpers/ws-proxy.ts'
-import { ErrorCode, generateKeyPair, jsonCodec, LumeError, type KeyPair } from '@lume/types'
+import { ErrorCode, jsonCodec, LumeError } from '@lume/types'
+import { generateKeyPair, type KeyPair } from '@lume/crypto'
 import { acceptWebSocket, connectWebSocket, defineMethod, MethodRegistry, RpcConnection, type NoiseStream, type WebSocketLike } from '../src/index.js'
 
 const echo = defineMethod({ name: 'test.echo', request: jsonCodec, response: jsonCodec })

@@ -1,27 +1,25 @@
 /**
  * @packageDocumentation
- * Lume's shared vocabulary: the {@link LumeError} type and its stable codes,
- * ed25519 keys from BIP39 mnemonics, domain-separated signatures, the relay
- * plugin interfaces, wire codecs and protocol constants. No I/O.
+ * Lume's shared vocabulary, with no runtime dependencies: the
+ * {@link LumeError} type and its stable codes, wire codecs, the relay plugin
+ * interfaces, events, lifecycle, budgets and protocol constants. No I/O.
+ * Keys and signatures live in `@lume/crypto`.
  *
  * @example
  * ```ts
- * import { generateMnemonic, keyPairFromMnemonic, sign, verify, SigningContext } from '@lume/types'
+ * import { decode, encode, ErrorCode, LumeError, stringCodec } from '@lume/types'
  *
- * const keys = keyPairFromMnemonic(generateMnemonic())
- * const sig = sign(SigningContext.PEER_RECORD, new Uint8Array([1, 2, 3]), keys.secretKey)
- * verify(SigningContext.PEER_RECORD, new Uint8Array([1, 2, 3]), sig, keys.publicKey) // true
+ * const bytes = encode(stringCodec, 'hello')        // 0x05 ‖ "hello"
+ * decode(stringCodec, bytes)                         // 'hello'
+ * try { decode(stringCodec, bytes.subarray(0, 3)) } catch (err) {
+ *   LumeError.hasCode(err, ErrorCode.BAD_FRAME)      // true: short input from a peer
+ * }
  * ```
  */
 export * from './lib/errors.js'
-export * from './lib/ed25519.js'
-export * from './lib/keys.js'
 export * from './lib/assert.js'
 export * from './lib/hex.js'
 export * from './lib/bytes.js'
-export * from './lib/signing.js'
-export * from './lib/slip10.js'
-export * from './lib/mnemonic.js'
 export * from './lib/constants.js'
 export * from './lib/codec.js'
 export * from './lib/codecs.js'
@@ -30,4 +28,10 @@ export * from './lib/events.js'
 export * from './lib/lifecycle.js'
 export * from './lib/budget.js'
 export * from './lib/token-bucket.js'
+export * from './lib/bounded-map.js'
+export * from './lib/backoff.js'
+export * from './lib/open-within.js'
+export * from './lib/method.js'
+export * from './lib/signed-answer.js'
 export * from './lib/plugin.js'
+export * from './lib/peer-dependency.js'

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,6 +25,9 @@ const SNIPPETS: Record<string, RegExp> = {
   registry: /^revision 0: my feed head$/,
   bao: /^31000 bytes verified against [0-9a-f]{12}…$/
 }
+
+/** Node-only packages (native addons, TCP, the DHT): never in a browser bundle. */
+const NODE_ONLY = ['lmdb', 'ioredis', 'irc-framework', 'ws', 'sodium-native', 'hyperdht', 'udx-native']
 
 describe('the packages as an app installs them from a registry', () => {
   let work: string
@@ -86,6 +89,18 @@ describe('the packages as an app installs them from a registry', () => {
     }
   })
 
+  it('a Node-only entry point whose optional peer is missing says which package to install', async () => {
+    const probe = "import('@lume/registry/lmdb').then(() => console.log('loaded'), (e) => console.log(e.code, e.message))"
+    const lmdb = join(app, 'node_modules/lmdb')
+    await rename(lmdb, `${lmdb}.away`)
+    try {
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], { cwd: app })
+      expect(stdout.trim()).toMatch(/^MISSING_DEPENDENCY @lume\/registry\/lmdb needs the package "lmdb"/)
+    } finally {
+      await rename(`${lmdb}.away`, lmdb)
+    }
+  })
+
   it('bundles a page with plain esbuild and plain Vite, and both run in Chromium', async () => {
     const page = join(app, 'page')
     await mkdir(page)
@@ -117,7 +132,12 @@ describe('the packages as an app installs them from a registry', () => {
     for (const file of ['index.html', 'main.ts']) await copyFile(join(root, 'examples/browser/page', file), join(page, file))
     await copyFile(join(root, 'test/consumer/fixtures/relay.mjs'), join(app, 'relay.mjs'))
     const esbuildOut = join(app, 'example-esbuild')
-    await run(join(app, 'node_modules/.bin/esbuild'), ['example-page/main.ts', '--bundle', '--format=esm', '--platform=browser', `--outdir=${esbuildOut}`], { cwd: app })
+    const meta = join(app, 'example-meta.json')
+    await run(join(app, 'node_modules/.bin/esbuild'), ['example-page/main.ts', '--bundle', '--format=esm', '--platform=browser', `--outdir=${esbuildOut}`, `--metafile=${meta}`], { cwd: app })
+    // Installed or not, no Node-only backend may reach a page: the app has them all installed here.
+    const inputs = Object.keys((JSON.parse(await readFile(meta, 'utf8')) as { inputs: Record<string, unknown> }).inputs)
+    expect(inputs.some((i) => i.includes('node_modules/@lume/registry/')), 'the page uses @lume/registry').toBe(true)
+    expect(inputs.filter((i) => NODE_ONLY.some((name) => i.includes(`node_modules/${name}/`)))).toEqual([])
     await writeFile(join(esbuildOut, 'index.html'), (await readFile(join(page, 'index.html'), 'utf8')).replace('./main.ts', './main.js'))
     const viteOut = join(app, 'example-vite')
     await run(join(app, 'node_modules/.bin/vite'), ['build', 'example-page', '--outDir', viteOut, '--emptyOutDir', '--logLevel', 'warn'], { cwd: app })

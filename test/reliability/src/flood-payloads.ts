@@ -1,5 +1,5 @@
 import c from 'compact-encoding'
-import { generateKeyPair, type KeyPair } from '@lume/types'
+import { generateKeyPair, type KeyPair } from '@lume/crypto'
 import { serializeEntry, signEntry } from '@lume/registry'
 
 /**

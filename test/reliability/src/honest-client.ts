@@ -1,7 +1,8 @@
 import type HyperDHT from 'hyperdht'
 import { RegistryMethods, registryKey, serializeEntry, signEntry } from '@lume/registry'
 import { RpcConnection } from '@lume/rpc'
-import { ErrorCode, generateKeyPair, LumeError, type KeyPair } from '@lume/types'
+import { ErrorCode, LumeError } from '@lume/types'
+import { generateKeyPair, type KeyPair } from '@lume/crypto'
 
 /**
  * What an honest user does, timed: connect to the relay afresh, write an

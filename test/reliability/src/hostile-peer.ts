@@ -9,7 +9,8 @@ import { MethodRegistry, RpcConnection } from '@lume/rpc'
 import { CoreMethods } from '@lume/rpc/core'
 import { RPC_VERSION } from '@lume/rpc/internal'
 import { registryFloodPayload } from './flood-payloads.js'
-import { encode, generateKeyPair, Protocol, sign, SigningContext, toHex, type ChannelLike, type KeyPair } from '@lume/types'
+import { encode, Protocol, SigningContext, toHex, type ChannelLike } from '@lume/types'
+import { generateKeyPair, sign, type KeyPair } from '@lume/crypto'
 
 /**
  * A peer that speaks the wire protocols by hand: raw protomux-rpc frames

@@ -1,6 +1,7 @@
 import { RegistryMethods } from '@lume/registry'
 import { InternalMethod, ResponseKind, responseEnvelope } from '@lume/rpc/internal'
-import { decode, encode, uintCodec, type KeyPair } from '@lume/types'
+import { decode, encode, uintCodec } from '@lume/types'
+import type { KeyPair } from '@lume/crypto'
 import { HostilePeer } from './hostile-peer.js'
 
 /** The answer to a raw `registry.subscribe`: a stream id, or the error code it was refused with. */

@@ -3,7 +3,8 @@
 // "ready", then never reads again.
 // Arguments: <relay key hex> <bootstrap host:port,...> <a registry key the relay holds, hex>
 import { createDHTNode, parseAddresses } from '@lume/testnet'
-import { fromHex, generateKeyPair } from '@lume/types'
+import { fromHex } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { HostilePeer } from './hostile-peer.js'
 import { rawPull, rawSubscribe } from './raw-stream.js'
 

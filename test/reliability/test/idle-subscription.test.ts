@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, describe, expect, it } from 'vitest'
 import { RegistryClient } from '@lume/registry'
 import { RpcConnection } from '@lume/rpc'
-import { generateKeyPair } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { Arena } from '../src/arena.js'
 
 /** Longer than every default call and idle timeout of a connection (10 s call, 15 s idle is kept off by keep-alives). */

@@ -11,7 +11,8 @@ import { createRelay, WebSocketEndpoint, WebSocketGateway, type Relay } from '@l
 import { RpcConnection } from '@lume/rpc'
 import { RelayPool } from '@lume/rpc-client'
 import { createProcessTestnet, createTestnet, type Testnet } from '@lume/testnet'
-import { generateKeyPair, silentLogger } from '@lume/types'
+import { silentLogger } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { expectIdempotentClose } from '../../../scripts/test-helpers/closable.ts'
 
 // One lifecycle everywhere: each kind of resource closes once, however often

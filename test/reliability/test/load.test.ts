@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { RegistryMethods, registryKey } from '@lume/registry'
-import { ErrorCode, encode, generateKeyPair } from '@lume/types'
+import { ErrorCode, encode } from '@lume/types'
+import { generateKeyPair } from '@lume/crypto'
 import { Arena } from '../src/arena.js'
 import { honestRoundTrip } from '../src/honest-client.js'
 import { HostilePeer } from '../src/hostile-peer.js'

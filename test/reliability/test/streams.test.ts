@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ErrorCode, generateKeyPair, type KeyPair } from '@lume/types'
+import { ErrorCode } from '@lume/types'
+import { generateKeyPair, type KeyPair } from '@lume/crypto'
 import { Arena } from '../src/arena.js'
 import { HostilePeer } from '../src/hostile-peer.js'
 import { errorCodeOf, rawCancel, rawPull, rawSubscribe, type Opened } from '../src/raw-stream.js'

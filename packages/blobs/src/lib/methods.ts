@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
 import { cappedArray, emptyCodec, hashCodec, LumeError, publicKeyCodec, signatureCodec, uintCodec, type Codec } from '@lume/types'
-import type { MethodSpec } from '@lume/rpc'
+import type { MethodSpec } from '@lume/types'
 import { MAX_HOLDERS } from './constants.js'
 
 /** `blobs.begin`: open an upload of `size` bytes; `owner` (optional, 32 zero bytes for none) lets the relay refuse early when its quota cannot take it. */

@@ -1,5 +1,5 @@
 import { hash as blake3 } from '@lume/bao-stream'
-import { sign, verify } from '@lume/types'
+import { sign, verify } from '@lume/crypto'
 import { HOLDER_CONTEXT, PIN_CONTEXT, UNPIN_CONTEXT } from './constants.js'
 
 /** The bytes an owner signs to pin `hash` (`size` bytes) on the relay `relay`. */

@@ -40,8 +40,11 @@ export interface ConfigInit<S extends z.ZodType<object>> {
 
 /** One validation problem: the key, what is wrong, and which layer set it. */
 export interface ConfigIssue {
+  /** The key, dotted (`rpc.maxInFlight`). */
   path: string
+  /** What is wrong with its value. */
   message: string
+  /** Where the value came from: `default`, a file, `env LUME_…` or `flag --…`. */
   source: string
 }
 

@@ -1,7 +1,7 @@
-import { toHex, type CachedAnswer } from '@lume/types'
+import { toHex, type SignedAnswer } from '@lume/types'
 
 interface Slot {
-  answer: CachedAnswer
+  answer: SignedAnswer
   method: string
   expiresAt: number
   bytes: number
@@ -41,7 +41,7 @@ export class AnswerCache {
   }
 
   /** The live answer for a request hash (and it becomes the most recently used), or null. */
-  get (requestHash: Uint8Array, now = Date.now()): CachedAnswer | null {
+  get (requestHash: Uint8Array, now = Date.now()): SignedAnswer | null {
     const key = toHex(requestHash)
     const slot = this.slots.get(key)
     if (slot === undefined) return null
@@ -52,7 +52,7 @@ export class AnswerCache {
   }
 
   /** Keep `answer` for `ttlMs`. An answer bigger than the whole cache is not kept. */
-  set (method: string, answer: CachedAnswer, ttlMs: number, now = Date.now()): boolean {
+  set (method: string, answer: SignedAnswer, ttlMs: number, now = Date.now()): boolean {
     const size = answer.body.byteLength + 200 + answer.proof.siblings.length * 32
     if (size > this.maxBytes || ttlMs <= 0) return false
     const key = toHex(answer.requestHash)

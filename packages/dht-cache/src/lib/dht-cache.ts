@@ -1,6 +1,6 @@
 import { verifyAnswer } from '@lume/rpc/signed'
 import type { Flood } from '@lume/dht-flood'
-import { decode, encode, LumeError, PLUGIN_API_VERSION, toHex, type CachedAnswer, type Plugin, type PluginAPI } from '@lume/types'
+import { decode, encode, LumeError, PLUGIN_API_VERSION, toHex, type SignedAnswer, type Plugin, type PluginAPI } from '@lume/types'
 import { AnswerCache, type AnswerCacheOptions } from './answer-cache.js'
 import { CacheDirectory, type CacheDirectoryOptions } from './directory.js'
 import { CacheMethods, decodeAnnouncement, encodeAnnouncement, MAX_HASHES_PER_ANNOUNCE } from './messages.js'
@@ -68,7 +68,7 @@ export class DhtCache {
    * if it verifies against its original relay's signature over this request
    * hash: a lying holder gets nothing stored.
    */
-  async fetch (requestHash: Uint8Array, timeoutMs = 3000): Promise<CachedAnswer | null> {
+  async fetch (requestHash: Uint8Array, timeoutMs = 3000): Promise<SignedAnswer | null> {
     const local = this.cache.get(requestHash)
     if (local !== null) return local
     const api = this.api
@@ -153,7 +153,7 @@ export class DhtCache {
   }
 
   /** How long to keep a fetched answer: a short default (the holder's TTL is not known). */
-  private announcedTtl (answer: CachedAnswer): number {
+  private announcedTtl (answer: SignedAnswer): number {
     return Math.max(1000, 60_000 - Math.max(0, Date.now() - answer.timestamp))
   }
 

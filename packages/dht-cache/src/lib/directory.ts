@@ -1,4 +1,4 @@
-import { fromHex, toHex } from '@lume/types'
+import { BoundedMap, fromHex, toHex } from '@lume/types'
 
 /** Limits of a {@link CacheDirectory}; every one has a default. */
 export interface CacheDirectoryOptions {
@@ -32,7 +32,7 @@ export interface CacheDirectorySize {
 export class CacheDirectory {
   // Both maps are kept in the order entries were last touched: the first is the stalest.
   private readonly holdersByHash = new Map<string, Map<string, number>>()
-  private readonly lastSeen = new Map<string, number>()
+  private readonly lastSeen: BoundedMap<string, number>
   private holderCount = 0
   private readonly limits: Required<CacheDirectoryOptions>
 
@@ -45,6 +45,7 @@ export class CacheDirectory {
       maxAnnounceTtlMs: options.maxAnnounceTtlMs ?? 600_000,
       maxRelays: options.maxRelays ?? 10_000
     }
+    this.lastSeen = new BoundedMap(this.limits.maxRelays)
   }
 
   /** Hashes, holder records and last-seen relays held now. */
@@ -80,9 +81,7 @@ export class CacheDirectory {
   /** `relay` is alive. */
   seen (relay: Uint8Array, now = Date.now()): void {
     const id = toHex(relay)
-    this.lastSeen.delete(id)
     this.lastSeen.set(id, now)
-    if (this.lastSeen.size > this.limits.maxRelays) this.lastSeen.delete(this.lastSeen.keys().next().value as string)
   }
 
   /** Relays believed to hold the answer for `hash` now. */

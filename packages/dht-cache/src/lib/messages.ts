@@ -1,6 +1,7 @@
 import c from 'compact-encoding'
 import { answerSignatureCodec } from '@lume/rpc/signed'
-import { cappedArray, decode, encode, hashCodec, LumeError, publicKeyCodec, uintCodec, type CachedAnswer, type Codec } from '@lume/types'
+import { floodTopic } from '@lume/dht-flood'
+import { cappedArray, hashCodec, LumeError, optionalCodec, publicKeyCodec, uintCodec, type SignedAnswer, type Codec } from '@lume/types'
 
 /** The cache's topic inside flood payloads. */
 export const CACHE_TOPIC = 'cache/v1'
@@ -12,17 +13,14 @@ export type CacheAnnouncement = { type: 'have', ttlMs: number, hashes: Uint8Arra
 
 const announcementCodec: Codec<CacheAnnouncement> = {
   preencode (state, m) {
-    c.string.preencode(state, CACHE_TOPIC)
     state.end++
     if (m.type === 'have') { c.uint.preencode(state, m.ttlMs); cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE).preencode(state, m.hashes) }
   },
   encode (state, m) {
-    c.string.encode(state, CACHE_TOPIC)
     c.uint8.encode(state, m.type === 'have' ? 0 : 1)
     if (m.type === 'have') { uintCodec.encode(state, m.ttlMs); cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE).encode(state, m.hashes) }
   },
   decode (state) {
-    if (c.string.decode(state) !== CACHE_TOPIC) throw LumeError.badFrame('not a cache message')
     const type = c.uint8.decode(state)
     if (type === 1) return { type: 'online' }
     if (type !== 0) throw LumeError.badFrame('unknown cache message type')
@@ -30,21 +28,20 @@ const announcementCodec: Codec<CacheAnnouncement> = {
   }
 }
 
+const topic = floodTopic(CACHE_TOPIC, announcementCodec)
+
+/** The flood payload for a cache announcement. */
 export function encodeAnnouncement (m: CacheAnnouncement): Uint8Array {
-  return encode(announcementCodec, m)
+  return topic.encode(m)
 }
 
 /** The announcement in a flood payload, or null for another topic or garbage. */
 export function decodeAnnouncement (payload: Uint8Array): CacheAnnouncement | null {
-  try {
-    return decode(announcementCodec, payload)
-  } catch {
-    return null
-  }
+  return topic.decode(payload)
 }
 
 /** A cached answer on the wire (`cache.get`): signer ‖ request hash ‖ bytes body ‖ signature block. */
-export const cachedAnswerCodec: Codec<CachedAnswer> = {
+export const cachedAnswerCodec: Codec<SignedAnswer> = {
   preencode (state, a) {
     state.end += 64
     c.uint8array.preencode(state, a.body)
@@ -65,18 +62,7 @@ export const cachedAnswerCodec: Codec<CachedAnswer> = {
   }
 }
 
-const maybeAnswer: Codec<CachedAnswer | null> = {
-  preencode (state, a) { state.end++; if (a !== null) cachedAnswerCodec.preencode(state, a) },
-  encode (state, a) { c.uint8.encode(state, a === null ? 0 : 1); if (a !== null) cachedAnswerCodec.encode(state, a) },
-  decode (state) {
-    // Strict: only 0 (none) and 1 (an answer follows), so no two encodings decode alike.
-    const present = c.uint8.decode(state)
-    if (present > 1) throw LumeError.badFrame(`cache.get answer flag is ${present}, not 0 or 1`)
-    return present === 0 ? null : cachedAnswerCodec.decode(state)
-  }
-}
-
 /** `cache.get`: the cached answer for a request hash, if this relay holds one. */
 export const CacheMethods = {
-  get: { name: 'cache.get', request: hashCodec, response: maybeAnswer }
+  get: { name: 'cache.get', request: hashCodec, response: optionalCodec(cachedAnswerCodec) }
 }

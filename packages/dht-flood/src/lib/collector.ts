@@ -1,3 +1,5 @@
+import { BoundedMap } from '@lume/types'
+
 interface Held {
   except: Set<string>
   timer: ReturnType<typeof setTimeout>
@@ -15,10 +17,12 @@ interface Held {
 export class Collector {
   private readonly held = new Map<string, Held>()
   // Haves that arrived before the packet itself; the first key is the oldest.
-  private readonly early = new Map<string, Set<string>>()
+  private readonly early: BoundedMap<string, Set<string>>
   private heldBytes = 0
 
-  constructor (private readonly delayMs: number, private readonly maxPending: number, private readonly maxPendingBytes: number) {}
+  constructor (private readonly delayMs: number, private readonly maxPending: number, private readonly maxPendingBytes: number) {
+    this.early = new BoundedMap(maxPending)
+  }
 
   /** True when forwards are held back at all. */
   get enabled (): boolean {
@@ -38,7 +42,6 @@ export class Collector {
     if (seen) return
     let set = this.early.get(key)
     if (set === undefined) {
-      if (this.early.size >= this.maxPending) this.early.delete(this.early.keys().next().value as string)
       set = new Set()
       this.early.set(key, set)
     }

@@ -1,8 +1,5 @@
-import {
-  TokenBucket,
-  decode, encode, LumeError, sign, SigningContext, silentLogger, toHex, TypedEventTarget, verify,
-  type Logger
-} from '@lume/types'
+import { TokenBucket, decode, encode, LumeError, SigningContext, silentLogger, toHex, TypedEventTarget, type Logger } from '@lume/types'
+import { sign, verify } from '@lume/crypto'
 import type { FloodEvents, FloodInit, FloodSigner, FloodStats, PeerTransport } from './options.js'
 import { Collector } from './collector.js'
 import { haveCodec, packetCodec, packetMessage, type Packet, type PacketId } from './messages.js'
@@ -87,7 +84,10 @@ export class Flood extends TypedEventTarget<FloodEvents> {
    * moment after the connection opens: what is broadcast before that does not
    * cross it. Rejects with the signal's reason when `signal` aborts.
    */
-  async whenNeighbours (count = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
+  async whenNeighbours (count = 1, options: {
+    /** Stops waiting (rejects with ABORTED). */
+    signal?: AbortSignal
+  } = {}): Promise<void> {
     while (this.peers.size < count) {
       if (this.closed) throw LumeError.closed('flood')
       await this.once('peer:connect', options.signal)
@@ -95,7 +95,10 @@ export class Flood extends TypedEventTarget<FloodEvents> {
   }
 
   /** Send `payload` to every node within `ttl` hops. Returns the packet's sequence number. */
-  broadcast (payload: Uint8Array, options: { ttl?: number } = {}): number {
+  broadcast (payload: Uint8Array, options: {
+    /** Hops the packet may travel, 1..`maxTtl` (a RangeError otherwise). @default the flood's `ttl` */
+    ttl?: number
+  } = {}): number {
     if (this.closed) throw LumeError.closed('flood')
     if (payload.byteLength > this.options.maxPayloadBytes) throw LumeError.tooLarge('flood payload', payload.byteLength, this.options.maxPayloadBytes)
     const ttl = options.ttl ?? this.options.ttl

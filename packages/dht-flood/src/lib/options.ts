@@ -1,4 +1,5 @@
-import type { KeyPair, Logger } from '@lume/types'
+import type { Logger } from '@lume/types'
+import type { KeyPair } from '@lume/crypto'
 
 /** Signs for a key held elsewhere (a relay's `api.sign`), so the flood never holds the secret key. */
 export interface FloodSigner {
@@ -42,6 +43,7 @@ export interface FloodInit {
   maxPending?: number
   /** Most packet bytes held back at once (more go out at once). @default 16 MiB */
   maxPendingBytes?: number
+  /** Where the flood logs dropped packets and peer faults. @default silent */
   logger?: Logger
 }
 

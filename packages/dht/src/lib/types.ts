@@ -42,18 +42,27 @@ export interface Server extends EventEmitter {
 export interface DHTOptions {
   /** Bootstrap nodes; omitted means HyperDHT's public ones. */
   bootstrap?: Array<Address | string>
+  /** The address to bind the UDP socket to (all interfaces when unset). */
   host?: string
+  /** The UDP port to bind (a free one when unset or taken, see `anyPort`). */
   port?: number
+  /** Stay out of other nodes' routing tables (a client); false makes this node part of the DHT at once. Unset: decided once the node knows whether it is reachable. */
   ephemeral?: boolean
+  /** Treat this node as behind a firewall (others cannot dial it directly). Unset: detected. */
   firewalled?: boolean
+  /** The node's default key pair for servers and connections (a new random one when unset). */
   keyPair?: KeyPair
+  /** Fall back to any free port when `port` is taken. */
   anyPort?: boolean
 }
 
 /** Options for {@link DhtNode.connect}. */
 export interface ConnectOptions {
+  /** The key pair this side authenticates with (the node's own when unset). */
   keyPair?: KeyPair
+  /** Whether to try a direct connection on the local network first. */
   localConnection?: boolean
+  /** Whether to try holepunching's fast open (first bytes with the handshake). */
   fastOpen?: boolean
 }
 

@@ -77,7 +77,12 @@ export class PeerDiscovery implements Closable {
    * what each source said) when no source has a valid record, `TIMEOUT` when
    * `timeoutMs` passes first, `ABORTED` when `signal` aborts.
    */
-  async discover (publicKey: Uint8Array, options: { signal?: AbortSignal, timeoutMs?: number } = {}): Promise<Discovered> {
+  async discover (publicKey: Uint8Array, options: {
+    /** Stops the lookup (rejects with ABORTED). */
+    signal?: AbortSignal
+    /** The whole lookup's deadline (TIMEOUT after it). @default none: each source has its own `sourceTimeoutMs` */
+    timeoutMs?: number
+  } = {}): Promise<Discovered> {
     const key = toHex(publicKey)
     const hit = this.cache.get(key)
     if (hit !== undefined) {

@@ -1,4 +1,5 @@
-import { cappedArray, decode, encode, fromHex, LumeError, toHex, type Codec, type KeyPair } from '@lume/types'
+import { cappedArray, decode, encode, fromHex, LumeError, toHex, type Codec } from '@lume/types'
+import { type KeyPair } from '@lume/crypto'
 import { fromBase64url, toBase64url } from './base64url.js'
 import { recordCodec, signRecord, verifyRecord, type SignedPeerRecord } from './record.js'
 

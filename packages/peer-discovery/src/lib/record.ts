@@ -1,5 +1,6 @@
 import c from 'compact-encoding'
-import { assertUint, cappedArray, equalBytes, decode, encode, ErrorCode, LumeError, publicKeyCodec, sign, signatureCodec, SigningContext, uintCodec, verify, type Codec, type KeyPair } from '@lume/types'
+import { assertUint, cappedArray, equalBytes, decode, encode, ErrorCode, LumeError, publicKeyCodec, signatureCodec, SigningContext, uintCodec, type Codec } from '@lume/types'
+import { sign, verify, type KeyPair } from '@lume/crypto'
 
 /** Version byte first in every record. */
 export const RECORD_VERSION = 1

@@ -1,5 +1,8 @@
-import WebsocketTransport from 'irc-framework/src/transports/websocket.js'
-import { WebSocket } from 'ws'
+import { importPeer } from '@lume/types'
+
+// Optional peers: only IRC over WebSocket needs them.
+const { default: WebsocketTransport } = await importPeer('irc-framework', '@lume/peer-discovery/node', async () => await import('irc-framework/src/transports/websocket.js'))
+const { WebSocket } = await importPeer('ws', '@lume/peer-discovery/node', async () => await import('ws'))
 
 /**
  * irc-framework's WebSocket transport for Node: the same behaviour, over the

@@ -1,13 +1,17 @@
-import IRC from 'irc-framework'
-import { ErrorCode, fromHex, LumeError, toHex } from '@lume/types'
+import { ErrorCode, fromHex, importPeer, LumeError, toHex } from '@lume/types'
 import { fromBase64url, toBase64url } from '../lib/base64url.js'
 import type { DiscoverySource } from '../lib/discovery.js'
 import { decodeRecord, encodeRecord, verifyRecord, type SignedPeerRecord } from '../lib/record.js'
 import { ircWebSocketTransport } from './irc-websocket.js'
 
+// irc-framework is an optional peer: only this entry point needs it.
+const { default: IRC } = await importPeer('irc-framework', '@lume/peer-discovery/node', async () => await import('irc-framework'))
+
 /** Where the IRC rendezvous is. */
 export interface IrcOptions {
+  /** The IRC server's host name or address. */
   host: string
+  /** The IRC server's port (TCP, or the WebSocket port with `websocket: true`). */
   port: number
   /** The channel relays sit in. @default '#lume-relays' */
   channel?: string

@@ -1,6 +1,6 @@
 import { PLUGIN_API_VERSION, SigningContext, type Plugin } from '@lume/types'
 import { encodeRecord, signRecordWith, type SignedPeerRecord } from '../lib/record.js'
-import { IrcAnswerer, type IrcOptions } from './irc.js'
+import type { IrcAnswerer, IrcOptions } from './irc.js'
 
 /** Options for {@link discoveryPlugin}. */
 export interface DiscoveryPluginOptions {
@@ -47,15 +47,19 @@ export function discoveryPlugin (options: DiscoveryPluginOptions): Plugin {
       }
       await refresh()
       const ircs = options.irc === undefined ? [] : Array.isArray(options.irc) ? options.irc : [options.irc]
-      await Promise.all(ircs.map(async (irc) => {
-        const answerer = new IrcAnswerer(irc, api.relayPublicKey, () => record as SignedPeerRecord)
-        try {
-          await answerer.start()
-          answerers.push(answerer)
-        } catch (err) {
-          api.logger.warn({ err, host: irc.host, port: irc.port }, 'joining an IRC rendezvous failed')
-        }
-      }))
+      // Loaded only when asked for: a relay without IRC needs no irc-framework.
+      const { IrcAnswerer } = ircs.length === 0 ? { IrcAnswerer: null } : await import('./irc.js')
+      if (IrcAnswerer !== null) {
+        await Promise.all(ircs.map(async (irc) => {
+          const answerer = new IrcAnswerer(irc, api.relayPublicKey, () => record as SignedPeerRecord)
+          try {
+            await answerer.start()
+            answerers.push(answerer)
+          } catch (err) {
+            api.logger.warn({ err, host: irc.host, port: irc.port }, 'joining an IRC rendezvous failed')
+          }
+        }))
+      }
       timer = setInterval(() => { void refresh() }, options.refreshMs ?? 10 * 60_000)
       timer.unref?.()
     },

@@ -1,4 +1,5 @@
-import { equalBytes, ErrorCode, LumeError, toHex, type KeyPair } from '@lume/types'
+import { equalBytes, ErrorCode, LumeError, toHex } from '@lume/types'
+import { type KeyPair } from '@lume/crypto'
 import type { CallOptions, RpcConnection } from '@lume/rpc'
 import { compareEntries, DEFAULT_MAX_DATA, MAX_REVISION, parseEntry, registryKey, serializeEntry, signEntry, type RegistryEntry } from './entry.js'
 import { RegistryMethods } from './methods.js'
@@ -20,7 +21,10 @@ export interface SubscribeOptions {
  * Every entry it returns was verified here: the relay is not trusted.
  */
 export class RegistryClient {
-  constructor (private readonly connection: RpcConnection, private readonly options: { maxData?: number } = {}) {}
+  constructor (private readonly connection: RpcConnection, private readonly options: {
+    /** Largest entry data, in bytes: writes over it are refused (default 64), reads accept up to it (default 255, the format's maximum). */
+    maxData?: number
+  } = {}) {}
 
   /** The newest entry the relay has for a public key (32 bytes) or S5 key (33 bytes), or null. */
   async get (key: Uint8Array, options: CallOptions = {}): Promise<RegistryEntry | null> {
@@ -35,7 +39,10 @@ export class RegistryClient {
    * Write `data` under `keyPair`: reads the current revision and writes the
    * next one; when another write wins the race, retries above it.
    */
-  async set (keyPair: KeyPair, data: Uint8Array, options: CallOptions & { retries?: number } = {}): Promise<RegistryEntry> {
+  async set (keyPair: KeyPair, data: Uint8Array, options: CallOptions & {
+    /** Tries again this many times when another writer won the revision race. @default 5 */
+    retries?: number
+  } = {}): Promise<RegistryEntry> {
     let current = await this.get(keyPair.publicKey, options)
     for (let attempt = 0; attempt <= (options.retries ?? 5); attempt++) {
       const revision = (current?.revision ?? -1) + 1

@@ -1,4 +1,5 @@
-import { assertLength, assertUint, ED25519, ErrorCode, LumeError, signRaw, verifyRaw, type KeyPair } from '@lume/types'
+import { assertLength, assertUint, ErrorCode, LumeError } from '@lume/types'
+import { ED25519, signRaw, verifyRaw, type KeyPair } from '@lume/crypto'
 
 /** The record type byte of an S5 registry entry. */
 export const RECORD_TYPE = 0x07

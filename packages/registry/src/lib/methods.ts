@@ -1,6 +1,5 @@
 import c from 'compact-encoding'
-import { LumeError, type Codec } from '@lume/types'
-import type { MethodSpec } from '@lume/rpc'
+import { bytesCodec, LumeError, optionalCodec, type Codec, type MethodSpec } from '@lume/types'
 import type { PutStatus } from './store.js'
 
 /** `registry.set` answer: what happened, and the entry stored now (bytes). */
@@ -19,12 +18,6 @@ export interface SubscribeRequest {
 const STATUS: PutStatus[] = ['stored', 'same', 'stale']
 
 const pkCodec: Codec<Uint8Array> = c.fixed(33)
-
-const maybeBytes: Codec<Uint8Array | null> = {
-  preencode (state, v) { state.end++; if (v !== null) c.uint8array.preencode(state, v) },
-  encode (state, v) { c.uint8.encode(state, v === null ? 0 : 1); if (v !== null) c.uint8array.encode(state, v) },
-  decode (state) { return c.uint8.decode(state) === 0 ? null : c.uint8array.decode(state) }
-}
 
 const setAnswerCodec: Codec<SetAnswer> = {
   preencode (state, v) { state.end++; c.uint8array.preencode(state, v.entry) },
@@ -50,7 +43,7 @@ export const RegistryMethods: {
   pin: MethodSpec<Uint8Array, null>
 } = {
   /** The stored entry for a 33-byte key (0xed ‖ ed25519 key), or null. */
-  get: { name: 'registry.get', request: pkCodec, response: maybeBytes },
+  get: { name: 'registry.get', request: pkCodec, response: optionalCodec(bytesCodec) },
   /** Store a serialized entry (if it beats the stored one); answers with the entry stored now. */
   set: { name: 'registry.set', request: c.raw, response: setAnswerCodec },
   /** A stream of entries for a key: the current one (if newer than `since`), then every newer one. */

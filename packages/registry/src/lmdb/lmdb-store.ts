@@ -1,9 +1,12 @@
-import { open, type Database, type RootDatabase } from 'lmdb'
-import { ErrorCode, LumeError } from '@lume/types'
+import type { Database, RootDatabase } from 'lmdb'
+import { ErrorCode, importPeer, LumeError } from '@lume/types'
 import { compareEntries, readStoredEntry, serializeEntry, type RegistryEntry } from '../lib/entry.js'
 import { DEFAULT_MAX_PINS, type StoreOptions } from '../lib/memory-store.js'
 import type { PutResult, RegistryStore } from '../lib/store.js'
 import { Watchers } from '../lib/watchers.js'
+
+// lmdb is an optional peer (a native addon): only this entry point needs it.
+const { open } = await importPeer('lmdb', '@lume/registry/lmdb', async () => await import('lmdb'))
 
 /** Options for {@link LmdbStore.open}. */
 export interface LmdbStoreOptions extends StoreOptions {}

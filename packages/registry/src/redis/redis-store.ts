@@ -1,10 +1,13 @@
-import { Redis } from 'ioredis'
-import { ErrorCode, LumeError } from '@lume/types'
+import type { Redis as RedisClient } from 'ioredis'
+import { ErrorCode, importPeer, LumeError } from '@lume/types'
 import { readStoredEntry, serializeEntry, type RegistryEntry } from '../lib/entry.js'
 import { DEFAULT_MAX_PINS, type StoreOptions } from '../lib/memory-store.js'
 import type { PutResult, PutStatus, RegistryStore } from '../lib/store.js'
 import { Watchers } from '../lib/watchers.js'
 import { COMPARE_LUA, PIN_LUA } from './lua.js'
+
+// ioredis is an optional peer: only this entry point needs it.
+const { Redis } = await importPeer('ioredis', '@lume/registry/redis', async () => await import('ioredis'))
 
 /** Options for {@link RedisStore.connect}. */
 export interface RedisStoreOptions extends StoreOptions {
@@ -42,15 +45,15 @@ export class RedisStore implements RegistryStore {
   private closing: Promise<void> | null = null
 
   private constructor (
-    private readonly redis: Redis,
-    private readonly subscriber: Redis,
+    private readonly redis: RedisClient,
+    private readonly subscriber: RedisClient,
     private readonly prefix: string,
     private readonly options: RedisStoreOptions
   ) {}
 
   /** Connect to Redis at `url` (e.g. `redis://127.0.0.1:6379` or a unix socket path). */
   static async connect (url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
-    const connect = (): Redis => url.startsWith('/') ? new Redis({ path: url, lazyConnect: true, maxRetriesPerRequest: 2 }) : new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 })
+    const connect = (): RedisClient => url.startsWith('/') ? new Redis({ path: url, lazyConnect: true, maxRetriesPerRequest: 2 }) : new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 })
     const redis = connect()
     const subscriber = connect()
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeEach, afterEach } from 'vitest'
-import { generateKeyPair, type KeyPair } from '@lume/types'
+import { generateKeyPair, type KeyPair } from '@lume/crypto'
 import { signEntry, registryKey, type RegistryStore } from '../../src/index.js'
 import { expectIdempotentClose } from '../../../../scripts/test-helpers/closable.ts'
 

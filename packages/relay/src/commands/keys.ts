@@ -1,4 +1,5 @@
-import { generateMnemonic, keyPairFromMnemonic, toHex } from '@lume/types'
+import { toHex } from '@lume/types'
+import { generateMnemonic, keyPairFromMnemonic } from '@lume/crypto'
 import { loadIdentity } from '../lib/identity.js'
 import { noPositionals, relayConfig, type Command } from './shared.js'
 

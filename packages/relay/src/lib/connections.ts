@@ -2,7 +2,7 @@ import type { HyperDHT, KeyPair, NoiseSecretStream } from '@lume/dht'
 import { RpcConnection, type MethodRegistry, type RequestObserver, type RpcLimits } from '@lume/rpc'
 import { ThrottledLog, type BudgetBook } from '@lume/rpc/internal'
 import Protomux from 'protomux'
-import { ErrorCode, LumeError, type AnswerCacheHook, type Logger, type MuxLike, type PeerConnection } from '@lume/types'
+import { ErrorCode, LumeError, openWithin, type AnswerCacheHook, type Logger, type MuxLike, type PeerConnection } from '@lume/types'
 import { RelayBudget } from './limits.js'
 import type { RelayVerifier } from './relay-verifier.js'
 import { udxCounters, type TrafficMeter } from './traffic.js'
@@ -156,17 +156,7 @@ export class ConnectionTable {
 
   private async dial (publicKey: Uint8Array, timeoutMs: number): Promise<RpcConnection> {
     const socket = this.dht.connect(publicKey, { keyPair: this.keyPair })
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.destroy()
-        reject(LumeError.timeout(`connect to ${hex(publicKey).slice(0, 12)}`, timeoutMs))
-      }, timeoutMs)
-      socket.once('open', () => { clearTimeout(timer); resolve() })
-      socket.once('error', (err: Error) => {
-        clearTimeout(timer)
-        reject(new LumeError(ErrorCode.CONNECTION_FAILED, `connect to ${hex(publicKey).slice(0, 12)} failed: ${err.message}`, { cause: err }))
-      })
-    })
+    await openWithin(socket, timeoutMs, `connect to ${hex(publicKey).slice(0, 12)}`)
     return this.adopt(socket)
   }
 }

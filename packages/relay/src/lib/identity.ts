@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ErrorCode, LumeError, generateMnemonic, keyPairFromMnemonic, type KeyPair } from '@lume/types'
+import { ErrorCode, LumeError } from '@lume/types'
+import { generateMnemonic, keyPairFromMnemonic, type KeyPair } from '@lume/crypto'
 
 /** A relay identity: the mnemonic it is derived from, and its key pair. */
 export interface Identity {

@@ -2,9 +2,10 @@ import { join } from 'node:path'
 import type { MethodRegistry } from '@lume/rpc'
 import type { BudgetBook } from '@lume/rpc/internal'
 import {
-  ErrorCode, LumeError, PLUGIN_API_VERSION, sign,
-  type AnswerCacheHook, type KeyPair, type Logger, type PeerConnection, type PeerRpc, type Plugin, type PluginAPI, type PluginMetrics, type ProtocolHandler, type RelayEvents, type TypedEventTarget
+  ErrorCode, LumeError, PLUGIN_API_VERSION,
+  type AnswerCacheHook, type Logger, type PeerConnection, type PeerRpc, type Plugin, type PluginAPI, type PluginMetrics, type ProtocolHandler, type RelayEvents, type TypedEventTarget
 } from '@lume/types'
+import { sign, type KeyPair } from '@lume/crypto'
 
 const PLUGIN_NAME = /^[a-z][a-z0-9-]{0,31}$/
 

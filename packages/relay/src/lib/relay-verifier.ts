@@ -1,7 +1,7 @@
 import type { HyperDHT, KeyPair, NoiseSecretStream } from '@lume/dht'
 import { RpcConnection } from '@lume/rpc'
 import { CoreMethods } from '@lume/rpc/core'
-import { TokenBucket, toHex } from '@lume/types'
+import { BoundedMap, TokenBucket, toHex } from '@lume/types'
 
 /** Options for {@link RelayVerifier}. */
 export interface RelayVerifierInit {
@@ -37,7 +37,7 @@ const NO_MS = 5 * 60_000
  */
 export class RelayVerifier {
   private readonly listed: Set<string>
-  private readonly verdicts = new Map<string, Verdict>()
+  private readonly verdicts: BoundedMap<string, Verdict>
   private readonly pending = new Map<string, Promise<boolean>>()
   private readonly sockets = new Set<NoiseSecretStream>()
   private readonly bucket: TokenBucket
@@ -47,6 +47,7 @@ export class RelayVerifier {
     this.listed = new Set((init.listed ?? []).map((k) => toHex(k)))
     const rate = init.rate ?? { perSecond: 2, burst: 8 }
     this.bucket = new TokenBucket(rate.perSecond, rate.burst)
+    this.verdicts = new BoundedMap(init.maxCached ?? 4096)
   }
 
   /** True when the operator listed `key` as a relay. */
@@ -91,9 +92,7 @@ export class RelayVerifier {
 
   private remember (hex: string, relay: boolean): void {
     if (this.closed) return
-    this.verdicts.delete(hex)
     this.verdicts.set(hex, { relay, until: Date.now() + (relay ? YES_MS : NO_MS) })
-    if (this.verdicts.size > (this.init.maxCached ?? 4096)) this.verdicts.delete(this.verdicts.keys().next().value as string)
   }
 
   private async dialBack (key: Uint8Array): Promise<boolean> {

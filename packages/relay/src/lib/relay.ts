@@ -3,8 +3,9 @@ import { MethodRegistry, type RequestObserver, type RpcConnection } from '@lume/
 import { BudgetBook, rawBytesCodec } from '@lume/rpc/internal'
 import {
   ErrorCode, LUME_TOPIC, LumeError, TypedEventTarget, toHex,
-  type AnswerCacheHook, type Closable, type CloseOptions, type KeyPair, type Logger, type PeerConnection, type Plugin, type RelayEvents
+  type AnswerCacheHook, type Closable, type CloseOptions, type Logger, type PeerConnection, type Plugin, type RelayEvents
 } from '@lume/types'
+import type { KeyPair } from '@lume/crypto'
 import { ConnectionTable, type ConnectionHooks } from './connections.js'
 import { registerCoreMethods } from './core-methods.js'
 import { PluginHost } from './plugin-host.js'

@@ -5,7 +5,8 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { acceptWebSocket, type NoiseStream } from '@lume/rpc'
-import { LumeError, type KeyPair, type Logger } from '@lume/types'
+import { LumeError, type Logger } from '@lume/types'
+import type { KeyPair } from '@lume/crypto'
 import type { TrafficMeter } from './traffic.js'
 
 /** Options of the relay's WebSocket endpoint (browsers and other clients speak Lume over it directly). */

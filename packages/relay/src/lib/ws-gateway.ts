@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Address } from '@lume/dht'
-import { ErrorCode, LumeError, type Logger } from '@lume/types'
+import { backoffDelay, ErrorCode, LumeError, type Logger } from '@lume/types'
 import type { GatewayMessage } from './ws-gateway-messages.js'
 
 /** Options of the custodial dht-relay gateway. */
@@ -116,7 +116,7 @@ export class WebSocketGateway {
     this.restarts++
     // One crash an hour must not cost what a crash loop costs: the backoff resets after a stable run.
     this.consecutive = Date.now() - this.startedAt >= STABLE_MS ? 1 : this.consecutive + 1
-    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.consecutive - 1, 7))
+    const delay = backoffDelay(this.consecutive, 250, MAX_BACKOFF_MS)
     this.logger.warn({ code, signal, restarts: this.restarts, delayMs: delay }, 'WebSocket gateway exited; restarting')
     this.restartTimer = setTimeout(() => {
       this.start().catch((err: unknown) => {

@@ -1,6 +1,6 @@
-import { RpcConnection, type CallOptions, type FramedStream, type MethodSpec, type RpcLimits, type SignedAnswer } from '@lume/rpc'
+import { RpcConnection, type CallOptions, type FramedStream, type RpcLimits } from '@lume/rpc'
 import { CoreMethods } from '@lume/rpc/core'
-import { ErrorCode, LumeError, silentLogger, toHex, type Closable, type Logger } from '@lume/types'
+import { ErrorCode, LumeError, openWithin, silentLogger, toHex, type Closable, type Logger, type MethodSpec, type SignedAnswer } from '@lume/types'
 import { QuorumTally, type Vote } from './quorum.js'
 import { RelayState } from './relay-state.js'
 
@@ -27,6 +27,7 @@ export interface RelayPoolInit {
   backoff?: { initialMs: number, maxMs: number }
   /** RPC limits for the pool's connections. */
   limits?: Partial<RpcLimits>
+  /** Where the pool logs dial failures and lagging relays. @default silent */
   logger?: Logger
 }
 
@@ -122,7 +123,10 @@ export class RelayPool implements Closable {
    * Call one relay: the fastest healthy one that serves the method; on
    * failure or timeout, the next one (up to `retries` more).
    */
-  async call<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { retries?: number } = {}): Promise<Res> {
+  async call<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & {
+    /** Other relays tried after a failure or timeout. @default 2 */
+    retries?: number
+  } = {}): Promise<Res> {
     const candidates = this.candidates(spec.name)
     if (candidates.length === 0) throw new LumeError(ErrorCode.CONNECTION_FAILED, `no reachable relay serves ${spec.name}`)
     let lastError: unknown = null
@@ -221,7 +225,10 @@ export class RelayPool implements Closable {
    * from the last item received (null at first), e.g. a registry subscription
    * `since` the last revision seen. Ends when the loop is left.
    */
-  async * follow<Req, Res> (spec: MethodSpec<Req, Res>, request: (last: Res | null) => Req, options: { retryDelayMs?: number } = {}): AsyncGenerator<Res> {
+  async * follow<Req, Res> (spec: MethodSpec<Req, Res>, request: (last: Res | null) => Req, options: {
+    /** Pause before following again on another relay after one fails. @default 250 */
+    retryDelayMs?: number
+  } = {}): AsyncGenerator<Res> {
     let last: Res | null = null
     for (;;) {
       if (this.closed) return
@@ -323,16 +330,8 @@ export class RelayPool implements Closable {
       throw new LumeError(ErrorCode.CONNECTION_FAILED, 'dialer unavailable', { cause: err })
     }
     const timeoutMs = this.init.connectTimeoutMs
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => { stream.destroy(); reject(LumeError.timeout('connect', timeoutMs)) }, timeoutMs)
-      stream.once('open', () => { clearTimeout(timer); resolve() })
-      stream.once('error', (err: unknown) => {
-        clearTimeout(timer)
-        // A relay that failed to prove its key is an impostor, not an outage: say so.
-        reject(LumeError.hasCode(err, ErrorCode.HANDSHAKE_FAILED) ? err : new LumeError(ErrorCode.CONNECTION_FAILED, `relay ${state.id.slice(0, 12)} unreachable`, { cause: err }))
-      })
-      stream.once('close', () => { clearTimeout(timer); reject(new LumeError(ErrorCode.CONNECTION_FAILED, `relay ${state.id.slice(0, 12)} closed the connection`)) })
-    })
+    // A relay that failed to prove its key errors with HANDSHAKE_FAILED (an impostor, not an outage): openWithin passes it on.
+    await openWithin(stream, timeoutMs, `connect to relay ${state.id.slice(0, 12)}`)
     const conn = RpcConnection.open(stream, { limits: this.init.limits ?? {}, logger: this.logger })
     const started = performance.now()
     const info = await conn.call(CoreMethods.info, null, { timeoutMs })

@@ -1,5 +1,5 @@
 import { toHex, type WireError } from '@lume/types'
-import type { SignedAnswer } from '@lume/rpc'
+import type { SignedAnswer } from '@lume/types'
 
 /** One relay's part in a quorum query. */
 export type Vote =

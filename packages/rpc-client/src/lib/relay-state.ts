@@ -1,3 +1,5 @@
+import { backoffDelay } from '@lume/types'
+
 /** What the pool knows about one relay. */
 export class RelayState {
   /** Smoothed round-trip time, ms (null until measured). */
@@ -31,7 +33,7 @@ export class RelayState {
   /** A failed call: back off exponentially (`initialMs` · 2^failures, capped). */
   failed (initialMs: number, maxMs: number, now = Date.now()): void {
     this.failures++
-    this.retryAt = now + Math.min(maxMs, initialMs * 2 ** (this.failures - 1))
+    this.retryAt = now + backoffDelay(this.failures, initialMs, maxMs)
   }
 
   /** Sort key: healthy and fast first; lagging relays are demoted. */

@@ -1,5 +1,6 @@
 import { connectWebSocket, type NoiseStream, type WebSocketLike } from '@lume/rpc'
-import { generateKeyPair, LumeError, toHex, type KeyPair } from '@lume/types'
+import { LumeError, toHex } from '@lume/types'
+import { generateKeyPair, type KeyPair } from '@lume/crypto'
 import type { Dialer } from './pool.js'
 
 /** A WebSocket constructor: the browser's `WebSocket`, or the `ws` package's in Node. */

@@ -3,7 +3,8 @@ import { encode, equalBytes, type Codec, type EncodingState } from '@lume/types'
 import { RequestFlag, ResponseKind, RPC_VERSION } from './constants.js'
 import type { BatchSigner } from './batch-signer.js'
 import { responseEnvelope } from './messages.js'
-import { answerLeaf, requestHash, type SignedAnswer } from './signed-answer.js'
+import { answerLeaf, requestHash } from './signed-answer.js'
+import type { SignedAnswer } from '@lume/types'
 
 // The hot path writes envelope and body in one buffer: no second allocation,
 // no copy of the body. The bytes are the same as requestEnvelope /

@@ -1,6 +1,7 @@
-import type { KeyPair } from '@lume/types'
-import { buildTree, type InclusionProof } from './merkle.js'
+import type { KeyPair } from '@lume/crypto'
+import { buildTree } from './merkle.js'
 import { signRoot } from './signed-answer.js'
+import type { InclusionProof } from '@lume/types'
 
 interface Waiting {
   leaf: Uint8Array

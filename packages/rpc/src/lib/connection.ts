@@ -1,19 +1,20 @@
 import ProtomuxRPC from 'protomux-rpc'
 import {
   decode, encode, fromWireError, LumeError, silentLogger, uintCodec,
-  type AnswerCacheHook, type CloseOptions, type KeyPair, type Logger
+  type AnswerCacheHook, type CloseOptions, type Logger
 } from '@lume/types'
+import type { KeyPair } from '@lume/crypto'
 import { InternalMethod, ResponseKind, RPC_PROTOCOL } from './constants.js'
 import { fromTransportError } from './errors.js'
 import { resolveLimits, type RpcLimits } from './limits.js'
 import { responseEnvelope, type ResponseEnvelope } from './messages.js'
-import type { MethodSpec } from './method.js'
+import type { MethodSpec, SignedAnswer } from '@lume/types'
 import { MethodRegistry } from './registry.js'
 import { abortCall, serveRequest, serveStreamCancel, serveStreamNext, type RequestObserver, type ServeContext } from './serve.js'
 import { encodeRequest } from './answer-encoding.js'
 import { BatchSigner } from './batch-signer.js'
 import { Deadlines, resolutionFor } from './deadlines.js'
-import { requestHash, verifyAnswer, VerifiedRoots, type SignedAnswer } from './signed-answer.js'
+import { requestHash, verifyAnswer, VerifiedRoots } from './signed-answer.js'
 import { StreamTable } from './stream-table.js'
 import { BudgetBook } from './budget-book.js'
 import type { ConnectionBudget } from './connection-budget.js'
@@ -57,7 +58,9 @@ export interface RpcConnectionInit {
   remoteHost?: string
   /** Charge this connection as an address of its own (a trusted host many users share). @default false */
   chargeAlone?: boolean
+  /** Limits on what the peer may send and hold (sizes, calls in flight, timeouts). @default `DEFAULT_LIMITS` */
   limits?: Partial<RpcLimits>
+  /** Where the connection logs peer faults (throttled). @default silent */
   logger?: Logger
 }
 
@@ -217,7 +220,12 @@ export class RpcConnection {
    * `pullTimeoutMs` is set; a dead peer is noticed by the connection's
    * keep-alive and idle timeout, and `signal` cancels at any time.
    */
-  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & { prefetch?: number, pullTimeoutMs?: number } = {}): AsyncGenerator<Res> {
+  async * callStream<Req, Res> (spec: MethodSpec<Req, Res>, value: Req, options: CallOptions & {
+    /** Chunks asked for ahead of the reader. @default 4 */
+    prefetch?: number
+    /** Longest wait for one chunk (TIMEOUT after it). @default no limit */
+    pullTimeoutMs?: number
+  } = {}): AsyncGenerator<Res> {
     const first = await this.request(spec.name, encodeRequest(spec.request, value, false), options)
     if (first.kind !== ResponseKind.STREAM) throw LumeError.badFrame(`${spec.name}: expected a stream`)
     const id = encode(uintCodec, first.streamId)

@@ -3,9 +3,9 @@ import {
   bytesCodec, cappedArray, emptyCodec, jsonCodec, LumeError, publicKeyCodec, toHex, uintCodec, wireErrorCodec,
   type Codec, type WireError
 } from '@lume/types'
-import type { MethodSpec } from './method.js'
+import type { MethodSpec, SignedAnswer } from '@lume/types'
 import { answerSignatureCodec, type AnswerSignature } from './messages.js'
-import { requestHash, verifyAnswer, type SignedAnswer } from './signed-answer.js'
+import { requestHash, verifyAnswer } from './signed-answer.js'
 
 /** Most relays one `rpc.broadcast` may name. */
 export const MAX_BROADCAST_RELAYS = 16

@@ -1,19 +1,10 @@
-import { sha256 } from '@lume/types'
+import { sha256 } from '@lume/crypto'
+import type { InclusionProof } from '@lume/types'
 
 // A Merkle tree over a batch of answers, as in RFC 9162 §2.1: leaves hash as
 // SHA-256(0x00 ‖ data), inner nodes as SHA-256(0x01 ‖ left ‖ right), and a
 // tree of n leaves splits at the largest power of two below n. One signature
 // over the root then covers every answer in the batch.
-
-/** Where a leaf sits in its tree, and the hashes that lead from it to the root. */
-export interface InclusionProof {
-  /** The leaf's position, 0-based. */
-  index: number
-  /** Number of leaves in the tree. */
-  count: number
-  /** Sibling hashes from the leaf up. */
-  siblings: Uint8Array[]
-}
 
 /** Most leaves in one tree (and so most siblings in a proof: 16). */
 export const MAX_TREE_LEAVES = 1 << 16

@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
 import { cappedArray, hashCodec, LumeError, publicKeyCodec, signatureCodec, uintCodec, wireErrorCodec, type Codec, type EncodingState, type WireError } from '@lume/types'
-import type { InclusionProof } from './merkle.js'
+import type { InclusionProof } from '@lume/types'
 import { AnswerFlag, RequestFlag, ResponseKind, RPC_VERSION } from './constants.js'
 
 /** A request as carried in protomux-rpc's value: `version u8 ‖ flags u8 ‖ body (rest)`. */

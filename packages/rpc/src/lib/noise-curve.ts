@@ -1,8 +1,8 @@
-import { generateKeyPair, keyPairFromSeed, noiseDh } from '@lume/types'
+import { generateKeyPair, keyPairFromSeed, noiseDh } from '@lume/crypto'
 
 /**
  * The Noise DH functions over ed25519 keys that HyperDHT's secret streams use
- * (wire-identical to `noise-curve-ed`), built on @lume/types' backends:
+ * (wire-identical to `noise-curve-ed`), built on @lume/crypto's backends:
  * libsodium in Node, @noble/curves in browsers — where sodium-javascript
  * lacks the scalar multiplication `noise-curve-ed` needs.
  */

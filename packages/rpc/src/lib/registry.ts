@@ -1,5 +1,6 @@
 import { ErrorCode, LumeError } from '@lume/types'
-import { assertMethodName, type ServedMethod } from './method.js'
+import { assertMethodName } from './method.js'
+import type { ServedMethod } from '@lume/types'
 
 /**
  * The methods a server serves. Connections look methods up here on every

@@ -1,6 +1,7 @@
 import c from 'compact-encoding'
-import { assertLength, assertUint, equalBytes, sha256, sign, verify, SigningContext, type KeyPair } from '@lume/types'
-import { rootFromProof, type InclusionProof } from './merkle.js'
+import { assertLength, assertUint, BoundedMap, equalBytes, SigningContext, type SignedAnswer } from '@lume/types'
+import { sha256, sign, verify, type KeyPair } from '@lume/crypto'
+import { rootFromProof } from './merkle.js'
 import { VerifiedBatches, walkRecording, type Recorded } from './verified-batches.js'
 
 /**
@@ -16,21 +17,6 @@ export function requestHash (method: string, body: Uint8Array): Uint8Array {
   c.string.encode(state, method)
   c.raw.encode(state, body)
   return sha256(state.buffer)
-}
-
-/**
- * An answer a relay signed, verifiable by anyone without the connection it
- * came over: the relay's key, the request hash, the response bytes, the time
- * (ms since the epoch) it answered, and the signature over the root of the
- * batch the answer was signed in, with the answer's inclusion proof.
- */
-export interface SignedAnswer {
-  relayPublicKey: Uint8Array
-  requestHash: Uint8Array
-  body: Uint8Array
-  timestamp: number
-  signature: Uint8Array
-  proof: InclusionProof
 }
 
 /** The data of an answer's leaf: relay key ‖ request hash ‖ timestamp u64 LE ‖ body. */
@@ -87,7 +73,7 @@ function rootMessage (relayPublicKey: Uint8Array, root: Uint8Array): Uint8Array 
 export class VerifiedRoots {
   // Keyed by 48 bits of the root (a hash, so well spread); the full
   // relay key ‖ root ‖ signature is compared on a hit, so a clash only evicts.
-  private readonly seen = new Map<number, Uint8Array>()
+  private readonly seen: BoundedMap<number, Uint8Array>
   /** The verified trees' nodes by position (see {@link VerifiedBatches}). */
   readonly batches: VerifiedBatches
 
@@ -97,7 +83,8 @@ export class VerifiedRoots {
    *   ~100 bytes; a batch of n answers has at most 2n − 1); 0 turns node
    *   memory off
    */
-  constructor (private readonly capacity = 4096, readonly nodeCapacity = 4096) {
+  constructor (capacity = 4096, readonly nodeCapacity = 4096) {
+    this.seen = new BoundedMap(capacity)
     this.batches = new VerifiedBatches(nodeCapacity)
   }
 
@@ -112,7 +99,6 @@ export class VerifiedRoots {
   add (relayPublicKey: Uint8Array, root: Uint8Array, signature: Uint8Array): void {
     if (!wellFormed(relayPublicKey, root, signature)) throw new RangeError('VerifiedRoots: a key and a root are 32 bytes, a signature 64')
     const key = rootKey(root)
-    if (!this.seen.has(key) && this.seen.size >= this.capacity) this.seen.delete(this.seen.keys().next().value as number)
     const entry = new Uint8Array(128)
     entry.set(relayPublicKey, 0)
     entry.set(root, 32)

@@ -1,4 +1,5 @@
-import { MAX_TREE_LEAVES, nodeHash, type InclusionProof } from './merkle.js'
+import type { InclusionProof } from '@lume/types'
+import { MAX_TREE_LEAVES, nodeHash } from './merkle.js'
 
 /**
  * The nodes of signed batch trees that are known to hash into a root whose

@@ -1,6 +1,7 @@
 import Noise from 'noise-handshake'
 import NoiseSecretStream from '@hyperswarm/secret-stream'
-import { ErrorCode, generateKeyPair, LumeError, toHex, type KeyPair } from '@lume/types'
+import { ErrorCode, LumeError, toHex } from '@lume/types'
+import { generateKeyPair, type KeyPair } from '@lume/crypto'
 import type { FramedStream } from './connection.js'
 import { ed25519NoiseCurve } from './noise-curve.js'
 import { WebSocketStream, type MessageLike, type WebSocketLike } from './websocket-stream.js'
@@ -36,11 +37,14 @@ const MAX_HANDSHAKE_FRAME = 1024
  * traffic is end-to-end encrypted even over `ws://`. Our own key pair
  * (`keyPair`, or a fresh one) never leaves this side.
  *
- * The handshake runs here (with @lume/types' ed25519, so it works in
+ * The handshake runs here (with @lume/crypto's ed25519, so it works in
  * browsers), and the secret stream takes over once it is complete: the
  * bytes on the wire are exactly those of a secret stream's own IK handshake.
  */
-export function connectWebSocket (socket: WebSocketLike, remotePublicKey: Uint8Array, options: { keyPair?: KeyPair } = {}): NoiseStream {
+export function connectWebSocket (socket: WebSocketLike, remotePublicKey: Uint8Array, options: {
+  /** This side's static key for the Noise handshake. @default a new random key pair */
+  keyPair?: KeyPair
+} = {}): NoiseStream {
   if (!(remotePublicKey instanceof Uint8Array) || remotePublicKey.byteLength !== 32) throw LumeError.invalidArgument('remotePublicKey must be 32 bytes')
   const keyPair = options.keyPair ?? generateKeyPair()
   const noise = new NoiseSecretStream(true, null, { autoStart: false })

@@ -1,6 +1,6 @@
 import type { HyperDHT } from '@lume/dht'
 import type { KeyPair, NoiseSecretStream, Server } from '@lume/dht'
-import { LumeError, ErrorCode } from '@lume/types'
+import { LumeError, ErrorCode, openWithin } from '@lume/types'
 
 /** What a testnet peer does with each incoming connection. */
 export type ConnectionHandler = (socket: NoiseSecretStream) => void
@@ -42,21 +42,10 @@ export class TestPeer {
   async connect (remotePublicKey: Uint8Array, timeoutMs = 10_000): Promise<NoiseSecretStream> {
     const socket = this.dht.connect(remotePublicKey, { keyPair: this.keyPair })
     this.track(socket)
-    return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => fail(LumeError.timeout('connect', timeoutMs)), timeoutMs)
-      const fail = (err: Error): void => {
-        clearTimeout(timer)
-        socket.destroy()
-        reject(LumeError.isInstance(err) ? err : new LumeError(ErrorCode.CONNECTION_FAILED, `connect failed: ${err.message}`, { cause: err }))
-      }
-      socket.once('error', fail)
-      socket.once('open', () => {
-        clearTimeout(timer)
-        socket.off('error', fail)
-        socket.on('error', () => {})
-        resolve(socket)
-      })
-    })
+    await openWithin(socket, timeoutMs)
+    // Open: later errors end in 'close', which the caller sees.
+    socket.on('error', () => {})
+    return socket
   }
 
   /** Connect, send `payload`, and resolve with the round-trip time in ms (the peer must echo). */

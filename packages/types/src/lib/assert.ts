@@ -10,3 +10,11 @@ export function assertUint (name: string, value: number, max: number = Number.MA
     throw LumeError.invalidArgument(`${name} must be an integer in 0..${max}, got ${String(value)}`, { name })
   }
 }
+
+/** Throws INVALID_ARGUMENT unless `value` is a Uint8Array of exactly `length` bytes. */
+export function assertLength (name: string, value: Uint8Array, length: number): void {
+  if (!(value instanceof Uint8Array) || value.byteLength !== length) {
+    const got = value instanceof Uint8Array ? `${value.byteLength} bytes` : typeof value
+    throw LumeError.invalidArgument(`${name} must be ${length} bytes, got ${got}`)
+  }
+}

@@ -1,7 +1,9 @@
-import c from 'compact-encoding'
 import { LumeError } from './errors.js'
 
-/** compact-encoding's encoder state: a cursor over a buffer. */
+/**
+ * An encoder or decoder state: a cursor over a buffer (compact-encoding's
+ * shape, so Lume codecs and compact-encoding ones compose).
+ */
 export interface EncodingState {
   start: number
   end: number
@@ -23,7 +25,12 @@ export type CodecValue<C> = C extends Codec<infer T> ? T : never
 
 /** Encode `value` with `codec` into a new buffer. */
 export function encode<T> (codec: Codec<T>, value: T): Uint8Array {
-  return c.encode(codec, value)
+  const state: EncodingState = { start: 0, end: 0, buffer: null }
+  codec.preencode(state, value)
+  const buffer = new Uint8Array(state.end)
+  state.buffer = buffer
+  codec.encode(state, value)
+  return buffer
 }
 
 /**

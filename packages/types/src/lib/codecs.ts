@@ -1,12 +1,11 @@
-import c from 'compact-encoding'
 import type { Codec, EncodingState } from './codec.js'
 import { ErrorCode, LumeError } from './errors.js'
-import { assertLength } from './keys.js'
-import { assertUint } from './assert.js'
+import { assertLength, assertUint } from './assert.js'
+import { byte as fixedByte, fixed, lengthPrefixed, utf8, varint } from './wire.js'
 
 /** Fixed-size bytes whose encoder refuses any other size (INVALID_ARGUMENT). */
 function fixedBytes (name: string, size: 32 | 64): Codec<Uint8Array> {
-  const inner: Codec<Uint8Array> = size === 32 ? c.fixed32 : c.fixed64
+  const inner = fixed(size)
   return {
     preencode (state) { state.end += size },
     encode (state, value) { assertLength(name, value, size); inner.encode(state, value) },
@@ -24,20 +23,20 @@ export const signatureCodec: Codec<Uint8Array> = fixedBytes('signature', 64)
 export const hashCodec: Codec<Uint8Array> = fixedBytes('hash', 32)
 
 /** Bytes with a varint length prefix. */
-export const bytesCodec: Codec<Uint8Array> = c.uint8array
+export const bytesCodec: Codec<Uint8Array> = lengthPrefixed
 
 /** A UTF-8 string with a varint length prefix. */
-export const stringCodec: Codec<string> = c.string
+export const stringCodec: Codec<string> = utf8
 
 /**
  * A non-negative integer (varint, up to 2^53 − 1). The encoder refuses
  * fractions, negatives and unsafe integers (INVALID_ARGUMENT); the decoder
- * accepts compact-encoding's non-minimal forms (so it is not byte-canonical).
+ * accepts non-minimal forms (so it is not byte-canonical).
  */
 export const uintCodec: Codec<number> = {
-  preencode (state, n) { c.uint.preencode(state, n) },
-  encode (state, n) { assertUint('integer', n); c.uint.encode(state, n) },
-  decode (state) { return c.uint.decode(state) }
+  preencode (state, n) { varint.preencode(state, n) },
+  encode (state, n) { assertUint('integer', n); varint.encode(state, n) },
+  decode (state) { return varint.decode(state) }
 }
 
 /** A remote error as sent over the wire: stable code and message, never a stack. */
@@ -54,16 +53,16 @@ const knownCodes = new Set<string>(Object.values(ErrorCode))
  */
 export const wireErrorCodec: Codec<WireError> = {
   preencode (state: EncodingState, e: WireError) {
-    c.string.preencode(state, e.code)
-    c.string.preencode(state, e.message)
+    utf8.preencode(state, e.code)
+    utf8.preencode(state, e.message)
   },
   encode (state: EncodingState, e: WireError) {
-    c.string.encode(state, e.code)
-    c.string.encode(state, e.message)
+    utf8.encode(state, e.code)
+    utf8.encode(state, e.message)
   },
   decode (state: EncodingState): WireError {
-    const code = c.string.decode(state)
-    const message = c.string.decode(state)
+    const code = utf8.decode(state)
+    const message = utf8.decode(state)
     return { code: knownCodes.has(code) ? (code as ErrorCode) : ErrorCode.REMOTE_ERROR, message }
   }
 }
@@ -80,16 +79,16 @@ export function fromWireError (e: WireError): LumeError {
 export function cappedArray<T> (codec: Codec<T>, max: number): Codec<T[]> {
   return {
     preencode (state, list) {
-      c.uint.preencode(state, list.length)
+      varint.preencode(state, list.length)
       for (const item of list) codec.preencode(state, item)
     },
     encode (state, list) {
       if (list.length > max) throw LumeError.tooLarge('array', list.length, max)
-      c.uint.encode(state, list.length)
+      varint.encode(state, list.length)
       for (const item of list) codec.encode(state, item)
     },
     decode (state) {
-      const length = c.uint.decode(state)
+      const length = varint.decode(state)
       if (length > max) throw LumeError.tooLarge('array', length, max)
       const list: T[] = []
       for (let i = 0; i < length; i++) list.push(codec.decode(state))
@@ -111,13 +110,13 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true })
  */
 export const jsonCodec: Codec<JsonValue> = {
   preencode (state, value) {
-    c.uint8array.preencode(state, textEncoder.encode(JSON.stringify(value)))
+    lengthPrefixed.preencode(state, textEncoder.encode(JSON.stringify(value)))
   },
   encode (state, value) {
-    c.uint8array.encode(state, textEncoder.encode(JSON.stringify(value)))
+    lengthPrefixed.encode(state, textEncoder.encode(JSON.stringify(value)))
   },
   decode (state) {
-    const bytes = c.uint8array.decode(state)
+    const bytes = lengthPrefixed.decode(state)
     try {
       return JSON.parse(textDecoder.decode(bytes), finiteNumbers) as JsonValue
     } catch (err) {
@@ -140,4 +139,26 @@ export const emptyCodec: Codec<null> = {
   preencode () {},
   encode () {},
   decode () { return null }
+}
+
+/**
+ * `value` or null: a flag byte, 0 (none) or 1 (a value follows). Any other
+ * flag is a `BAD_FRAME`, so no two encodings decode alike.
+ */
+export function optionalCodec<T> (codec: Codec<T>): Codec<T | null> {
+  return {
+    preencode (state, value) {
+      state.end++
+      if (value !== null) codec.preencode(state, value)
+    },
+    encode (state, value) {
+      fixedByte.encode(state, value === null ? 0 : 1)
+      if (value !== null) codec.encode(state, value)
+    },
+    decode (state) {
+      const flag = fixedByte.decode(state)
+      if (flag > 1) throw LumeError.badFrame(`optional value flag is ${flag}, not 0 or 1`)
+      return flag === 0 ? null : codec.decode(state)
+    }
+  }
 }

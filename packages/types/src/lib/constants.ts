@@ -1,6 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js'
-
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
+import { fromHex } from './hex.js'
 
 /**
  * Signing contexts: the first bytes of everything Lume signs, one per purpose,
@@ -26,8 +24,11 @@ export const Protocol = {
   FLOOD: 'lume/flood/v1'
 } as const
 
-/** The topic every Lume relay joins on the DHT: SHA-256 of `lume/relay-topic/v1`. */
-export const LUME_TOPIC: Uint8Array = /* @__PURE__ */ sha256(utf8('lume/relay-topic/v1'))
+/**
+ * The topic every Lume relay joins on the DHT: SHA-256 of `lume/relay-topic/v1`
+ * (written out so this package needs no hash; @lume/crypto's tests recompute it).
+ */
+export const LUME_TOPIC: Uint8Array = /* @__PURE__ */ fromHex('e38e22cff193c61682f6d1827e19d7a757a4f8e2a270bf7d8ff62e0b1454d55d')
 
 /** SLIP-0044 coin type registered for Lume. */
 export const LUME_COIN_TYPE = 1627

@@ -15,6 +15,8 @@ export const ErrorCode = {
   INVALID_MNEMONIC: 'INVALID_MNEMONIC',
   /** A derivation path is malformed or asks for a non-hardened ed25519 child. */
   INVALID_DERIVATION_PATH: 'INVALID_DERIVATION_PATH',
+  /** An optional peer dependency an entry point needs is not installed; the message names the package. */
+  MISSING_DEPENDENCY: 'MISSING_DEPENDENCY',
 
   // Lifecycle
   /** The resource was closed; the operation cannot run. */

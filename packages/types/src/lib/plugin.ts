@@ -2,6 +2,8 @@ import type { Codec } from './codec.js'
 import type { Logger } from './logger.js'
 import type { TypedEventTarget } from './events.js'
 import type { BudgetLimits, PeerBudget, RateLimits } from './budget.js'
+import type { MethodDefinition, StreamMethodDefinition } from './method.js'
+import type { SignedAnswer } from './signed-answer.js'
 
 /**
  * The version of the plugin interface. A relay refuses a plugin built for a
@@ -24,46 +26,13 @@ export interface CallContext {
 }
 
 /**
- * A method a plugin serves over RPC. Any answer can be signed by the relay
- * when the caller asks for it (see docs/protocol.md, "RPC").
- */
-export interface MethodDefinition<Req, Res> {
-  /** The local name; the relay exposes it as `<plugin>.<name>`. Letters, digits, `_` and `-`. */
-  name: string
-  /** Decodes the request body (the relay rejects a body that does not decode). */
-  request: Codec<Req>
-  /** Encodes the answer. */
-  response: Codec<Res>
-  /** Serves one call. Throw a LumeError to send a typed error back. */
-  handler (request: Req, context: CallContext): Res | Promise<Res>
-  /** Answers may be cached and re-served by other relays for this long. Unset: not cacheable. */
-  cacheTtlMs?: number
-  /** Largest request body accepted, in bytes. @default the relay's limit */
-  maxRequestBytes?: number
-}
-
-/**
- * A signed RPC answer as caches hold it: who signed it, the request it
- * answers (by hash), the answer bytes, when, and the batch signature with the
- * answer's inclusion proof. See docs/protocol.md, "Signed answers".
- */
-export interface CachedAnswer {
-  relayPublicKey: Uint8Array
-  requestHash: Uint8Array
-  body: Uint8Array
-  timestamp: number
-  signature: Uint8Array
-  proof: { index: number, count: number, siblings: Uint8Array[] }
-}
-
-/**
  * Lets a plugin answer cacheable methods from a cache: the relay asks
  * `lookup` before running a cacheable method for a signed call, and hands
  * every answer it signs for one to `store`.
  */
 export interface AnswerCacheHook {
-  lookup (method: string, requestHash: Uint8Array): CachedAnswer | null
-  store (method: string, answer: CachedAnswer, ttlMs: number): void
+  lookup (method: string, requestHash: Uint8Array): SignedAnswer | null
+  store (method: string, answer: SignedAnswer, ttlMs: number): void
 }
 
 /** A raw RPC channel to another relay, for plugins that talk relay to relay. */
@@ -129,19 +98,6 @@ export interface ProtocolHandler {
   /** Protomux protocol name, e.g. `lume/flood/v1`. */
   name: string
   onConnection (connection: PeerConnection): void | (() => void)
-}
-
-/**
- * A streaming method: the answer is a sequence the caller pulls chunk by
- * chunk (backpressure), ending when the source ends or the caller cancels.
- */
-export interface StreamMethodDefinition<Req, Res> {
-  name: string
-  request: Codec<Req>
-  response: Codec<Res>
-  stream: true
-  handler (request: Req, context: CallContext): AsyncIterable<Res> | Iterable<Res>
-  maxRequestBytes?: number
 }
 
 /** Label values of one series of a metric, by label name. */
@@ -227,7 +183,7 @@ export interface PluginAPI {
   registerMethod<Req, Res> (method: MethodDefinition<Req, Res> | StreamMethodDefinition<Req, Res>): void
   /** Run a protocol on every connection, present and future. Throws `ALREADY_REGISTERED` if the name is taken. */
   registerProtocol (protocol: ProtocolHandler): void
-  /** Sign `message` with the relay key under a context (see `sign` in @lume/types). */
+  /** Sign `message` with the relay key under a context (see `sign` in @lume/crypto). */
   sign (context: string, message: Uint8Array): Uint8Array
   /** Answer cacheable methods from this cache (one per relay; throws `ALREADY_REGISTERED` for a second). */
   useAnswerCache (hook: AnswerCacheHook): void

@@ -24,5 +24,8 @@ export async function createAppProject (dir: string, registryUrl: string, packag
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'lume-consumer-app', private: true, type: 'module' }, null, 2))
   const ours = packages.map((p) => `${p.name}@${p.version}`)
   const tools = Object.entries(APP_TOOLS).map(([name, version]) => `${name}@${version}`)
-  await run('npm', ['install', '--save-exact', '--no-audit', '--no-fund', '--loglevel=error', ...ours, ...tools], { cwd: dir })
+  // Node-only backends are optional peers: an app installs the ones it uses
+  // (this one uses all, to type-check and run every entry point).
+  const peers = [...new Set(packages.flatMap((p) => Object.entries(p.optionalPeers).map(([name, version]) => `${name}@${version}`)))]
+  await run('npm', ['install', '--save-exact', '--no-audit', '--no-fund', '--loglevel=error', ...ours, ...tools, ...peers], { cwd: dir })
 }

@@ -11,6 +11,8 @@ export interface PublishedPackage {
   tarball: string
   /** Its export subpaths (`.`, `./node`, ...). */
   exports: string[]
+  /** Its optional peer dependencies (Node-only backends) and the exact versions its tests use. */
+  optionalPeers: Record<string, string>
 }
 
 /**
@@ -54,10 +56,19 @@ export async function publishWorkspace (root: string, stage: string, registry: {
     const { stdout } = await run('npm', ['pack', '--pack-destination', tarballs, '--json'], { cwd: dir })
     const [packed] = JSON.parse(stdout) as Array<{ filename: string }>
     if (packed === undefined) throw new Error(`npm pack gave no tarball for ${manifest.name}`)
-    published.push({ name: manifest.name, version: snapshot, tarball: join(tarballs, packed.filename), exports: Object.keys(manifest.exports as Record<string, unknown>) })
+    published.push({ name: manifest.name, version: snapshot, tarball: join(tarballs, packed.filename), exports: Object.keys(manifest.exports as Record<string, unknown>), optionalPeers: optionalPeers(manifest) })
   }
   for (const { tarball } of published) {
     await run('npm', ['publish', tarball, '--registry', registry.url, '--tag', 'snapshot', '--no-provenance'], { cwd: stage })
   }
   return published
+}
+
+function optionalPeers (manifest: Record<string, unknown>): Record<string, string> {
+  const meta = (manifest.peerDependenciesMeta ?? {}) as Record<string, { optional?: boolean }>
+  const dev = (manifest.devDependencies ?? {}) as Record<string, string>
+  const peers = (manifest.peerDependencies ?? {}) as Record<string, string>
+  const out: Record<string, string> = {}
+  for (const name of Object.keys(peers)) if (meta[name]?.optional === true) out[name] = dev[name] ?? peers[name] as string
+  return out
 }

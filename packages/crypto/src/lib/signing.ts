@@ -1,7 +1,6 @@
 import { backend } from '#ed25519'
 import { ED25519 } from './ed25519.js'
-import { assertLength } from './keys.js'
-import { LumeError } from './errors.js'
+import { assertLength, LumeError } from '@lume/types'
 
 const encoder = new TextEncoder()
 const MAX_CONTEXT_BYTES = 255
@@ -23,7 +22,7 @@ export function signedBytes (context: string, message: Uint8Array): Uint8Array {
 /**
  * Sign `message` for one purpose only. A signature made under one context
  * never verifies under another, so it cannot be replayed as something else.
- * Contexts are versioned constants such as {@link SigningContext.RPC_RESPONSE}.
+ * Contexts are versioned constants such as {@link @lume/types!SigningContext | SigningContext.RPC_RESPONSE}.
  */
 export function sign (context: string, message: Uint8Array, secretKey: Uint8Array): Uint8Array {
   assertLength('secretKey', secretKey, ED25519.SECRET_KEY_BYTES)

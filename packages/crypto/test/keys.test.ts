@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { ErrorCode, LumeError, LUME_DERIVATION_PATH, LUME_TOPIC, toHex } from '@lume/types'
 import {
-  ErrorCode, LumeError, LUME_DERIVATION_PATH, deriveChildKeyPair, generateMnemonic, isValidMnemonic,
-  keyPairFromMnemonic, keyPairFromSeed, mnemonicToSeed, slip10Derive, slip10Master
+  deriveChildKeyPair, generateMnemonic, isValidMnemonic,
+  keyPairFromMnemonic, keyPairFromSeed, mnemonicToSeed, sha256, slip10Derive, slip10Master
 } from '../src/index.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -119,14 +120,8 @@ describe('Lume identity keys', () => {
   })
 })
 
-describe('equalBytes', () => {
-  it('compares contents, lengths first', async () => {
-    const { equalBytes } = await import('../src/index.js')
-    const a = Uint8Array.of(1, 2, 3)
-    expect(equalBytes(a, a)).toBe(true)
-    expect(equalBytes(a, Uint8Array.of(1, 2, 3))).toBe(true)
-    expect(equalBytes(a, Uint8Array.of(1, 2, 4))).toBe(false)
-    expect(equalBytes(a, Uint8Array.of(1, 2))).toBe(false)
-    expect(equalBytes(new Uint8Array(0), new Uint8Array(0))).toBe(true)
+describe('@lume/types constants this package can check', () => {
+  it('LUME_TOPIC is SHA-256 of lume/relay-topic/v1 (written out in @lume/types, which has no hash)', () => {
+    expect(toHex(LUME_TOPIC)).toBe(toHex(sha256(new TextEncoder().encode('lume/relay-topic/v1'))))
   })
 })

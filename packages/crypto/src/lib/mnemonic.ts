@@ -1,10 +1,9 @@
 import * as bip39 from '@scure/bip39'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { ErrorCode, LumeError } from './errors.js'
+import { ErrorCode, LUME_DERIVATION_PATH, LumeError } from '@lume/types'
 import { keyPairFromSeed, type KeyPair } from './keys.js'
 import { slip10Derive } from './slip10.js'
-import { LUME_DERIVATION_PATH } from './constants.js'
 
 /** A new 24-word English BIP39 mnemonic (256 bits of entropy). */
 export function generateMnemonic (words: 12 | 24 = 24): string {

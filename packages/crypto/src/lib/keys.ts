@@ -1,6 +1,6 @@
 import { backend } from '#ed25519'
 import { ED25519 } from './ed25519.js'
-import { LumeError } from './errors.js'
+import { assertLength, LumeError } from '@lume/types'
 
 /**
  * An ed25519 key pair in libsodium's layout, the same one HyperDHT uses:
@@ -51,13 +51,5 @@ export function noiseDh (publicKey: Uint8Array, secretKey: Uint8Array): Uint8Arr
     return backend.dh(publicKey, secretKey)
   } catch (err) {
     throw LumeError.invalidArgument('publicKey is not a point of the main subgroup', { cause: String(err) })
-  }
-}
-
-/** Throws a typed error unless `value` is a Uint8Array of exactly `length` bytes. */
-export function assertLength (name: string, value: Uint8Array, length: number): void {
-  if (!(value instanceof Uint8Array) || value.byteLength !== length) {
-    const got = value instanceof Uint8Array ? `${value.byteLength} bytes` : typeof value
-    throw LumeError.invalidArgument(`${name} must be ${length} bytes, got ${got}`)
   }
 }

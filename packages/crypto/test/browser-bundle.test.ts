@@ -6,7 +6,7 @@ import { bundleForBrowser } from '../../../scripts/test-helpers/browser-bundle.t
 import { describe, expect, it } from 'vitest'
 import { backend as sodium } from '../src/lib/ed25519-sodium.js'
 
-// What a browser bundler (Vite, esbuild) makes of @lume/types: it must pick
+// What a browser bundler (Vite, esbuild) makes of @lume/crypto: it must pick
 // the noble backend through the "#ed25519" import condition and pull in no
 // node: module and no native addon.
 describe('browser bundle', () => {

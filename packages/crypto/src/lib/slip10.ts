@@ -1,6 +1,6 @@
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha512 } from '@noble/hashes/sha2.js'
-import { ErrorCode, LumeError } from './errors.js'
+import { ErrorCode, LumeError } from '@lume/types'
 
 /** A SLIP-0010 node: 32-byte private key (the ed25519 seed) and chain code. */
 export interface Slip10Node {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { backend as sodium } from '../src/lib/ed25519-sodium.js'
 import { backend as noble } from '../src/lib/ed25519-noble.js'
-import { ed25519BackendName, generateKeyPair, noiseDh, sign, signedBytes, SigningContext, verify, randomBytes } from '../src/index.js'
+import { SigningContext } from '@lume/types'
+import { ed25519BackendName, generateKeyPair, noiseDh, sign, signedBytes, verify, randomBytes } from '../src/index.js'
 
 describe('ed25519 backends', () => {
   it('uses libsodium in Node', () => {
