@@ -21,6 +21,8 @@ export interface BlobsPluginOptions {
   perKeyBytes?: number
   /** Bytes all owners together may pin on this relay. @default 4 GiB */
   maxPinnedBytes?: number
+  /** Owner keys that may pin one blob here (`QUOTA_EXCEEDED` past it). @default 64 */
+  maxPinsPerBlob?: number
   /** Bytes per second this relay serves in `blobs.read` answers, all callers together; 0: no cap. @default 0 */
   serveBytesPerSecond?: number
   /** An upload that receives nothing for this long is dropped, ms. @default 30,000 */
@@ -46,7 +48,8 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
   const store = options.store
   const limits = {
     perKeyBytes: options.perKeyBytes ?? 256 * 1024 * 1024,
-    maxPinnedBytes: options.maxPinnedBytes ?? 4 * 1024 * 1024 * 1024
+    maxPinnedBytes: options.maxPinnedBytes ?? 4 * 1024 * 1024 * 1024,
+    maxPinsPerBlob: options.maxPinsPerBlob ?? 64
   }
   const maxBlob = options.maxBlobBytes ?? 256 * 1024 * 1024
   const idleMs = options.uploadIdleMs ?? 30_000
