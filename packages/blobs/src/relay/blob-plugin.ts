@@ -31,6 +31,13 @@ export interface BlobsPluginOptions {
   announceTtlMs?: number
 }
 
+/** One download into the store, shared by every caller asking for that blob meanwhile. */
+interface FetchJob {
+  result: Promise<number>
+  controller: AbortController
+  waiters: number
+}
+
 interface OpenUpload {
   id: number
   budget: PeerBudget
@@ -57,7 +64,7 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
   const pacer = new Pacer(options.serveBytesPerSecond ?? 0)
   const uploads = new Map<number, OpenUpload>()
   const byConnection = new Map<PeerBudget, Set<OpenUpload>>()
-  const fetching = new Map<string, Promise<number>>()
+  const fetching = new Map<string, FetchJob>()
   let nextId = 1
   let api: PluginAPI | null = null
   let announcer: ReturnType<typeof setInterval> | null = null
@@ -247,21 +254,33 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
           const held = store.size(hash)
           if (held !== null) return held
           const key = toHex(hash)
-          const running = fetching.get(key)
-          if (running !== undefined) return await running
+          // Every waiter holds a slot: a download runs only while someone holding one still waits for it.
           const release = budget.hold(BlobLimitKinds.fetches)
-          const cache = pluginApi.use<DhtCache>('cache')
-          const holders = (cache?.holders(holderKey(hash)) ?? []).filter((k) => !equalBytes(k, relayKey))
-          const job = fetchInto(pluginApi, store, hash, holders, { maxBlobBytes: maxBlob, signal }).then((size) => {
-            announce([hash])
-            return size
-          })
-          fetching.set(key, job)
+          let job = fetching.get(key)
+          if (job === undefined) {
+            const cache = pluginApi.use<DhtCache>('cache')
+            const holders = (cache?.holders(holderKey(hash)) ?? []).filter((k) => !equalBytes(k, relayKey))
+            const controller = new AbortController()
+            const result = fetchInto(pluginApi, store, hash, holders, { maxBlobBytes: maxBlob, signal: controller.signal }).then((size) => {
+              announce([hash])
+              return size
+            })
+            const created: FetchJob = { result, controller, waiters: 0 }
+            job = created
+            fetching.set(key, created)
+            result.catch(() => {}).finally(() => { if (fetching.get(key) === created) fetching.delete(key) })
+          }
+          const mine = job
+          mine.waiters++
           try {
-            return await job
+            // The caller that started it leaving does not fail the others waiting.
+            return await untilAborted(mine.result, signal)
           } finally {
-            fetching.delete(key)
             release()
+            if (--mine.waiters === 0) {
+              mine.controller.abort(LumeError.aborted('blob fetch'))
+              if (fetching.get(key) === mine) fetching.delete(key)
+            }
           }
         }
       })
@@ -274,7 +293,24 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
       if (announcer !== null) clearInterval(announcer)
       announcer = null
       for (const upload of [...uploads.values()]) drop(upload)
+      for (const job of fetching.values()) job.controller.abort(LumeError.aborted('blob fetch'))
+      fetching.clear()
       api = null
     }
+  }
+}
+
+/** `promise`, or an `ABORTED` failure as soon as `signal` fires. */
+async function untilAborted<T> (promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return await promise
+  if (signal.aborted) throw LumeError.aborted('blob fetch', signal.reason)
+  let onAbort = (): void => {}
+  try {
+    return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(LumeError.aborted('blob fetch', signal.reason))
+      signal.addEventListener('abort', onAbort, { once: true })
+    })])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
 }
