@@ -39,7 +39,9 @@ export class RelayProcess {
     /** The relay's public key. */
     readonly publicKey: Uint8Array,
     exited: Promise<number | null>,
-    stderrTail: string[]
+    stderrTail: string[],
+    /** `http://127.0.0.1:port` of its HTTP ops listener (metrics, status page), or null when it has none. */
+    readonly httpUrl: string | null
   ) {
     this.exited = exited
     this.stderrTail = stderrTail
@@ -53,11 +55,14 @@ export class RelayProcess {
       `--dir=${join(dir, 'relay')}`,
       `--dht.bootstrap=${init.bootstrap.join(',')}`, '--dht.port=0', '--dht.host=127.0.0.1',
       ...(withoutWebSocket ? [] : ['--websocket.port=0', '--websocket.host=127.0.0.1']), '--log.level=warn',
+      // relay.yaml's fixed HTTP port would collide with any other relay on this machine.
+      '--http.port=0', '--http.host=127.0.0.1',
       ...(init.flags ?? [])
     ])
     try {
-      const line = await waitForLine(child, /lume-relay: listening as ([0-9a-f]{64})/, init.startTimeoutMs ?? 30_000, exited)
-      return new RelayProcess(child, dir, fromHex(line[1] as string), exited, stderrTail)
+      // Its last start-up line ("ping it with") comes after the key and the HTTP listener's address.
+      const line = await waitForLine(child, /lume-relay: listening as ([0-9a-f]{64})[\s\S]*?(?:status page at (http:\/\/\S+)\/ [\s\S]*?)?ping it with/, init.startTimeoutMs ?? 30_000, exited)
+      return new RelayProcess(child, dir, fromHex(line[1] as string), exited, stderrTail, line[2] ?? null)
     } catch (err) {
       child.kill('SIGKILL')
       await exited
