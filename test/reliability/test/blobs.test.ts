@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
+import { hash as blake3 } from '@lume/bao-stream'
 import { BlobMethods, holderKey, signPin } from '@lume/blobs'
 import { encodeAnnouncement } from '@lume/dht-cache'
 import { RpcConnection } from '@lume/rpc'
@@ -81,5 +82,57 @@ describe('blobs.fetch from a hostile holder', () => {
       await holder.close()
     }
     expect(Arena.broken(await arena.verdict('fetch started by a client that leaves, joined by an honest one'))).toEqual([])
+  }, 120_000)
+})
+
+describe('blob uploads under attack', () => {
+  let arena: Arena | null = null
+  afterEach(async () => { await arena?.close(); arena = null })
+
+  it('bounds parallel uploads from many keys on one address, never over-commits a quota, refuses bad sizes and ranges', async () => {
+    // A quota just below two blobs: what a nearly full disk looks like to the relay.
+    arena = await Arena.open({ flags: ['--plugin.blobs.perKeyBytes=1572864', '--plugin.blobs.maxPinnedBytes=4194304'] })
+    const relayKey = arena.relayKey
+    const conns = Array.from({ length: 8 }, () => RpcConnection.open(arena?.attacker.connect(Buffer.from(relayKey)) as never))
+    try {
+      // 200 begins of 1 MiB from 200 fresh keys over 8 connections: at most the per-address budget open at once.
+      const begun = await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+        const conn = conns[i % conns.length] as RpcConnection
+        return await conn.call(BlobMethods.begin, { size: 1024 * 1024, owner: generateKeyPair().publicKey }).then(() => 'ok', (err: { code?: string }) => err.code ?? 'error')
+      }))
+      expect(begun.filter((o) => o === 'ok').length).toBeLessThanOrEqual(16)
+      expect(begun.filter((o) => o !== 'ok' && o !== ErrorCode.RATE_LIMITED && o !== ErrorCode.BUSY)).toEqual([])
+      for (const conn of conns) conn.destroy()
+      conns.length = 0
+
+      // One key, two uploads of 1 MiB at once against a 1.5 MiB quota: exactly one is kept.
+      const owner = generateKeyPair()
+      const a = RpcConnection.open(arena.honest.connect(Buffer.from(relayKey)))
+      conns.push(a)
+      const outcomes = await Promise.all([randomBytes(1024 * 1024), randomBytes(1024 * 1024)].map(async (data) =>
+        await uploadBlob(a, relayKey, owner, data).then(() => 'ok', (err: { code?: string }) => err.code ?? 'error')))
+      expect(outcomes.sort()).toEqual(['QUOTA_EXCEEDED', 'ok'])
+
+      // A finish with fewer bytes than declared, a write past the size, a huge range, a blob still being written.
+      const data = randomBytes(100_000)
+      const hash = blake3(data)
+      const id = await a.call(BlobMethods.begin, { size: data.byteLength + 1, owner: owner.publicKey })
+      await a.call(BlobMethods.write, { id, offset: 0, bytes: data })
+      expect(await a.call(BlobMethods.read, { hash, start: 0, len: 1024 }).then(() => 'ok', (err: { code?: string }) => err.code)).toBe(ErrorCode.NOT_FOUND)
+      const truncated = await a.call(BlobMethods.finish, { id, owner: owner.publicKey, hash, signature: signPin(owner.secretKey, relayKey, hash, data.byteLength + 1) })
+        .then(() => 'ok', (err: { code?: string }) => err.code)
+      expect(truncated).toBe(ErrorCode.TRUNCATED)
+      const over = await a.call(BlobMethods.begin, { size: 10, owner: owner.publicKey })
+      expect(await a.call(BlobMethods.write, { id: over, offset: 0, bytes: randomBytes(11) }).then(() => 'ok', (err: { code?: string }) => err.code)).toBe(ErrorCode.TOO_LARGE)
+      const kept = await uploadBlob(a, relayKey, generateKeyPair(), randomBytes(20_000))
+      const ranges = await Promise.all(([[0, 2 ** 40], [19_999, 2 ** 30], [2 ** 50, 1], [20_000, 0]] as const).map(async ([start, len]) =>
+        await a.call(BlobMethods.read, { hash: kept, start, len }).then((bytes) => `ok ${bytes.byteLength}`, (err: { code?: string }) => err.code ?? 'error')))
+      console.log('[reliability] range answers:', ranges.join(', '))
+      expect(ranges.slice(0, 2)).toEqual([ErrorCode.TOO_LARGE, ErrorCode.TOO_LARGE])
+      for (const answer of ranges.slice(2)) expect(answer === ErrorCode.INVALID_ARGUMENT || answer.startsWith('ok')).toBe(true)
+    } finally {
+      for (const conn of conns) conn.destroy()
+    }
+    expect(Arena.broken(await arena.verdict('200 parallel begins, concurrent uploads at a quota, bad sizes and ranges'))).toEqual([])
   }, 120_000)
 })
