@@ -136,3 +136,31 @@ describe('blob uploads under attack', () => {
     expect(Arena.broken(await arena.verdict('200 parallel begins, concurrent uploads at a quota, bad sizes and ranges'))).toEqual([])
   }, 120_000)
 })
+
+describe('an upload kept open by a trickle', () => {
+  let arena: Arena | null = null
+  afterEach(async () => { await arena?.close(); arena = null })
+
+  it('drops an upload that makes no real progress, however often it writes a byte', async () => {
+    // A short idle time so that the test is short; the trickle writes well within it.
+    const idleMs = 1_500
+    arena = await Arena.open({ flags: [`--plugin.blobs.uploadIdleMs=${idleMs}`] })
+    const conn = RpcConnection.open(arena.attacker.connect(Buffer.from(arena.relayKey)))
+    try {
+      // 16 such uploads per address (256 per relay) would hold every upload slot for as long as the attacker likes.
+      const id = await conn.call(BlobMethods.begin, { size: 1024 * 1024, owner: generateKeyPair().publicKey })
+      let outcome = 'ok'
+      let writes = 0
+      for (let offset = 0; offset < 40 && outcome === 'ok'; offset++) {
+        await sleep(idleMs / 3)
+        outcome = await conn.call(BlobMethods.write, { id, offset, bytes: new Uint8Array(1) }).then(() => 'ok', (err: { code?: string }) => err.code ?? 'error')
+        writes++
+      }
+      console.log(`[reliability] trickle upload: ${outcome} after ${writes} one-byte writes`)
+      expect(outcome).toBe(ErrorCode.NOT_FOUND)
+    } finally {
+      conn.destroy()
+    }
+    expect(Arena.broken(await arena.verdict('an upload trickled one byte at a time'))).toEqual([])
+  }, 120_000)
+})
