@@ -25,7 +25,7 @@ export interface BlobsPluginOptions {
   maxPinsPerBlob?: number
   /** Bytes per second this relay serves in `blobs.read` answers, all callers together; 0: no cap. @default 0 */
   serveBytesPerSecond?: number
-  /** An upload that receives nothing for this long is dropped, ms. @default 30,000 */
+  /** An upload that does not progress by a full write (512 KiB) or to its end within this long is dropped, ms. @default 30,000 */
   uploadIdleMs?: number
   /** How long announcements say a blob is held, ms (re-announced at half of it). @default 600,000 */
   announceTtlMs?: number
@@ -163,7 +163,10 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
           // In order, and never past the size declared (and charged) at begin.
           if (offset !== upload.file.received) { drop(upload); throw LumeError.invalidArgument(`write at ${offset}, expected ${upload.file.received}`) }
           if (offset + bytes.byteLength > upload.file.size) { drop(upload); throw LumeError.tooLarge('upload', offset + bytes.byteLength, upload.file.size) }
-          arm(upload)
+          // Only progress keeps an upload open: a full write's worth (or the end) per idle period, not any byte,
+          // or a trickle of one byte at a time holds its slot and declared bytes for as long as it likes.
+          const end = offset + bytes.byteLength
+          if (Math.floor(end / MAX_WRITE_BYTES) > Math.floor(offset / MAX_WRITE_BYTES) || end === upload.file.size) arm(upload)
           try {
             await upload.file.write(bytes)
           } catch (err) {
