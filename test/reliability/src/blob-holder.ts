@@ -9,7 +9,7 @@ import { generateKeyPair, toHex, type KeyPair } from '@lume/types'
 /**
  * A hostile relay that holds one blob (it made it, so its slices verify)
  * and answers `blobs.info` at once but content reads only when the attack
- * lets go: the holder a relay's `blobs.fetch` must not trust with its time.
+ * lets go (and then, if told to lie, with other bytes): the holder a relay's `blobs.fetch` must not trust with its time.
  * It listens on its own key and has no connection to the relay, so the
  * relay's fetch dials it afresh.
  */
@@ -22,10 +22,15 @@ export class BlobHolder {
 
   private constructor (private readonly server: DHTServer, readonly keyPair: KeyPair, readonly hash: Uint8Array, readonly size: number) {}
 
-  /** Listen on a fresh key from `dht`, holding `data`. */
-  static async listen (dht: HyperDHT, data: Uint8Array): Promise<BlobHolder> {
+  /**
+   * Listen on a fresh key from `dht`, holding `data`. With `lieWith`
+   * (bytes of the same length), it proves the size honestly but serves
+   * content slices cut from those bytes instead.
+   */
+  static async listen (dht: HyperDHT, data: Uint8Array, options: { lieWith?: Uint8Array } = {}): Promise<BlobHolder> {
     const keyPair = generateKeyPair()
     const encoded = encode(data, { k: BLOB_K })
+    const served = options.lieWith === undefined ? encoded : encode(options.lieWith, { k: BLOB_K })
     const methods = new MethodRegistry()
     const server = dht.createServer({}, (socket) => { RpcConnection.open(socket, { methods }) })
     const holder = new BlobHolder(server, keyPair, encoded.hash, data.byteLength)
@@ -35,8 +40,10 @@ export class BlobHolder {
       ...BlobMethods.read,
       handler: async ({ start, len }) => {
         // The size proof (an empty range at the end) at once; content only when let go.
-        if (len > 0) { holder.readingStarted(); await holder.gate }
-        return slice(encoded.bytes, start, len, { k: BLOB_K })
+        if (len === 0) return slice(encoded.bytes, start, len, { k: BLOB_K })
+        holder.readingStarted()
+        await holder.gate
+        return slice(served.bytes, start, len, { k: BLOB_K })
       }
     })
     await server.listen({ publicKey: Buffer.from(keyPair.publicKey), secretKey: Buffer.from(keyPair.secretKey) })

@@ -85,6 +85,38 @@ describe('blobs.fetch from a hostile holder', () => {
   }, 120_000)
 })
 
+describe('blobs.fetch from a lying holder', () => {
+  let arena: Arena | null = null
+  afterEach(async () => { await arena?.close(); arena = null })
+
+  it('neither keeps nor announces a blob whose holder sends other bytes', async () => {
+    arena = await Arena.open()
+    const relayKey = arena.relayKey
+    const data = randomBytes(256 * 1024)
+    const holder = await BlobHolder.listen(arena.attacker, data, { lieWith: randomBytes(data.byteLength) })
+    holder.release()
+    const hash = holder.hash
+    const announcer = await HostilePeer.connect(arena.attacker, relayKey, generateKeyPair(), { asRelay: true })
+    const client = RpcConnection.open(arena.honest.connect(Buffer.from(relayKey)))
+    try {
+      expect(await announcer.admitted(arena.knownKey)).toBe(true)
+      announcer.sendPacket(signedPacket(holder.keyPair, nowSeq(), encodeAnnouncement({ type: 'have', ttlMs: 600_000, hashes: [holderKey(hash)] }), 1))
+      await announcer.barrier()
+      for (let i = 0; i < 100 && !(await client.call(BlobMethods.holders, hash)).some((k) => equalBytes(k, holder.keyPair.publicKey)); i++) await sleep(100)
+      const fetched = await client.call(BlobMethods.fetch, hash, { timeoutMs: 60_000 }).then((size) => `ok ${size}`, (err: { code?: string }) => err.code ?? 'error')
+      expect(fetched).toBe(ErrorCode.CONNECTION_FAILED)
+      // Nothing kept, and the relay does not name itself a holder.
+      expect(await client.call(BlobMethods.info, hash)).toBeNull()
+      expect((await client.call(BlobMethods.holders, hash)).some((k) => equalBytes(k, relayKey))).toBe(false)
+    } finally {
+      client.destroy()
+      await announcer.destroy()
+      await holder.close()
+    }
+    expect(Arena.broken(await arena.verdict('fetch from a holder that sends other bytes'))).toEqual([])
+  }, 120_000)
+})
+
 describe('blob uploads under attack', () => {
   let arena: Arena | null = null
   afterEach(async () => { await arena?.close(); arena = null })
