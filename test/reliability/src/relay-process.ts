@@ -21,6 +21,8 @@ export interface RelayProcessInit {
   startTimeoutMs?: number
   /** Run without the WebSocket endpoint (relay.yaml leaves it off; tests turn it on with a port). @default false */
   withoutWebSocket?: boolean
+  /** Start in this directory (another relay's {@link RelayProcess.dir}, after {@link RelayProcess.kill}): a restart. @default a new temporary one */
+  dir?: string
 }
 
 /**
@@ -35,7 +37,8 @@ export class RelayProcess {
 
   private constructor (
     private readonly child: ChildProcess,
-    private readonly dir: string,
+    /** Its temporary directory (the relay's own is `relay` in it), deleted at close. */
+    readonly dir: string,
     /** The relay's public key. */
     readonly publicKey: Uint8Array,
     exited: Promise<number | null>,
@@ -49,7 +52,7 @@ export class RelayProcess {
 
   /** Start a relay node and wait until it says it is running. */
   static async start (init: RelayProcessInit): Promise<RelayProcess> {
-    const dir = await mkdtemp(join(tmpdir(), 'lume-reliability-'))
+    const dir = init.dir ?? await mkdtemp(join(tmpdir(), 'lume-reliability-'))
     const withoutWebSocket = init.withoutWebSocket === true
     const { child, exited, stderrTail } = spawnRelay(PRODUCTION_CONFIG, [
       `--dir=${join(dir, 'relay')}`,
@@ -94,6 +97,12 @@ export class RelayProcess {
   /** Peak resident memory since start, in bytes (VmHWM). */
   async peakRss (): Promise<number> {
     return await procStatus(this.pid, 'VmHWM')
+  }
+
+  /** Kill the process at once (SIGKILL: a crash or a power cut), keeping its directory for a restart. */
+  async kill (): Promise<void> {
+    if (this.alive) this.child.kill('SIGKILL')
+    await this.exited
   }
 
   /** Stop the relay (SIGTERM, then SIGKILL after `graceMs`, default 10 s) and delete its directory. */

@@ -6,10 +6,13 @@ import { BlobMethods, holderKey, signPin } from '@lume/blobs'
 import { encodeAnnouncement } from '@lume/dht-cache'
 import { RpcConnection } from '@lume/rpc'
 import { equalBytes, ErrorCode, generateKeyPair } from '@lume/types'
-import { Arena } from '../src/arena.js'
+import { formatAddresses } from '@lume/testnet'
+import { Arena, DEFAULT_BOUNDS } from '../src/arena.js'
 import { BlobHolder } from '../src/blob-holder.js'
 import { uploadBlob } from '../src/blob-upload.js'
+import { honestRoundTrip } from '../src/honest-client.js'
 import { HostilePeer, nowSeq, signedPacket } from '../src/hostile-peer.js'
+import { RelayProcess } from '../src/relay-process.js'
 
 describe('blobs under attack', () => {
   let arena: Arena | null = null
@@ -194,5 +197,45 @@ describe('an upload kept open by a trickle', () => {
       conn.destroy()
     }
     expect(Arena.broken(await arena.verdict('an upload trickled one byte at a time'))).toEqual([])
+  }, 120_000)
+})
+
+describe('a relay killed during an upload', () => {
+  let arena: Arena | null = null
+  let restarted: RelayProcess | null = null
+  afterEach(async () => {
+    await restarted?.close()
+    restarted = null
+    await arena?.close()
+    arena = null
+  })
+
+  it('comes back with nothing of the upload kept or charged', async () => {
+    const quota = 1024 * 1024
+    const flags = [`--plugin.blobs.perKeyBytes=${quota}`]
+    arena = await Arena.open({ flags })
+    const owner = generateKeyPair()
+    const data = randomBytes(quota)
+    const conn = RpcConnection.open(arena.attacker.connect(Buffer.from(arena.relayKey)))
+    try {
+      const id = await conn.call(BlobMethods.begin, { size: data.byteLength, owner: owner.publicKey })
+      await conn.call(BlobMethods.write, { id, offset: 0, bytes: data.subarray(0, 512 * 1024) })
+    } finally {
+      conn.destroy()
+    }
+    await arena.relay.kill()
+    restarted = await RelayProcess.start({ bootstrap: formatAddresses(arena.testnet.bootstrap), dir: arena.relay.dir, flags })
+    expect(restarted.publicKey).toEqual(arena.relayKey)
+    const again = RpcConnection.open(arena.honest.connect(Buffer.from(restarted.publicKey)))
+    try {
+      // Nothing half-written is served, and the owner's whole quota is free for the same blob, sent again.
+      expect(await again.call(BlobMethods.info, blake3(data), { timeoutMs: 30_000 })).toBeNull()
+      const hash = await uploadBlob(again, restarted.publicKey, owner, data)
+      expect(await again.call(BlobMethods.info, hash)).toBe(data.byteLength)
+    } finally {
+      again.destroy()
+    }
+    expect(restarted.alive).toBe(true)
+    expect(await honestRoundTrip(arena.honest, restarted.publicKey)).toBeLessThan(DEFAULT_BOUNDS.honestMs)
   }, 120_000)
 })
