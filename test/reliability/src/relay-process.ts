@@ -21,6 +21,8 @@ export interface RelayProcessInit {
   startTimeoutMs?: number
   /** Run without the WebSocket endpoint (relay.yaml leaves it off; tests turn it on with a port). @default false */
   withoutWebSocket?: boolean
+  /** Start in this directory (another relay's {@link RelayProcess.dir}, after {@link RelayProcess.kill}): a restart. @default a new temporary one */
+  dir?: string
 }
 
 /**
@@ -35,11 +37,14 @@ export class RelayProcess {
 
   private constructor (
     private readonly child: ChildProcess,
-    private readonly dir: string,
+    /** Its temporary directory (the relay's own is `relay` in it), deleted at close. */
+    readonly dir: string,
     /** The relay's public key. */
     readonly publicKey: Uint8Array,
     exited: Promise<number | null>,
-    stderrTail: string[]
+    stderrTail: string[],
+    /** `http://127.0.0.1:port` of its HTTP ops listener (metrics, status page), or null when it has none. */
+    readonly httpUrl: string | null
   ) {
     this.exited = exited
     this.stderrTail = stderrTail
@@ -47,17 +52,20 @@ export class RelayProcess {
 
   /** Start a relay node and wait until it says it is running. */
   static async start (init: RelayProcessInit): Promise<RelayProcess> {
-    const dir = await mkdtemp(join(tmpdir(), 'lume-reliability-'))
+    const dir = init.dir ?? await mkdtemp(join(tmpdir(), 'lume-reliability-'))
     const withoutWebSocket = init.withoutWebSocket === true
     const { child, exited, stderrTail } = spawnRelay(PRODUCTION_CONFIG, [
       `--dir=${join(dir, 'relay')}`,
       `--dht.bootstrap=${init.bootstrap.join(',')}`, '--dht.port=0', '--dht.host=127.0.0.1',
       ...(withoutWebSocket ? [] : ['--websocket.port=0', '--websocket.host=127.0.0.1']), '--log.level=warn',
+      // relay.yaml's fixed HTTP port would collide with any other relay on this machine.
+      '--http.port=0', '--http.host=127.0.0.1',
       ...(init.flags ?? [])
     ])
     try {
-      const line = await waitForLine(child, /lume-relay: listening as ([0-9a-f]{64})/, init.startTimeoutMs ?? 30_000, exited)
-      return new RelayProcess(child, dir, fromHex(line[1] as string), exited, stderrTail)
+      // Its last start-up line ("ping it with") comes after the key and the HTTP listener's address.
+      const line = await waitForLine(child, /lume-relay: listening as ([0-9a-f]{64})[\s\S]*?(?:status page at (http:\/\/\S+)\/ [\s\S]*?)?ping it with/, init.startTimeoutMs ?? 30_000, exited)
+      return new RelayProcess(child, dir, fromHex(line[1] as string), exited, stderrTail, line[2] ?? null)
     } catch (err) {
       child.kill('SIGKILL')
       await exited
@@ -89,6 +97,12 @@ export class RelayProcess {
   /** Peak resident memory since start, in bytes (VmHWM). */
   async peakRss (): Promise<number> {
     return await procStatus(this.pid, 'VmHWM')
+  }
+
+  /** Kill the process at once (SIGKILL: a crash or a power cut), keeping its directory for a restart. */
+  async kill (): Promise<void> {
+    if (this.alive) this.child.kill('SIGKILL')
+    await this.exited
   }
 
   /** Stop the relay (SIGTERM, then SIGKILL after `graceMs`, default 10 s) and delete its directory. */

@@ -40,7 +40,9 @@ describe('start-up failure (issue 12)', () => {
       ports[which] = `--${which}.port=${taken[which]}`
       const { child, exited, stderrTail } = spawnRelay(PRODUCTION_CONFIG, [
         `--dir=${join(dir, which)}`, `--dht.bootstrap=${formatAddresses(testnet.bootstrap).join(',')}`, '--dht.host=127.0.0.1',
-        '--websocket.host=127.0.0.1', ports.websocket, ports.dht, '--log.level=warn'
+        '--websocket.host=127.0.0.1', ports.websocket, ports.dht, '--log.level=warn',
+        // A free HTTP port: relay.yaml's 9100 taken by another relay would pass this test for the wrong port.
+        '--http.port=0'
       ])
       let timer: ReturnType<typeof setTimeout> | undefined
       const code = await Promise.race([exited, new Promise<string>((resolve) => { timer = setTimeout(() => resolve('still running'), EXIT_BOUND_MS) })])

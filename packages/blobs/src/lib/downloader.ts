@@ -90,7 +90,8 @@ export async function * verifiedRanges (hash: Uint8Array, size: number, sources:
   const done = new Map<number, Uint8Array>()
   const alive = new Set(sources)
   const controller = new AbortController()
-  const onAbort = (): void => controller.abort(options.signal?.reason)
+  // Wake the consumer too: workers that see the abort return without a word, and it may be waiting on them.
+  const onAbort = (): void => { controller.abort(options.signal?.reason); notify() }
   options.signal?.addEventListener('abort', onAbort, { once: true })
   let next = first
   let failure: LumeError | null = null

@@ -24,12 +24,21 @@ export interface BlobsPluginOptions {
   perKeyBytes?: number
   /** Bytes all owners together may pin on this relay. @default 4 GiB */
   maxPinnedBytes?: number
+  /** Owner keys that may pin one blob here (`QUOTA_EXCEEDED` past it). @default 64 */
+  maxPinsPerBlob?: number
   /** Bytes per second this relay serves in `blobs.read` answers, all callers together; 0: no cap. @default 0 */
   serveBytesPerSecond?: number
-  /** An upload that receives nothing for this long is dropped, ms. @default 30,000 */
+  /** An upload that does not progress by a full write (512 KiB) or to its end within this long is dropped, ms. @default 30,000 */
   uploadIdleMs?: number
   /** How long announcements say a blob is held, ms (re-announced at half of it). @default 600,000 */
   announceTtlMs?: number
+}
+
+/** One download into the store, shared by every caller asking for that blob meanwhile. */
+interface FetchJob {
+  result: Promise<number>
+  controller: AbortController
+  waiters: number
 }
 
 /**
@@ -41,14 +50,15 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
   const store = options.store
   const limits = {
     perKeyBytes: options.perKeyBytes ?? 256 * 1024 * 1024,
-    maxPinnedBytes: options.maxPinnedBytes ?? 4 * 1024 * 1024 * 1024
+    maxPinnedBytes: options.maxPinnedBytes ?? 4 * 1024 * 1024 * 1024,
+    maxPinsPerBlob: options.maxPinsPerBlob ?? 64
   }
   const maxBlob = options.maxBlobBytes ?? 256 * 1024 * 1024
   const idleMs = options.uploadIdleMs ?? 30_000
   const ttlMs = options.announceTtlMs ?? 600_000
   const pacer = new Pacer(options.serveBytesPerSecond ?? 0)
   const uploads = new UploadTable(idleMs, () => api?.logger)
-  const fetching = new Map<string, Promise<number>>()
+  const fetching = new Map<string, FetchJob>()
   let api: PluginAPI | null = null
   let announcer: ReturnType<typeof setInterval> | null = null
 
@@ -129,7 +139,10 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
           // In order, and never past the size declared (and charged) at begin.
           if (offset !== upload.file.received) { uploads.drop(upload); throw LumeError.invalidArgument(`write at ${offset}, expected ${upload.file.received}`) }
           if (offset + bytes.byteLength > upload.file.size) { uploads.drop(upload); throw LumeError.tooLarge('upload', offset + bytes.byteLength, upload.file.size) }
-          uploads.touch(upload)
+          // Only progress keeps an upload open: a full write's worth (or the end) per idle period, not any byte,
+          // or a trickle of one byte at a time holds its slot and declared bytes for as long as it likes.
+          const end = offset + bytes.byteLength
+          if (Math.floor(end / MAX_WRITE_BYTES) > Math.floor(offset / MAX_WRITE_BYTES) || end === upload.file.size) uploads.touch(upload)
           try {
             await upload.file.write(bytes)
           } catch (err) {
@@ -233,21 +246,33 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
           const held = store.size(hash)
           if (held !== null) return held
           const key = toHex(hash)
-          const running = fetching.get(key)
-          if (running !== undefined) return await running
+          // Every waiter holds a slot: a download runs only while someone holding one still waits for it.
           const release = budget.hold(BlobLimitKinds.fetches)
-          const cache = pluginApi.use<DhtCache>('cache')
-          const holders = (cache?.holders(holderKey(hash)) ?? []).filter((k) => !equalBytes(k, relayKey))
-          const job = fetchInto(pluginApi, store, hash, holders, { maxBlobBytes: maxBlob, signal }).then((size) => {
-            announce([hash])
-            return size
-          })
-          fetching.set(key, job)
+          let job = fetching.get(key)
+          if (job === undefined) {
+            const cache = pluginApi.use<DhtCache>('cache')
+            const holders = (cache?.holders(holderKey(hash)) ?? []).filter((k) => !equalBytes(k, relayKey))
+            const controller = new AbortController()
+            const result = fetchInto(pluginApi, store, hash, holders, { maxBlobBytes: maxBlob, signal: controller.signal }).then((size) => {
+              announce([hash])
+              return size
+            })
+            const created: FetchJob = { result, controller, waiters: 0 }
+            job = created
+            fetching.set(key, created)
+            result.catch(() => {}).finally(() => { if (fetching.get(key) === created) fetching.delete(key) })
+          }
+          const mine = job
+          mine.waiters++
           try {
-            return await job
+            // The caller that started it leaving does not fail the others waiting.
+            return await untilAborted(mine.result, signal)
           } finally {
-            fetching.delete(key)
             release()
+            if (--mine.waiters === 0) {
+              mine.controller.abort(LumeError.aborted('blob fetch'))
+              if (fetching.get(key) === mine) fetching.delete(key)
+            }
           }
         }
       })
@@ -260,7 +285,24 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
       if (announcer !== null) clearInterval(announcer)
       announcer = null
       uploads.dropAll()
+      for (const job of fetching.values()) job.controller.abort(LumeError.aborted('blob fetch'))
+      fetching.clear()
       api = null
     }
+  }
+}
+
+/** `promise`, or an `ABORTED` failure as soon as `signal` fires. */
+async function untilAborted<T> (promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return await promise
+  if (signal.aborted) throw LumeError.aborted('blob fetch', signal.reason)
+  let onAbort = (): void => {}
+  try {
+    return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(LumeError.aborted('blob fetch', signal.reason))
+      signal.addEventListener('abort', onAbort, { once: true })
+    })])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
 }

@@ -19,11 +19,13 @@ export const configSchema = z.strictObject({
   perKeyBytes: z.number().int().nonnegative().default(256 * MiB),
   /** Bytes all owners together may pin here. */
   maxPinnedBytes: z.number().int().nonnegative().default(4096 * MiB),
+  /** Owner keys that may pin one blob here. */
+  maxPinsPerBlob: z.number().int().positive().default(64),
   /** Bytes of unpinned (cached) blobs kept; the least recently used go first. */
   cacheBytes: z.number().int().nonnegative().default(1024 * MiB),
   /** Bytes per second served in `blobs.read` answers, all callers together; 0: no cap. */
   serveBytesPerSecond: z.number().int().nonnegative().default(0),
-  /** An upload idle this long is dropped, ms. */
+  /** An upload that does not progress by 512 KiB (or to its end) within this long is dropped, ms. */
   uploadIdleMs: z.number().int().positive().default(30_000),
   /** How long an announcement says a blob is held, ms. */
   announceTtlMs: z.number().int().positive().default(600_000)

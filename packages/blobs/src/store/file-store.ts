@@ -172,6 +172,10 @@ export class FileBlobStore {
     if (entry === undefined) throw new LumeError(ErrorCode.NOT_FOUND, 'no such blob here')
     const ownerKey = toHex(owner)
     if (entry.pins.has(ownerKey)) return
+    // Every fresh key has a quota of its own: without a cap, sybil keys grow one blob's pin list without end.
+    if (limits.maxPinsPerBlob !== undefined && entry.pins.size >= limits.maxPinsPerBlob) {
+      throw new LumeError(ErrorCode.QUOTA_EXCEEDED, `a blob carries at most ${limits.maxPinsPerBlob} pins here`, { details: { scope: 'blob', limit: limits.maxPinsPerBlob } })
+    }
     this.ledger.reserve(ownerKey, charge(entry.size), limits)
     entry.pins.add(ownerKey)
     if (entry.pins.size === 1) this.cached -= charge(entry.size)

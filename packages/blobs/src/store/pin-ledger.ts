@@ -7,6 +7,8 @@ export interface PinLimits {
   perKeyBytes: number
   /** Bytes all owners together may have pinned on this relay. */
   maxPinnedBytes: number
+  /** Owners one blob may carry pins of (its pin list is kept in memory and rewritten on each pin). @default no cap */
+  maxPinsPerBlob?: number
 }
 
 /** What a blob counts for in quotas and the cache: its size, but at least a file-system block (its files cost that much). */
