@@ -93,6 +93,38 @@ describe('lume-relay CLI', () => {
     expect(failed.stderr.trim()).toBe('lume-relay start: PLUGIN_FAILED: plugin broken failed to start')
   }, 30_000)
 
+  it('optionalPlugins: a listed plugin that fails to load or start is reported and left out; the relay runs with the rest', async () => {
+    const relayDir = join(dir, 'optional')
+    const { mkdir } = await import('node:fs/promises')
+    await mkdir(relayDir, { recursive: true })
+    const hello = fileURLToPath(new URL('./fixtures/hello-plugin.ts', import.meta.url))
+    const broken = fileURLToPath(new URL('./fixtures/broken-plugin.ts', import.meta.url))
+    await writeFile(join(relayDir, 'config.yaml'), `plugins: [${JSON.stringify(hello)}, ${JSON.stringify(broken)}, ./missing-plugin.js]\noptionalPlugins: [${JSON.stringify(broken)}, ./missing-plugin.js]\n`)
+    const relay = run(['start', '--dir', relayDir, `--dht.bootstrap=${bootstrap}`, '--announce=false'], { LUME_LOG__LEVEL: 'warn' })
+    const output = finish(relay)
+    let stderr = ''
+    relay.stderr!.on('data', (d: Buffer) => { stderr += d.toString() })
+    try {
+      const key = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: relay.stdout! }).on('line', (line) => { const m = /listening as ([0-9a-f]{64})/.exec(line); if (m !== null) resolve(m[1]!) })
+        relay.once('exit', (code) => reject(new Error(`relay exited early with ${code}: ${stderr}`)))
+      })
+      // Loud: both failures on stderr, by name.
+      expect(stderr).toMatch(/missing-plugin\.js could not be loaded/)
+      expect(stderr).toMatch(/broken/)
+      const pinged = await finish(run(['ping', key, `--dht.bootstrap=${bootstrap}`, '--count=1']))
+      expect(pinged.code).toBe(0)
+      expect(pinged.stdout).toContain('plugins [hello]')
+    } finally {
+      relay.kill('SIGTERM')
+      await output
+    }
+    // Listing a plugin as optional that is not among the plugins is a configuration mistake.
+    const wrong = await finish(run(['start', '--dir', join(dir, 'optional-wrong'), `--dht.bootstrap=${bootstrap}`, `--plugins=${hello}`, '--optionalPlugins=./elsewhere.js'], { LUME_LOG__LEVEL: 'silent' }))
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toContain('optionalPlugins: ./elsewhere.js is not in plugins')
+  }, 60_000)
+
   it('refuses invalid configuration, naming the key and where it came from', async () => {
     const { code, stderr } = await finish(run(['start', '--dir', join(dir, 'bad'), '--dht.port=99999']))
     expect(code).toBe(2)

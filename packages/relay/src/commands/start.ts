@@ -1,7 +1,7 @@
 import { dirname } from 'node:path'
 import { HyperDHT, parseAddresses, type Address } from '@lume/dht'
 import { pino } from 'pino'
-import { fromHex, toHex, type BudgetLimits, type RateLimits } from '@lume/types'
+import { ErrorCode, fromHex, LumeError, toHex, type BudgetLimits, type RateLimits } from '@lume/types'
 import { flattenKinds } from '../lib/config.js'
 import { createRelay } from '../lib/relay.js'
 import { loadOrCreateIdentity } from '../lib/identity.js'
@@ -24,7 +24,8 @@ variables (LUME_DHT__BOOTSTRAP=..., two underscores between levels) and flags.
   --KEY=VALUE        any config key, e.g. --dht.bootstrap=127.0.0.1:49737 --log.level=debug
   --http.port=PORT   serve /metrics, /healthz, /readyz and a status page on 127.0.0.1:PORT (0 = any)
 Plugins: plugins: ['@lume/dht-flood', '@lume/registry', ...] and their sections
-under plugin.<name>; see the README for every key.`,
+under plugin.<name>; a plugin that fails stops start-up unless it is also listed
+under optionalPlugins. See the README for every key.`,
   run: async (argv) => await run(argv)
 }
 
@@ -43,7 +44,10 @@ async function run (argv: readonly string[]): Promise<number> {
   process.on('unhandledRejection', fatal('unhandled rejection'))
   // Plugins and their config sections first: a bad one fails start-up before any file or socket is made.
   // Packages resolve from the relay directory, the --config file's directory, then beside the relay.
-  const loaded = await loadPluginModules(config.plugins, dir, logger, true, configFile === null ? [] : [dirname(configFile)])
+  const unknownOptional = config.optionalPlugins.filter((spec) => !config.plugins.includes(spec))
+  if (unknownOptional.length > 0) throw new LumeError(ErrorCode.CONFIG_INVALID, `optionalPlugins: ${unknownOptional.join(', ')} ${unknownOptional.length > 1 ? 'are' : 'is'} not in plugins`)
+  const optional = new Set(config.optionalPlugins)
+  const loaded = await loadPluginModules(config.plugins, dir, logger, true, configFile === null ? [] : [dirname(configFile)], optional)
   const plugins = loaded.map((l) => l.plugin)
   const pluginConfig = pluginSections(loaded, config.plugin)
   const bootstrapList = cfg.flags.testnet === true ? [] : parseAddresses(config.dht.bootstrap)
@@ -74,8 +78,10 @@ async function run (argv: readonly string[]): Promise<number> {
       rates: flattenKinds<RateLimits>(config.limits.rates, ['perPeer', 'perAddress'])
     },
     relays: config.relays.map((key) => fromHex(key)),
-    // A relay without a plugin it was configured with is not the relay the operator asked for.
+    // A relay without a plugin it was configured with is not the relay the operator asked for,
+    // unless the operator said it may run without it.
     requirePlugins: true,
+    optionalPlugins: loaded.filter((l) => optional.has(l.spec)).map((l) => l.plugin.name),
     shutdownGraceMs: config.shutdownGraceMs,
     ...(config.websocket.port === undefined ? {} : { websocket: { ...config.websocket, port: config.websocket.port } }),
     ...(config.dhtRelayGateway.port === undefined ? {} : { dhtRelayGateway: { ...config.dhtRelayGateway, port: config.dhtRelayGateway.port } }),

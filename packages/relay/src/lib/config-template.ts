@@ -29,6 +29,11 @@ plugins: []
 #  - '@lume/dht-cache'
 #  - '@lume/registry'
 #  - '@lume/peer-discovery'
+#  - '@lume/blobs'
+
+# Plugins (as written above) the relay may run without: if one fails to load or
+# start it is reported and left out. Any other failing plugin stops start-up.
+optionalPlugins: []
 
 # Each plugin's own section, checked against the schema the plugin exports.
 plugin: {}

@@ -28,6 +28,12 @@ export const relayConfigSchema = z.object({
   announce: z.boolean().default(true),
   /** Plugins to load: package names or paths (relative to the relay directory). */
   plugins: z.array(z.string()).default([]),
+  /**
+   * Plugins (as written in `plugins`) the relay may run without: one of these
+   * that fails to load or start is reported on stderr and left out. Any
+   * other plugin that fails stops start-up (exit 1).
+   */
+  optionalPlugins: z.array(z.string()).default([]),
   /** Per-plugin settings: `plugin.<name>.<key>`. */
   plugin: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   rpc: z.object({

@@ -45,16 +45,17 @@ export async function loadPlugins (specs: readonly string[], baseDir: string, lo
 /**
  * {@link loadPlugins}, keeping each plugin's config schema. Packages are also
  * looked up from `searchDirs` (after `baseDir`, before the relay's install),
- * e.g. the directory of a `--config` file.
+ * e.g. the directory of a `--config` file. Specs in `optional` are logged and
+ * left out when they fail, even when `strict`.
  */
-export async function loadPluginModules (specs: readonly string[], baseDir: string, logger: Logger, strict = false, searchDirs: readonly string[] = []): Promise<LoadedPlugin[]> {
+export async function loadPluginModules (specs: readonly string[], baseDir: string, logger: Logger, strict = false, searchDirs: readonly string[] = [], optional: ReadonlySet<string> = new Set()): Promise<LoadedPlugin[]> {
   const plugins: LoadedPlugin[] = []
   for (const spec of specs) {
     try {
       plugins.push(await loadPlugin(spec, baseDir, searchDirs))
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err)
-      if (strict) throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin ${spec} could not be loaded: ${reason}`, { cause: err })
+      if (strict && !optional.has(spec)) throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin ${spec} could not be loaded: ${reason}`, { cause: err })
       logger.error({ plugin: spec, err }, `plugin ${spec} could not be loaded; the relay continues without it`)
     }
   }

@@ -53,6 +53,8 @@ export interface RelayInit {
   relays?: readonly Uint8Array[]
   /** Fail start-up (and release everything) if any plugin fails to start. @default false: log it and go on */
   requirePlugins?: boolean
+  /** Plugins (by name) that never fail start-up, even with `requirePlugins`: a failure is logged and they are left out. @default none */
+  optionalPlugins?: readonly string[]
   /** How long shutdown waits for requests in flight. @default 5000 */
   shutdownGraceMs?: number
   /** Told about every RPC call served (method, outcome, ms), e.g. for metrics. */
@@ -297,8 +299,9 @@ export class Relay implements Closable {
     for (const kind of Object.keys(this.init.limits?.rates ?? {})) {
       if (this.book.rateLimits(kind) === undefined) this.logger.warn({ kind }, `limits.rates.${kind}: no such rate kind (ignored)`)
     }
-    if (failed.length > 0 && this.init.requirePlugins === true) {
-      throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed to start`, { details: { failed } })
+    const fatal = failed.filter((name) => !(this.init.optionalPlugins ?? []).includes(name))
+    if (fatal.length > 0 && this.init.requirePlugins === true) {
+      throw new LumeError(ErrorCode.PLUGIN_FAILED, `plugin${fatal.length > 1 ? 's' : ''} ${fatal.join(', ')} failed to start`, { details: { failed: fatal } })
     }
     if (this.init.websocket !== undefined) {
       this.endpoint = await WebSocketEndpoint.listen(this.init.websocket, this.init.keyPair, (stream) => {
