@@ -65,6 +65,7 @@ export type RedisClusterStoreOptions = RedisStoreOptions
 export class RedisClusterStore implements RegistryStore {
   private readonly watchers = new Watchers()
   private closed = false
+  private closing: Promise<void> | null = null
 
   private constructor (
     private readonly cluster: Cluster,
@@ -156,11 +157,14 @@ export class RedisClusterStore implements RegistryStore {
   }
 
   /** Close; commands already sent are answered first (QUIT runs after them). */
-  async close (): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    this.watchers.clear()
-    await this.cluster.quit().catch(() => this.cluster.disconnect())
+  close (): Promise<void> {
+    // Memoised: a second call settles with the first, once the cluster connection is closed.
+    this.closing ??= (async () => {
+      this.closed = true
+      this.watchers.clear()
+      await this.cluster.quit().catch(() => this.cluster.disconnect())
+    })()
+    return this.closing
   }
 
   private async cas (entry: RegistryEntry, bytes: Buffer, mode: 'create' | 'update', onCreated?: () => void): Promise<PutResult | 'missing'> {
