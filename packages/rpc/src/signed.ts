@@ -17,4 +17,4 @@ export { requestHash, answerMessage, answerLeaf, signRoot, verifyAnswer, Verifie
 export { buildTree, rootFromProof, walkProof, STOPPED, leafHash, nodeHash, MAX_TREE_LEAVES, type ProofVisitor } from './lib/merkle.js'
 export { BatchSigner } from './lib/batch-signer.js'
 export { proofCodec, answerSignatureCodec, type AnswerSignature } from './lib/messages.js'
-export { VerifiedBatches } from './lib/verified-batches.js'
+export { VerifiedBatches, type Recorded } from './lib/verified-batches.js'

@@ -12,5 +12,6 @@
  */
 export { blobReadable } from './readable.js'
 export { FileBlobStore, type FileBlobStoreOptions } from '../store/file-store.js'
+export type { UploadFile } from '../store/upload-file.js'
 export type { PinLimits } from '../store/pin-ledger.js'
 export { blobsPlugin, type BlobsPluginOptions } from '../relay/blob-plugin.js'

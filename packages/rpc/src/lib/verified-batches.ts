@@ -54,7 +54,7 @@ export class VerifiedBatches {
   }
 
   /**
-   * Remember the nodes a {@link walkRecording} went through, once the root it
+   * Remember the nodes a `walkRecording` went through, once the root it
    * reached is known to be signed by `relayPublicKey` with `signature`.
    */
   remember (relayPublicKey: Uint8Array, signature: Uint8Array, count: number, nodes: Recorded): void {
