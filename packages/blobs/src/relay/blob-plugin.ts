@@ -32,6 +32,10 @@ export interface BlobsPluginOptions {
   uploadIdleMs?: number
   /** How long announcements say a blob is held, ms (re-announced at half of it). @default 600,000 */
   announceTtlMs?: number
+  /** A `blobs.fetch` may take this long plus its size at `fetchMinBytesPerSecond`, ms; then it fails `TIMEOUT`. @default 30,000 */
+  fetchFloorMs?: number
+  /** The slowest average rate a `blobs.fetch` may download at, bytes per second. @default 262,144 */
+  fetchMinBytesPerSecond?: number
 }
 
 /** One download into the store, shared by every caller asking for that blob meanwhile. */
@@ -56,6 +60,8 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
   const maxBlob = options.maxBlobBytes ?? 256 * 1024 * 1024
   const idleMs = options.uploadIdleMs ?? 30_000
   const ttlMs = options.announceTtlMs ?? 600_000
+  const fetchFloorMs = options.fetchFloorMs ?? 30_000
+  const fetchMinRate = options.fetchMinBytesPerSecond ?? 256 * 1024
   const pacer = new Pacer(options.serveBytesPerSecond ?? 0)
   const uploads = new UploadTable(idleMs, () => api?.logger)
   const fetching = new Map<string, FetchJob>()
@@ -253,7 +259,7 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
             const cache = pluginApi.use<DhtCache>('cache')
             const holders = (cache?.holders(holderKey(hash)) ?? []).filter((k) => !equalBytes(k, relayKey))
             const controller = new AbortController()
-            const result = fetchInto(pluginApi, store, hash, holders, { maxBlobBytes: maxBlob, signal: controller.signal }).then((size) => {
+            const result = fetchInto(pluginApi, store, hash, holders, { maxBlobBytes: maxBlob, floorMs: fetchFloorMs, minBytesPerSecond: fetchMinRate, signal: controller.signal }).then((size) => {
               announce([hash])
               return size
             })
