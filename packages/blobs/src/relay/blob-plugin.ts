@@ -38,6 +38,9 @@ export interface BlobsPluginOptions {
   fetchMinBytesPerSecond?: number
 }
 
+/** How long withdrawals of dropped blobs are gathered before they go out in one announcement, ms. */
+const WITHDRAW_DELAY_MS = 1000
+
 /** One download into the store, shared by every caller asking for that blob meanwhile. */
 interface FetchJob {
   result: Promise<number>
@@ -67,6 +70,10 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
   const fetching = new Map<string, FetchJob>()
   let api: PluginAPI | null = null
   let announcer: ReturnType<typeof setInterval> | null = null
+  // Blobs dropped since the last withdrawal: at most every blob the store held, sent within WITHDRAW_DELAY_MS.
+  let gone: Uint8Array[] = []
+  let withdrawer: ReturnType<typeof setTimeout> | null = null
+  let stopWatching: (() => void) | null = null
 
   const announce = (hashes: Uint8Array[]): void => {
     const flood = api?.use<Flood>('flood')
@@ -76,6 +83,24 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
         flood.broadcast(encodeAnnouncement({ type: 'have', ttlMs, hashes: hashes.slice(i, i + MAX_HASHES_PER_ANNOUNCE).map(holderKey) }))
       } catch (err) {
         api?.logger.warn({ err }, 'blob announcement failed')
+      }
+    }
+  }
+
+  // Other relays would name this one as a holder until the announcement's TTL: say it is gone, batched
+  // (an eviction can drop thousands of small blobs at once; one flood packet per 512 of them).
+  const withdraw = (): void => {
+    withdrawer = null
+    // One dropped and stored again meanwhile was announced afresh: withdrawing it now would be wrong.
+    const hashes = gone.filter((hash) => !store.has(hash))
+    gone = []
+    const flood = api?.use<Flood>('flood')
+    if (flood === undefined || api?.use<DhtCache>('cache') === undefined) return
+    for (let i = 0; i < hashes.length; i += MAX_HASHES_PER_ANNOUNCE) {
+      try {
+        flood.broadcast(encodeAnnouncement({ type: 'gone', hashes: hashes.slice(i, i + MAX_HASHES_PER_ANNOUNCE).map(holderKey) }))
+      } catch (err) {
+        api?.logger.warn({ err }, 'blob withdrawal failed')
       }
     }
   }
@@ -282,6 +307,12 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
           }
         }
       })
+      stopWatching = store.onRemove((hash) => {
+        gone.push(hash)
+        if (withdrawer !== null) return
+        withdrawer = setTimeout(withdraw, WITHDRAW_DELAY_MS)
+        withdrawer.unref?.()
+      })
       announcer = setInterval(() => announce(store.hashes()), ttlMs / 2)
       announcer.unref?.()
       // Say what is here from the start (a restarted relay is a holder again at once).
@@ -290,6 +321,11 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
     stop () {
       if (announcer !== null) clearInterval(announcer)
       announcer = null
+      stopWatching?.()
+      stopWatching = null
+      if (withdrawer !== null) clearTimeout(withdrawer)
+      withdrawer = null
+      gone = []
       uploads.dropAll()
       for (const job of fetching.values()) job.controller.abort(LumeError.aborted('blob fetch'))
       fetching.clear()
