@@ -11,6 +11,7 @@ import { holderKey, verifyPin, verifyUnpin } from '../lib/pin.js'
 import type { FileBlobStore } from '../store/file-store.js'
 import { charge } from '../store/pin-ledger.js'
 import type { UploadFile } from '../store/upload-file.js'
+import { Reannouncer } from './reannouncer.js'
 import { UploadTable } from './upload-table.js'
 import { fetchInto } from './fetch.js'
 
@@ -69,7 +70,7 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
   const uploads = new UploadTable(idleMs, () => api?.logger)
   const fetching = new Map<string, FetchJob>()
   let api: PluginAPI | null = null
-  let announcer: ReturnType<typeof setInterval> | null = null
+  let announcer: Reannouncer | null = null
   // Blobs dropped since the last withdrawal: at most every blob the store held, sent within WITHDRAW_DELAY_MS.
   let gone: Uint8Array[] = []
   let withdrawer: ReturnType<typeof setTimeout> | null = null
@@ -313,13 +314,15 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
         withdrawer = setTimeout(withdraw, WITHDRAW_DELAY_MS)
         withdrawer.unref?.()
       })
-      announcer = setInterval(() => announce(store.hashes()), ttlMs / 2)
-      announcer.unref?.()
-      // Say what is here from the start (a restarted relay is a holder again at once).
-      queueMicrotask(() => announce(store.hashes()))
+      // Say what is here from the start (a restarted relay is a holder again at once), then every half TTL,
+      // a batch at a time: a store full of small blobs is never copied whole.
+      const reannouncer = new Reannouncer({ periodMs: ttlMs / 2, batch: MAX_HASHES_PER_ANNOUNCE, count: () => store.count, hashes: () => store.iterateHashes(), send: announce })
+      announcer = reannouncer
+      // Once every plugin has started (the flood and the cache are usable), unless stopped already.
+      queueMicrotask(() => { if (announcer === reannouncer) reannouncer.start() })
     },
     stop () {
-      if (announcer !== null) clearInterval(announcer)
+      announcer?.stop()
       announcer = null
       stopWatching?.()
       stopWatching = null

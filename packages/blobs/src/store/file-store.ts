@@ -101,6 +101,19 @@ export class FileBlobStore {
     return this.entries.get(toHex(hash))?.pins.has(toHex(owner)) ?? false
   }
 
+  /** How many blobs are held. */
+  get count (): number {
+    return this.entries.size
+  }
+
+  /**
+   * Every blob held, lazily: a live view, nothing copied up front. One dropped
+   * before it is reached is skipped; one used after it was reached comes again.
+   */
+  * iterateHashes (): Generator<Uint8Array> {
+    for (const key of this.entries.keys()) yield fromHex(key, 32)
+  }
+
   /** Every blob held. */
   hashes (): Uint8Array[] {
     return [...this.entries.keys()].map((key) => fromHex(key, 32))
