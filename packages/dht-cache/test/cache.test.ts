@@ -50,6 +50,25 @@ describe('CacheDirectory', () => {
     dir.seen(a, 1500)
     expect(dir.online(1600)).toHaveLength(1)
   })
+
+  it('forgets a holder that withdraws, and only that holder', () => {
+    const dir = new CacheDirectory()
+    const a = new Uint8Array(32).fill(0xa)
+    const b = new Uint8Array(32).fill(0xb)
+    const h = new Uint8Array(32).fill(7)
+    const other = new Uint8Array(32).fill(8)
+    dir.record(a, [h, other], 1000, 0)
+    dir.record(b, [h], 1000, 0)
+    dir.forget(a, [h], 10)
+    expect(dir.holders(h, 20)).toEqual([b])
+    expect(dir.holders(other, 20)).toEqual([a])
+    // A withdrawal of what was never announced changes nothing.
+    dir.forget(b, [other], 30)
+    expect(dir.holders(other, 40)).toEqual([a])
+    dir.forget(b, [h], 50)
+    expect(dir.holders(h, 60)).toEqual([])
+    expect(dir.size).toMatchObject({ hashes: 1, holders: 1 })
+  })
 })
 
 // Issue 12 item 2: 'have' announcements from fresh origin keys, naming the

@@ -11,6 +11,7 @@ const uint = fc.oneof(fc.nat(0xfc), fc.nat(0xffffffff), fc.maxSafeNat())
 const hash = fc.uint8Array({ minLength: 32, maxLength: 32 })
 const announcement: fc.Arbitrary<CacheAnnouncement> = fc.oneof(
   fc.record({ type: fc.constant('have' as const), ttlMs: uint, hashes: fc.array(hash, { maxLength: 6 }) }),
+  fc.record({ type: fc.constant('gone' as const), hashes: fc.array(hash, { maxLength: 6 }) }),
   fc.constant({ type: 'online' as const })
 )
 const answer: fc.Arbitrary<SignedAnswer> = fc.record({

@@ -11,6 +11,7 @@ import { holderKey, verifyPin, verifyUnpin } from '../lib/pin.js'
 import type { FileBlobStore } from '../store/file-store.js'
 import { charge } from '../store/pin-ledger.js'
 import type { UploadFile } from '../store/upload-file.js'
+import { Reannouncer } from './reannouncer.js'
 import { UploadTable } from './upload-table.js'
 import { fetchInto } from './fetch.js'
 
@@ -32,7 +33,14 @@ export interface BlobsPluginOptions {
   uploadIdleMs?: number
   /** How long announcements say a blob is held, ms (re-announced at half of it). @default 600,000 */
   announceTtlMs?: number
+  /** A `blobs.fetch` may take this long plus its size at `fetchMinBytesPerSecond`, ms; then it fails `TIMEOUT`. @default 30,000 */
+  fetchFloorMs?: number
+  /** The slowest average rate a `blobs.fetch` may download at, bytes per second. @default 262,144 */
+  fetchMinBytesPerSecond?: number
 }
+
+/** How long withdrawals of dropped blobs are gathered before they go out in one announcement, ms. */
+const WITHDRAW_DELAY_MS = 1000
 
 /** One download into the store, shared by every caller asking for that blob meanwhile. */
 interface FetchJob {
@@ -56,11 +64,17 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
   const maxBlob = options.maxBlobBytes ?? 256 * 1024 * 1024
   const idleMs = options.uploadIdleMs ?? 30_000
   const ttlMs = options.announceTtlMs ?? 600_000
+  const fetchFloorMs = options.fetchFloorMs ?? 30_000
+  const fetchMinRate = options.fetchMinBytesPerSecond ?? 256 * 1024
   const pacer = new Pacer(options.serveBytesPerSecond ?? 0)
   const uploads = new UploadTable(idleMs, () => api?.logger)
   const fetching = new Map<string, FetchJob>()
   let api: PluginAPI | null = null
-  let announcer: ReturnType<typeof setInterval> | null = null
+  let announcer: Reannouncer | null = null
+  // Blobs dropped since the last withdrawal: at most every blob the store held, sent within WITHDRAW_DELAY_MS.
+  let gone: Uint8Array[] = []
+  let withdrawer: ReturnType<typeof setTimeout> | null = null
+  let stopWatching: (() => void) | null = null
 
   const announce = (hashes: Uint8Array[]): void => {
     const flood = api?.use<Flood>('flood')
@@ -70,6 +84,24 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
         flood.broadcast(encodeAnnouncement({ type: 'have', ttlMs, hashes: hashes.slice(i, i + MAX_HASHES_PER_ANNOUNCE).map(holderKey) }))
       } catch (err) {
         api?.logger.warn({ err }, 'blob announcement failed')
+      }
+    }
+  }
+
+  // Other relays would name this one as a holder until the announcement's TTL: say it is gone, batched
+  // (an eviction can drop thousands of small blobs at once; one flood packet per 512 of them).
+  const withdraw = (): void => {
+    withdrawer = null
+    // One dropped and stored again meanwhile was announced afresh: withdrawing it now would be wrong.
+    const hashes = gone.filter((hash) => !store.has(hash))
+    gone = []
+    const flood = api?.use<Flood>('flood')
+    if (flood === undefined || api?.use<DhtCache>('cache') === undefined) return
+    for (let i = 0; i < hashes.length; i += MAX_HASHES_PER_ANNOUNCE) {
+      try {
+        flood.broadcast(encodeAnnouncement({ type: 'gone', hashes: hashes.slice(i, i + MAX_HASHES_PER_ANNOUNCE).map(holderKey) }))
+      } catch (err) {
+        api?.logger.warn({ err }, 'blob withdrawal failed')
       }
     }
   }
@@ -253,7 +285,7 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
             const cache = pluginApi.use<DhtCache>('cache')
             const holders = (cache?.holders(holderKey(hash)) ?? []).filter((k) => !equalBytes(k, relayKey))
             const controller = new AbortController()
-            const result = fetchInto(pluginApi, store, hash, holders, { maxBlobBytes: maxBlob, signal: controller.signal }).then((size) => {
+            const result = fetchInto(pluginApi, store, hash, holders, { maxBlobBytes: maxBlob, floorMs: fetchFloorMs, minBytesPerSecond: fetchMinRate, signal: controller.signal }).then((size) => {
               announce([hash])
               return size
             })
@@ -276,14 +308,27 @@ export function blobsPlugin (options: BlobsPluginOptions): Plugin {
           }
         }
       })
-      announcer = setInterval(() => announce(store.hashes()), ttlMs / 2)
-      announcer.unref?.()
-      // Say what is here from the start (a restarted relay is a holder again at once).
-      queueMicrotask(() => announce(store.hashes()))
+      stopWatching = store.onRemove((hash) => {
+        gone.push(hash)
+        if (withdrawer !== null) return
+        withdrawer = setTimeout(withdraw, WITHDRAW_DELAY_MS)
+        withdrawer.unref?.()
+      })
+      // Say what is here from the start (a restarted relay is a holder again at once), then every half TTL,
+      // a batch at a time: a store full of small blobs is never copied whole.
+      const reannouncer = new Reannouncer({ periodMs: ttlMs / 2, batch: MAX_HASHES_PER_ANNOUNCE, count: () => store.count, hashes: () => store.iterateHashes(), send: announce })
+      announcer = reannouncer
+      // Once every plugin has started (the flood and the cache are usable), unless stopped already.
+      queueMicrotask(() => { if (announcer === reannouncer) reannouncer.start() })
     },
     stop () {
-      if (announcer !== null) clearInterval(announcer)
+      announcer?.stop()
       announcer = null
+      stopWatching?.()
+      stopWatching = null
+      if (withdrawer !== null) clearTimeout(withdrawer)
+      withdrawer = null
+      gone = []
       uploads.dropAll()
       for (const job of fetching.values()) job.controller.abort(LumeError.aborted('blob fetch'))
       fetching.clear()

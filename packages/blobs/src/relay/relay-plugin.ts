@@ -28,7 +28,11 @@ export const configSchema = z.strictObject({
   /** An upload that does not progress by 512 KiB (or to its end) within this long is dropped, ms. */
   uploadIdleMs: z.number().int().positive().default(30_000),
   /** How long an announcement says a blob is held, ms. */
-  announceTtlMs: z.number().int().positive().default(600_000)
+  announceTtlMs: z.number().int().positive().default(600_000),
+  /** A `blobs.fetch` may take this long plus its size at `fetchMinBytesPerSecond`, ms. */
+  fetchFloorMs: z.number().int().positive().default(30_000),
+  /** The slowest average rate a `blobs.fetch` may download at, bytes per second. */
+  fetchMinBytesPerSecond: z.number().int().positive().default(256 * 1024)
 })
 
 /** The blobs plugin's validated config section. */

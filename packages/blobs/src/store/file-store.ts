@@ -46,6 +46,7 @@ export class FileBlobStore {
   // One writer per blob: the same blob may come from several uploads, pins and evictions at once.
   private readonly lock = new KeyLock()
   private cached = 0
+  private readonly removeListeners = new Set<(hash: Uint8Array) => void>()
   private readonly blobDir: string
   private readonly tmpDir: string
 
@@ -90,14 +91,38 @@ export class FileBlobStore {
     return entry.size
   }
 
+  /** True when the blob is here (not a use: the LRU order stays). */
+  has (hash: Uint8Array): boolean {
+    return this.entries.has(toHex(hash))
+  }
+
   /** True when `owner` has pinned the blob. */
   isPinnedBy (hash: Uint8Array, owner: Uint8Array): boolean {
     return this.entries.get(toHex(hash))?.pins.has(toHex(owner)) ?? false
   }
 
+  /** How many blobs are held. */
+  get count (): number {
+    return this.entries.size
+  }
+
+  /**
+   * Every blob held, lazily: a live view, nothing copied up front. One dropped
+   * before it is reached is skipped; one used after it was reached comes again.
+   */
+  * iterateHashes (): Generator<Uint8Array> {
+    for (const key of this.entries.keys()) yield fromHex(key, 32)
+  }
+
   /** Every blob held. */
   hashes (): Uint8Array[] {
     return [...this.entries.keys()].map((key) => fromHex(key, 32))
+  }
+
+  /** Call `listener` with the hash of every blob dropped from here from now on (evicted, or unpinned and evicted); returns the undo. */
+  onRemove (listener: (hash: Uint8Array) => void): () => void {
+    this.removeListeners.add(listener)
+    return () => { this.removeListeners.delete(listener) }
   }
 
   /** A temp file for an upload of `size` bytes. */
@@ -232,6 +257,7 @@ export class FileBlobStore {
     await rm(join(this.blobDir, `${key}.meta`), { force: true })
     await rm(join(this.blobDir, `${key}.data`), { force: true })
     await rm(join(this.blobDir, `${key}.obao`), { force: true })
+    for (const listener of this.removeListeners) listener(fromHex(key, 32))
   }
 
   private async writeMeta (key: string, meta: Meta): Promise<void> {

@@ -111,6 +111,7 @@ export class DhtCache {
       const announcement = decodeAnnouncement(payload)
       if (announcement === null) return
       if (announcement.type === 'have') this.directory.record(origin, announcement.hashes, announcement.ttlMs)
+      else if (announcement.type === 'gone') this.directory.forget(origin, announcement.hashes)
       else this.directory.seen(origin)
     })
     this.stopListening = offMessage

@@ -78,6 +78,19 @@ export class CacheDirectory {
     }
   }
 
+  /** `relay` says it no longer holds these hashes: it stops being named for them (a relay withdraws only itself). */
+  forget (relay: Uint8Array, hashes: Uint8Array[], now = Date.now()): void {
+    const id = toHex(relay)
+    this.seen(relay, now)
+    for (const hash of hashes) {
+      const key = toHex(hash)
+      const holders = this.holdersByHash.get(key)
+      if (holders === undefined || !holders.delete(id)) continue
+      this.holderCount--
+      if (holders.size === 0) this.holdersByHash.delete(key)
+    }
+  }
+
   /** `relay` is alive. */
   seen (relay: Uint8Array, now = Date.now()): void {
     const id = toHex(relay)

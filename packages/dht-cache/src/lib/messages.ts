@@ -8,23 +8,32 @@ export const CACHE_TOPIC = 'cache/v1'
 /** Most hashes in one announcement. */
 export const MAX_HASHES_PER_ANNOUNCE = 512
 
-/** What a relay says over the flood: which answers it holds (for how long), or just that it is online. */
-export type CacheAnnouncement = { type: 'have', ttlMs: number, hashes: Uint8Array[] } | { type: 'online' }
+/**
+ * What a relay says over the flood: which answers it holds (for how long),
+ * which it no longer holds (`gone`: a withdrawal of its own earlier `have`),
+ * or just that it is online.
+ */
+export type CacheAnnouncement = { type: 'have', ttlMs: number, hashes: Uint8Array[] } | { type: 'gone', hashes: Uint8Array[] } | { type: 'online' }
+
+const hashList = cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE)
 
 const announcementCodec: Codec<CacheAnnouncement> = {
   preencode (state, m) {
     state.end++
-    if (m.type === 'have') { c.uint.preencode(state, m.ttlMs); cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE).preencode(state, m.hashes) }
+    if (m.type === 'have') { c.uint.preencode(state, m.ttlMs); hashList.preencode(state, m.hashes) }
+    if (m.type === 'gone') hashList.preencode(state, m.hashes)
   },
   encode (state, m) {
-    c.uint8.encode(state, m.type === 'have' ? 0 : 1)
-    if (m.type === 'have') { uintCodec.encode(state, m.ttlMs); cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE).encode(state, m.hashes) }
+    c.uint8.encode(state, m.type === 'have' ? 0 : m.type === 'online' ? 1 : 2)
+    if (m.type === 'have') { uintCodec.encode(state, m.ttlMs); hashList.encode(state, m.hashes) }
+    if (m.type === 'gone') hashList.encode(state, m.hashes)
   },
   decode (state) {
     const type = c.uint8.decode(state)
     if (type === 1) return { type: 'online' }
+    if (type === 2) return { type: 'gone', hashes: hashList.decode(state) }
     if (type !== 0) throw LumeError.badFrame('unknown cache message type')
-    return { type: 'have', ttlMs: c.uint.decode(state), hashes: cappedArray(hashCodec, MAX_HASHES_PER_ANNOUNCE).decode(state) }
+    return { type: 'have', ttlMs: c.uint.decode(state), hashes: hashList.decode(state) }
   }
 }
 
