@@ -80,7 +80,7 @@ describe('one signature rule in both ed25519 backends', () => {
 
 describe('the async path (WebCrypto behind the rule) keeps the one rule', () => {
   it('WebCrypto Ed25519 is there and used (Node has it too)', async () => {
-    const [[signature, message, publicKey]] = ruleCases(0)
+    const [signature, message, publicKey] = ruleCases(0)[0]!
     expect(await webCryptoVerify(signature, message, publicKey)).toBe(true)
   })
 
