@@ -4,30 +4,10 @@ import { ed25519 } from '@noble/curves/ed25519.js'
 import { backend as sodium } from '../src/lib/ed25519-sodium.js'
 import { backend as noble } from '../src/lib/ed25519-noble.js'
 import { generateKeyPair, keyPairFromSeed } from '../src/index.js'
+import { webCryptoVerify } from '../src/lib/ed25519-webcrypto.js'
+import { hex, NON_CANONICAL, ruleCases, SMALL_ORDER } from './helpers/rule-cases.js'
 
 const runs = Number(process.env.LUME_FUZZ_RUNS ?? 2000)
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'))
-
-// The eight points of small order, canonically encoded (the 8-torsion subgroup).
-const SMALL_ORDER = [
-  '0100000000000000000000000000000000000000000000000000000000000000',
-  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  '0000000000000000000000000000000000000000000000000000000000000000',
-  '0000000000000000000000000000000000000000000000000000000000000080',
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
-  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
-  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa'
-].map(hex)
-
-// Non-canonical encodings: y ≥ p (p = 2^255 − 19), with either sign bit.
-const NON_CANONICAL = [
-  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
-  'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f'
-].map(hex)
-
 const agree = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean => {
   const a = sodium.verify(signature, message, publicKey)
   const b = noble.verify(signature, message, publicKey)
@@ -95,5 +75,19 @@ describe('one signature rule in both ed25519 backends', () => {
         agree(bytes.subarray(0, 64), message, bytes.subarray(64))
       }
     ), { numRuns: runs })
+  })
+})
+
+describe('the async path (WebCrypto behind the rule) keeps the one rule', () => {
+  it('WebCrypto Ed25519 is there and used (Node has it too)', async () => {
+    const [signature, message, publicKey] = ruleCases(0)[0]!
+    expect(await webCryptoVerify(signature, message, publicKey)).toBe(true)
+  })
+
+  it('agrees with libsodium on every edge of the rule and on random mutations', async () => {
+    for (const [signature, message, publicKey] of ruleCases(Math.min(runs, 500))) {
+      expect(await noble.verifyAsync(signature, message, publicKey), `${Buffer.from(publicKey).toString('hex')} / ${Buffer.from(signature).toString('hex')}`).toBe(sodium.verify(signature, message, publicKey))
+      expect(await sodium.verifyAsync(signature, message, publicKey)).toBe(sodium.verify(signature, message, publicKey))
+    }
   })
 })

@@ -13,7 +13,7 @@
  * verifyAnswer(answer, hash) // throws BAD_SIGNATURE unless the relay signed this answer to this request
  * ```
  */
-export { requestHash, answerMessage, answerLeaf, signRoot, verifyAnswer, VerifiedRoots } from './lib/signed-answer.js'
+export { requestHash, answerMessage, answerLeaf, signRoot, verifyAnswer, verifyAnswerAsync, VerifiedRoots } from './lib/signed-answer.js'
 export { buildTree, rootFromProof, walkProof, STOPPED, leafHash, nodeHash, MAX_TREE_LEAVES, type ProofVisitor } from './lib/merkle.js'
 export { BatchSigner } from './lib/batch-signer.js'
 export { proofCodec, answerSignatureCodec, type AnswerSignature } from './lib/messages.js'

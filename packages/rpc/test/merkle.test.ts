@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { generateKeyPair } from '@lume/crypto'
 import type { SignedAnswer } from '@lume/types'
-import { answerLeaf, BatchSigner, buildTree, leafHash, nodeHash, requestHash, rootFromProof, verifyAnswer, VerifiedRoots } from '../src/signed.js'
+import { answerLeaf, BatchSigner, buildTree, leafHash, nodeHash, requestHash, rootFromProof, verifyAnswer, verifyAnswerAsync, VerifiedRoots } from '../src/signed.js'
 
 const leaves = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => leafHash(Uint8Array.of(i)))
 
@@ -169,6 +169,26 @@ describe('verified inner nodes', () => {
         for (const f of forgeries) expect(verifyAnswer(f, hash, cache)).toBe(verifyAnswer(f, hash))
       }
     }
+  })
+
+  it('decide a whole batch and its forgeries arriving at once on the async path as the sync path does, one root check shared', async () => {
+    const { hash, answers } = await batch(37)
+    const cache = new VerifiedRoots(4096, 4096)
+    const bentSignature = Uint8Array.from(answers[0]!.signature)
+    bentSignature[5] = (bentSignature[5] as number) ^ 1
+    const all: SignedAnswer[] = answers.flatMap((a) => [
+      a,
+      { ...a, body: Uint8Array.of(200) },
+      { ...a, signature: bentSignature },
+      { ...a, relayPublicKey: generateKeyPair().publicKey },
+      { ...a, proof: { ...a.proof, index: (a.proof.index + 1) % answers.length } }
+    ])
+    const verdicts = await Promise.all(all.map(async (a) => await verifyAnswerAsync(a, hash, cache)))
+    expect(verdicts).toEqual(all.map((a) => verifyAnswer(a, hash)))
+    expect(verdicts.filter(Boolean).length).toBe(answers.length)
+    expect(cache.pending.size).toBe(0)
+    expect(await verifyAnswerAsync(answers[3]!, requestHash('x.y', Uint8Array.of(2)), cache)).toBe(false)
+    expect(await verifyAnswerAsync(answers[3]!, hash)).toBe(true)
   })
 
   it('keep at most nodeCapacity nodes, and still verify beyond it', async () => {

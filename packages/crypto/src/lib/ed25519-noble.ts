@@ -2,6 +2,7 @@ import { ed25519 } from '@noble/curves/ed25519.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { ED25519, type Ed25519Backend } from './ed25519.js'
+import { webCryptoVerify } from './ed25519-webcrypto.js'
 
 // The browser backend: pure JavaScript, no node: imports.
 
@@ -23,19 +24,16 @@ export const backend: Ed25519Backend = {
     return ed25519.sign(message, secretKey.subarray(0, ED25519.SEED_BYTES))
   },
   verify (signature, message, publicKey) {
-    if (signature.byteLength !== ED25519.SIGNATURE_BYTES || publicKey.byteLength !== ED25519.PUBLIC_KEY_BYTES) return false
+    if (!followsRule(signature, publicKey)) return false
     try {
-      // libsodium's rules, so both backends accept exactly the same signatures:
-      // canonical encodings only (no ZIP-215 leniency), and neither the key nor
-      // R may be a point of small order (the identity key with an all-zero S
-      // "signs" every message under ZIP-215).
-      const key = ed25519.Point.fromBytes(publicKey, false)
-      const r = ed25519.Point.fromBytes(signature.subarray(0, 32), false)
-      if (key.isSmallOrder() || r.isSmallOrder()) return false
       return ed25519.verify(signature, message, publicKey, { zip215: false })
     } catch {
       return false
     }
+  },
+  async verifyAsync (signature, message, publicKey) {
+    if (!followsRule(signature, publicKey)) return false
+    return await webCryptoVerify(signature, message, publicKey) ?? backend.verify(signature, message, publicKey)
   },
   randomBytes,
   sha256,
@@ -53,4 +51,24 @@ export const backend: Ed25519Backend = {
     if (shared.is0()) throw new Error('dh: the shared point is the identity')
     return shared.toBytes()
   }
+}
+
+/**
+ * libsodium's rules, so every backend and engine accepts exactly the same
+ * signatures: canonical encodings only (no ZIP-215 leniency), S below the
+ * group order, and neither the key nor R a point of small order (the
+ * identity key with an all-zero S "signs" every message under ZIP-215).
+ */
+function followsRule (signature: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.byteLength !== ED25519.SIGNATURE_BYTES || publicKey.byteLength !== ED25519.PUBLIC_KEY_BYTES) return false
+  try {
+    const key = ed25519.Point.fromBytes(publicKey, false)
+    const r = ed25519.Point.fromBytes(signature.subarray(0, 32), false)
+    if (key.isSmallOrder() || r.isSmallOrder()) return false
+  } catch {
+    return false
+  }
+  let s = 0n
+  for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(signature[i]!)
+  return s < ed25519.Point.Fn.ORDER
 }

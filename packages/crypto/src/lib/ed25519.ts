@@ -12,6 +12,11 @@ export interface Ed25519Backend {
   sign (message: Uint8Array, secretKey: Uint8Array): Uint8Array
   /** Check a 64-byte signature; false (never a throw) for any malformed input. */
   verify (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
+  /**
+   * {@link Ed25519Backend.verify}, the same rule, for callers that can wait:
+   * browsers check through WebCrypto's native Ed25519 when it has one.
+   */
+  verifyAsync (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean>
   /** `n` cryptographically secure random bytes. */
   randomBytes (n: number): Uint8Array
   /** SHA-256 of `data` (libsodium's in Node: the small-input hot path of signed answers). */

@@ -14,7 +14,7 @@ import { abortCall, serveRequest, serveStreamCancel, serveStreamNext, type Reque
 import { encodeRequest } from './answer-encoding.js'
 import { BatchSigner } from './batch-signer.js'
 import { Deadlines, resolutionFor } from './deadlines.js'
-import { requestHash, verifyAnswer, VerifiedRoots } from './signed-answer.js'
+import { requestHash, verifyAnswerAsync, VerifiedRoots } from './signed-answer.js'
 import { StreamTable } from './stream-table.js'
 import { BudgetBook } from './budget-book.js'
 import type { ConnectionBudget } from './connection-budget.js'
@@ -207,7 +207,7 @@ export class RpcConnection {
       signature: response.signature.signature,
       proof: response.signature.proof
     }
-    if (!verifyAnswer(answer, answer.requestHash, this.verifiedRoots)) throw LumeError.badSignature(`${spec.name}: answer`)
+    if (!await verifyAnswerAsync(answer, answer.requestHash, this.verifiedRoots)) throw LumeError.badSignature(`${spec.name}: answer`)
     return { value: decode(spec.response, response.body), answer }
   }
 

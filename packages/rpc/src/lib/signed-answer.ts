@@ -1,6 +1,6 @@
 import c from 'compact-encoding'
-import { assertLength, assertUint, BoundedMap, equalBytes, SigningContext, type SignedAnswer } from '@lume/types'
-import { sha256, sign, verify, type KeyPair } from '@lume/crypto'
+import { assertLength, assertUint, BoundedMap, equalBytes, SigningContext, toHex, type SignedAnswer } from '@lume/types'
+import { sha256, sign, verify, verifyAsync, type KeyPair } from '@lume/crypto'
 import { rootFromProof } from './merkle.js'
 import { VerifiedBatches, walkRecording, type Recorded } from './verified-batches.js'
 
@@ -76,6 +76,11 @@ export class VerifiedRoots {
   private readonly seen: BoundedMap<number, Uint8Array>
   /** The verified trees' nodes by position (see {@link VerifiedBatches}). */
   readonly batches: VerifiedBatches
+  /**
+   * Root signatures being verified asynchronously, by root message ‖
+   * signature: the answers of one batch that arrive together wait on one check.
+   */
+  readonly pending = new BoundedMap<string, Promise<boolean>>(256)
 
   /**
    * @param capacity most roots remembered
@@ -121,13 +126,41 @@ function rootKey (root: Uint8Array): number {
  * request fails. `cache` skips re-verifying a root signature seen before.
  */
 export function verifyAnswer (answer: SignedAnswer, expectedRequestHash: Uint8Array, cache?: VerifiedRoots): boolean {
+  const check = checkAnswer(answer, expectedRequestHash, cache)
+  if (typeof check === 'boolean') return check
+  return check.settle(verify(SigningContext.RPC_RESPONSE, check.message, answer.signature, answer.relayPublicKey))
+}
+
+/**
+ * {@link verifyAnswer} for callers that can wait: the same checks, but a
+ * root signature is verified with `verifyAsync` (WebCrypto's native Ed25519
+ * in browsers).
+ */
+export async function verifyAnswerAsync (answer: SignedAnswer, expectedRequestHash: Uint8Array, cache?: VerifiedRoots): Promise<boolean> {
+  const check = checkAnswer(answer, expectedRequestHash, cache)
+  if (typeof check === 'boolean') return check
+  if (cache === undefined) return check.settle(await verifyAsync(SigningContext.RPC_RESPONSE, check.message, answer.signature, answer.relayPublicKey))
+  const key = toHex(check.message) + toHex(answer.signature)
+  let pending = cache.pending.get(key)
+  if (pending === undefined) {
+    pending = verifyAsync(SigningContext.RPC_RESPONSE, check.message, answer.signature, answer.relayPublicKey)
+    cache.pending.set(key, pending)
+    const settled = pending
+    const forget = (): void => { if (cache.pending.get(key) === settled) cache.pending.delete(key) }
+    settled.then(forget, forget)
+  }
+  return check.settle(await pending)
+}
+
+/** Everything but the signature check: a verdict, or the root message to verify and what to do with the result. */
+function checkAnswer (answer: SignedAnswer, expectedRequestHash: Uint8Array, cache?: VerifiedRoots): boolean | { message: Uint8Array, settle: (ok: boolean) => boolean } {
   if (answer.requestHash.byteLength !== 32 || !equalBytes(answer.requestHash, expectedRequestHash)) return false
   if (answer.relayPublicKey.byteLength !== 32 || answer.signature.byteLength !== 64) return false
   if (!Number.isSafeInteger(answer.timestamp) || answer.timestamp < 0) return false
   const leaf = answerLeaf(answer.relayPublicKey, answer.requestHash, answer.timestamp, answer.body)
   if (cache === undefined) {
     const root = rootFromProof(leaf, answer.proof)
-    return root !== null && verify(SigningContext.RPC_RESPONSE, rootMessage(answer.relayPublicKey, root), answer.signature, answer.relayPublicKey)
+    return root === null ? false : { message: rootMessage(answer.relayPublicKey, root), settle: (ok) => ok }
   }
   // Another answer of a batch verified before: its leaf and siblings are compared with the known tree.
   const decided = cache.batches.check(answer.relayPublicKey, answer.signature, leaf, answer.proof)
@@ -135,12 +168,19 @@ export function verifyAnswer (answer: SignedAnswer, expectedRequestHash: Uint8Ar
   const nodes: Recorded = { positions: [], values: [], theirs: [] }
   const root = walkRecording(leaf, answer.proof, nodes)
   if (root === null) return false
-  if (!cache.has(answer.relayPublicKey, root, answer.signature)) {
-    if (!verify(SigningContext.RPC_RESPONSE, rootMessage(answer.relayPublicKey, root), answer.signature, answer.relayPublicKey)) return false
-    cache.add(answer.relayPublicKey, root, answer.signature)
+  const remember = (): true => {
+    cache.batches.remember(answer.relayPublicKey, answer.signature, answer.proof.count, nodes)
+    return true
   }
-  cache.batches.remember(answer.relayPublicKey, answer.signature, answer.proof.count, nodes)
-  return true
+  if (cache.has(answer.relayPublicKey, root, answer.signature)) return remember()
+  return {
+    message: rootMessage(answer.relayPublicKey, root),
+    settle: (ok) => {
+      if (!ok) return false
+      cache.add(answer.relayPublicKey, root, answer.signature)
+      return remember()
+    }
+  }
 }
 
 // Does `entry` hold `bytes` at `offset`? (No subarray views on the hot path;
