@@ -1,5 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { randomBytes } from '@noble/hashes/utils.js'
+import { concatBytes, randomBytes } from '@noble/hashes/utils.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { ED25519, type Ed25519Backend } from './ed25519.js'
 import { webCryptoVerify } from './ed25519-webcrypto.js'
@@ -26,7 +26,7 @@ export const backend: Ed25519Backend = {
   verify (signature, message, publicKey) {
     if (!followsRule(signature, publicKey)) return false
     try {
-      return ed25519.verify(signature, message, publicKey, { zip215: false })
+      return cofactorless(signature, message, publicKey)
     } catch {
       return false
     }
@@ -42,8 +42,7 @@ export const backend: Ed25519Backend = {
     hashed[0]! &= 248
     hashed[31]! &= 127
     hashed[31]! |= 64
-    let scalar = 0n
-    for (let i = 31; i >= 0; i--) scalar = (scalar << 8n) | BigInt(hashed[i]!)
+    const scalar = littleEndian(hashed.subarray(0, 32))
     // libsodium's rules: a canonical point, not of small order (then in the main subgroup), no identity result.
     const point = ed25519.Point.fromBytes(publicKey, false)
     if (point.isSmallOrder() || !point.isTorsionFree()) throw new Error('dh: public key is not a point of the main subgroup')
@@ -51,6 +50,30 @@ export const backend: Ed25519Backend = {
     if (shared.is0()) throw new Error('dh: the shared point is the identity')
     return shared.toBytes()
   }
+}
+
+/**
+ * The verification equation libsodium (and WebCrypto engines) check:
+ * [S]B − [k]A encodes to exactly R. noble's own verify checks the cofactored
+ * equation, which also accepts R or a key with a point of order 8 added: the
+ * backends would disagree on such crafted signatures.
+ */
+function cofactorless (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  const { Point } = ed25519
+  const key = Point.fromBytes(publicKey, false)
+  const r = signature.subarray(0, 32)
+  const k = littleEndian(sha512(concatBytes(r, publicKey, message))) % Point.Fn.ORDER
+  const s = littleEndian(signature.subarray(32, 64))
+  const check = Point.BASE.multiplyUnsafe(s).subtract(key.multiplyUnsafe(k)).toBytes()
+  let diff = 0
+  for (let i = 0; i < 32; i++) diff |= check[i]! ^ r[i]!
+  return diff === 0
+}
+
+function littleEndian (bytes: Uint8Array): bigint {
+  let n = 0n
+  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i]!)
+  return n
 }
 
 /**
@@ -68,7 +91,5 @@ function followsRule (signature: Uint8Array, publicKey: Uint8Array): boolean {
   } catch {
     return false
   }
-  let s = 0n
-  for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(signature[i]!)
-  return s < ed25519.Point.Fn.ORDER
+  return littleEndian(signature.subarray(32, 64)) < ed25519.Point.Fn.ORDER
 }
