@@ -2,7 +2,7 @@ import { ErrorCode, LumeError } from '@lume/types'
 import { asWords, bytesToCV, chunkCV, copyCV, cvEqual, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
 import { simdKernel } from './kernel.js'
 import { SIMD_CHUNKS, type SimdKernel } from './simd.js'
-import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
+import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, subtreeLayout, Traversal, type SubtreeLayout } from './geometry.js'
 
 /** Options for {@link BaoDecoder}. */
 export interface DecoderOptions {
@@ -78,6 +78,8 @@ export class BaoDecoder {
   private readonly parentExpected = new Uint32Array(8 * (SIMD_CHUNKS + 64))
   private readonly parentBlocks = new Uint32Array(16 * (SIMD_CHUNKS + 64))
   private readonly parentCVs = new Uint32Array(8 * (SIMD_CHUNKS + 64))
+  /** Layouts of the perfect subtrees verified whole, by log2 of their leaf count. */
+  private readonly layouts: Array<SubtreeLayout | undefined> = []
   private outboardPos = 0
   private finished = false
   private failed: LumeError | null = null
@@ -141,8 +143,13 @@ export class BaoDecoder {
           if (blocks.length === 1) this.consume(asWords(blocks[0] as Uint8Array), 0, out)
           else this.verifyBigLeaf(blocks, out)
         } else {
-          this.consume(piece, at, out)
-          at += need
+          const span = this.wholeSubtreeLen(left)
+          if (span > 0 && this.verifySubtree(piece.bytes, at, span, out)) {
+            at += span
+          } else {
+            this.consume(piece, at, out)
+            at += need
+          }
         }
         this.skipAhead()
       }
@@ -376,6 +383,69 @@ export class BaoDecoder {
   }
 
   /**
+   * Bytes of the whole subtree under the current node when it can be verified
+   * in one go: a non-root parent over a perfect subtree of whole groups, at
+   * most one kernel call of chunks, all of it wanted and all of it among the
+   * `left` bytes of this piece (a combined encoding on the SIMD kernel). 0 otherwise.
+   */
+  private wholeSubtreeLen (left: number): number {
+    if (this.traversal === null) return 0
+    const node = this.traversal.node
+    if (node.kind !== 'parent' || node.root || node.len > SIMD_CHUNKS * CHUNK_LEN || this.options.outboard !== undefined) return 0
+    const groups = node.len / this.group
+    // Whole groups, a power of two of them: below the root, only the right spine is ragged.
+    if (!Number.isInteger(groups) || (groups & (groups - 1)) !== 0) return 0
+    if (node.start < this.range.start || node.start + node.len > this.range.end) return 0
+    const span = node.len + PARENT_LEN * (groups - 1)
+    return span <= left && simdKernel() !== null ? span : 0
+  }
+
+  /**
+   * Verify the whole subtree at `bytes[at … at + span]` bottom-up: its chunks
+   * in one kernel call, then its parents level by level, each parent node's
+   * bytes compared with the two CVs just computed, and the top with the
+   * expected CV. All of it matching is exactly what checking it node by node
+   * would accept. False (nothing consumed) on any difference: the node-by-node
+   * path then finds and reports the first bad node, after handing out what
+   * verified before it.
+   */
+  private verifySubtree (bytes: Uint8Array, at: number, span: number, out: Uint8Array[]): boolean {
+    // Earlier nodes first: their content goes out before this subtree's.
+    this.flushBatch(out)
+    const simd = simdKernel() as SimdKernel
+    const t = this.traversal as Traversal
+    const { start, len } = t.node
+    const groups = len / this.group
+    const height = Math.log2(groups)
+    const layout = this.layouts[height] ??= subtreeLayout(groups, this.group)
+    const perGroup = this.group / CHUNK_LEN
+    simd.load(bytes, at, span, 0)
+    for (let g = 0; g < groups; g++) {
+      const leaf = layout.leaves[g]!
+      for (let c = 0; c < perGroup; c++) simd.setLane(g * perGroup + c, leaf + c * CHUNK_LEN)
+    }
+    let count = len / CHUNK_LEN
+    simd.hashLoaded(count, start / CHUNK_LEN)
+    // Inside a group: no parent nodes in the stream.
+    while (count > groups) { count >>>= 1; simd.parentLevel(count) }
+    const words = simd.cvWords
+    const base = simd.cvIndex(0)
+    for (let level = 0; level < height; level++) {
+      const parents = layout.levels[level]!
+      count >>>= 1
+      for (let i = 0; i < count; i++) {
+        if (!wordsEqual(words, base + 16 * i, simd.inputIndex(parents[i]!), 16)) return false
+      }
+      simd.parentLevel(count)
+    }
+    if (!cvEqual(words, this.expected, base, this.topAt())) return false
+    this.depth--
+    t.skipChildren()
+    for (let g = 0; g < groups; g++) this.accept(start + g * this.group, this.group, bytes, at + layout.leaves[g]!, out)
+    return true
+  }
+
+  /**
    * A leaf of more than 64 KiB gathered from several pieces: its full blocks
    * were hashed as they filled; hash the last, merge, compare.
    */
@@ -461,6 +531,11 @@ const MAX_SPAN_GAP = 4 * PARENT_LEN
 const scratchLeft = new Uint32Array(8)
 const scratchRight = new Uint32Array(8)
 const scratchOut = new Uint32Array(8)
+
+function wordsEqual (words: Uint32Array, a: number, b: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (words[a + i] !== words[b + i]) return false
+  return true
+}
 
 function mismatch (what: string, offset: number): LumeError {
   return new LumeError(ErrorCode.HASH_MISMATCH, `${what} at content offset ${offset} does not match its hash`, { details: { offset, node: what } })
