@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BaoDecoder, encode } from '../src/index.js'
+import { BaoDecoder, encode, slice } from '../src/index.js'
 import { forEachKernel } from './kernels.js'
 import { concat } from './bytes.js'
 import { nodeStartOf, parentOffsets } from './layout.js'
@@ -38,6 +38,20 @@ forEachKernel(() => describe('whole-subtree verification', () => {
           expect(error, `k=${k} len=${len} pieces of ${size}`).toBeNull()
           expect(hex(out), `k=${k} len=${len} pieces of ${size}`).toBe(hex(data))
         }
+      }
+    }
+  })
+
+  it('slices pushed whole: only the requested range, with subtrees inside and across its ends', () => {
+    for (const k of [0, 2, 4]) {
+      const data = content(300_000)
+      const enc = encode(data, { k })
+      for (const [start, len] of [[0, 300_000], [1000, 70_000], [65_536, 131_072], [123_457, 100_001], [299_999, 10]] as const) {
+        const cut = slice(enc.bytes, start, len, { k })
+        const decoder = new BaoDecoder(enc.hash, { k, range: { start, len } })
+        const out = concat(decoder.push(cut))
+        decoder.finish()
+        expect(hex(out), `k=${k} ${start}+${len}`).toBe(hex(data.subarray(start, start + len)))
       }
     }
   })

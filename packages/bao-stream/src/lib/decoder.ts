@@ -1,5 +1,5 @@
 import { ErrorCode, LumeError } from '@lume/types'
-import { asWords, bytesToCV, chunkCV, copyCV, cvEqual, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
+import { asWords, bytesToCV, chunkCV, copyCV, cvEqual, leftLen, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
 import { simdKernel } from './kernel.js'
 import { SIMD_CHUNKS, type SimdKernel } from './simd.js'
 import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, subtreeLayout, Traversal, type SubtreeLayout } from './geometry.js'
@@ -57,23 +57,36 @@ export class BaoDecoder {
   private gathered = 0
   /**
    * Nodes waiting to be hashed together on the SIMD kernel, in stream order:
-   * whole one-chunk leaves (k = 0; consecutive) and non-root parents. A
+   * whole one-chunk leaves (k = 0), perfect subtrees of whole groups that
+   * arrived whole (their chunks and the leaves' on consecutive kernel lanes)
+   * and non-root parents. A
    * batched parent's children are expected before it is checked, but nothing
    * below it is handed out unless it matched: the batch is checked in order
    * and stops at the first failure. Flushed when full, before any other leaf,
    * and at the end of every push. Parallel arrays, reused (no allocation per
-   * node): kind (1 = parent), slot, content start, bytes and offset.
+   * node): kind (0 = one-chunk leaf, 1 = parent, 2 = subtree), slot (a
+   * subtree's first lane), content start, bytes and offset, and a subtree's
+   * encoded bytes and group count.
    */
   private batchLen = 0
   private readonly batchParent = new Uint8Array(2 * SIMD_CHUNKS + 64)
   private readonly batchSlot = new Int32Array(2 * SIMD_CHUNKS + 64)
   private readonly batchStart = new Float64Array(2 * SIMD_CHUNKS + 64)
   private readonly batchAt = new Int32Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchSpan = new Int32Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchGroups = new Int32Array(2 * SIMD_CHUNKS + 64)
+  /** Where each batched leaf or subtree starts in the kernel's input area. */
+  private readonly batchInput = new Int32Array(2 * SIMD_CHUNKS + 64)
   private readonly batchBytes: Uint8Array[] = []
+  /** Kernel lanes (chunks) in the batch. */
   private batchLeaves = 0
   private batchParents = 0
-  private lastLeafStart = -1
+  /** Counter of the chunk the next batched lane must have (lanes take consecutive counters). */
+  private nextChunk = -1
+  /** Expected CVs of batched leaves and subtrees, by first lane. */
   private readonly leafExpected = new Uint32Array(8 * SIMD_CHUNKS)
+  /** The lanes' chunk CVs once hashed (the kernel's slots are reused to reduce subtrees). */
+  private readonly laneCVs = new Uint32Array(8 * SIMD_CHUNKS)
   // Parents are counted against the limit only when a leaf joins: room for one more descent (≤ 64 levels).
   private readonly parentExpected = new Uint32Array(8 * (SIMD_CHUNKS + 64))
   private readonly parentBlocks = new Uint32Array(16 * (SIMD_CHUNKS + 64))
@@ -144,7 +157,8 @@ export class BaoDecoder {
           else this.verifyBigLeaf(blocks, out)
         } else {
           const span = this.wholeSubtreeLen(left)
-          if (span > 0 && this.verifySubtree(piece.bytes, at, span, out)) {
+          if (span > 0) {
+            this.addSubtree(piece.bytes, at, span, out)
             at += span
           } else {
             this.consume(piece, at, out)
@@ -281,13 +295,17 @@ export class BaoDecoder {
     const node = (this.traversal as Traversal).node
     if (node.len === CHUNK_LEN && !node.root && simdKernel() !== null) {
       // Whole chunks wait to be hashed four lanes at a time; a gap in the counters flushes first.
-      if (this.batchLeaves > 0 && this.lastLeafStart + CHUNK_LEN !== node.start) this.flushBatch(out)
+      if (this.batchLeaves > 0 && this.nextChunk !== node.start / CHUNK_LEN) this.flushBatch(out)
       const slot = this.batchLeaves++
       copyCV(this.expected, this.topAt(), this.leafExpected, slot * 8)
       this.addToBatch(0, slot, node.start, input.bytes, at)
-      this.lastLeafStart = node.start
+      this.nextChunk = node.start / CHUNK_LEN + 1
       this.depth--
       if (this.batchLeaves === SIMD_CHUNKS || this.batchParents >= SIMD_CHUNKS) this.flushBatch(out)
+      return
+    }
+    if (node.len === this.group && this.group <= SIMD_CHUNKS * CHUNK_LEN && !node.root && simdKernel() !== null) {
+      this.addSubtree(input.bytes, at, node.len, out)
       return
     }
     this.flushBatch(out)
@@ -298,7 +316,7 @@ export class BaoDecoder {
     this.accept(node.start, node.len, input.bytes, at, out)
   }
 
-  /** Hash the batched chunks together and hand out those that match, in order, up to the first that does not. */
+  /** Hash the batched nodes together and hand out those that match, in order, up to the first that does not. */
   private flushBatch (out: Uint8Array[]): void {
     const n = this.batchLen
     if (n === 0) return
@@ -308,23 +326,23 @@ export class BaoDecoder {
     this.batchLeaves = 0
     this.batchParents = 0
     const simd = simdKernel()
-    let words: Uint32Array
-    let base = 0
+    const lanes = this.laneCVs
     if (simd !== null) {
       if (parents > 0) simd.hashParents(this.parentBlocks, parents, this.parentCVs)
-      if (leaves > 0) this.loadLeaves(simd, n, leaves)
-      words = simd.cvWords
-      base = simd.cvIndex(0)
+      if (leaves > 0) {
+        this.loadLeaves(simd, n, leaves)
+        const base = simd.cvIndex(0)
+        lanes.set(simd.cvWords.subarray(base, base + 8 * leaves))
+      }
     } else {
       // The kernel was switched (useKernel) with nodes batched: hash them with the TypeScript one.
-      words = new Uint32Array(8 * SIMD_CHUNKS)
       for (let i = 0; i < n; i++) {
         const at = this.batchSlot[i]! * 8
         if (this.batchParent[i] === 1) {
           const block = this.parentBlocks.subarray(2 * at, 2 * at + 16)
           parentCV(block.subarray(0, 8), block.subarray(8, 16), false, this.parentCVs.subarray(at, at + 8))
-        } else {
-          chunkCV(asWords(this.batchBytes[i]!.subarray(this.batchAt[i]!, this.batchAt[i]! + CHUNK_LEN)), 0, CHUNK_LEN, this.batchStart[i]! / CHUNK_LEN, false, words.subarray(at, at + 8))
+        } else if (this.batchParent[i] === 0) {
+          chunkCV(asWords(this.batchBytes[i]!.subarray(this.batchAt[i]!, this.batchAt[i]! + CHUNK_LEN)), 0, CHUNK_LEN, this.batchStart[i]! / CHUNK_LEN, false, lanes.subarray(at, at + 8))
         }
       }
     }
@@ -332,11 +350,24 @@ export class BaoDecoder {
       for (let i = 0; i < n; i++) {
         const slot = this.batchSlot[i]!
         const start = this.batchStart[i]!
-        if (this.batchParent[i] === 1) {
+        const kind = this.batchParent[i]
+        if (kind === 1) {
           if (!cvEqual(this.parentCVs, this.parentExpected, slot * 8, slot * 8)) throw mismatch('parent node', start)
-        } else {
-          if (!cvEqual(words, this.leafExpected, base + slot * 8, slot * 8)) throw mismatch('chunk', start)
+        } else if (kind === 0) {
+          if (!cvEqual(lanes, this.leafExpected, slot * 8, slot * 8)) throw mismatch('chunk', start)
           this.accept(start, CHUNK_LEN, this.batchBytes[i]!, this.batchAt[i]!, out)
+        } else {
+          const bytes = this.batchBytes[i]!
+          const at = this.batchAt[i]!
+          const groups = this.batchGroups[i]!
+          const len = groups * this.group
+          if (simd !== null && this.subtreeMatches(simd, i)) {
+            const leafAt = (this.layouts[Math.log2(groups)] as SubtreeLayout).leaves
+            for (let g = 0; g < groups; g++) this.accept(start + g * this.group, this.group, bytes, at + leafAt[g]!, out)
+          } else {
+            // Something in it is bad: find the first bad node, handing out what verified before it.
+            this.locate(bytes, at, start, len, this.leafExpected.slice(slot * 8, slot * 8 + 8), out)
+          }
         }
       }
     } finally {
@@ -345,9 +376,59 @@ export class BaoDecoder {
   }
 
   /**
-   * Copy the batched chunks into the kernel: runs of them close together in
-   * one buffer (a few parents apart, as a combined encoding has them) as one
-   * span, gaps included, so a batch is a few copies rather than one per chunk.
+   * Whether batched subtree `i` verifies, bottom-up: its chunks' CVs are
+   * merged level by level on the kernel, each parent node's bytes compared
+   * with the two CVs just computed, and the top with the expected CV. All of
+   * it matching is exactly what checking it node by node would accept.
+   */
+  private subtreeMatches (simd: SimdKernel, i: number): boolean {
+    const slot = this.batchSlot[i]!
+    const groups = this.batchGroups[i]!
+    const layout = this.layouts[Math.log2(groups)] as SubtreeLayout
+    const input = this.batchInput[i]!
+    const words = simd.cvWords
+    const base = simd.cvIndex(0)
+    let count = groups * this.group / CHUNK_LEN
+    words.set(this.laneCVs.subarray(slot * 8, (slot + count) * 8), base)
+    // Inside a group: no parent nodes in the stream.
+    while (count > groups) { count >>>= 1; simd.parentLevel(count) }
+    for (let level = 0; level < layout.levels.length; level++) {
+      const parents = layout.levels[level]!
+      count >>>= 1
+      for (let p = 0; p < count; p++) {
+        if (!wordsEqual(words, base + 16 * p, simd.inputIndex(input + parents[p]!), 16)) return false
+      }
+      simd.parentLevel(count)
+    }
+    return cvEqual(words, this.leafExpected, base, slot * 8)
+  }
+
+  /**
+   * Verify the subtree at `bytes[at…]` (content `start`, `len` bytes) node by
+   * node against `expected`, handing out each leaf that matches; throws
+   * `HASH_MISMATCH` at the first node that does not. Only after a batched
+   * subtree failed: speed does not matter here.
+   */
+  private locate (bytes: Uint8Array, at: number, start: number, len: number, expected: CV, out: Uint8Array[]): void {
+    if (len <= this.group) {
+      const cv = subtreeCV(asWords(bytes.slice(at, at + len)), 0, len, start / CHUNK_LEN, false)
+      if (!cvEqual(cv, expected)) throw mismatch(this.group === CHUNK_LEN ? 'chunk' : 'chunk group', start)
+      this.accept(start, len, bytes, at, out)
+      return
+    }
+    const left = bytesToCV(bytes, at)
+    const right = bytesToCV(bytes, at + 32)
+    if (!cvEqual(parentCV(left, right, false, new Uint32Array(8)), expected)) throw mismatch('parent node', start)
+    const l = leftLen(len)
+    this.locate(bytes, at + PARENT_LEN, start, l, left, out)
+    this.locate(bytes, at + PARENT_LEN + subtreeEncodedLen(l, this.group, true), start + l, len - l, right, out)
+  }
+
+  /**
+   * Copy the batched chunks and subtrees into the kernel: runs of them close
+   * together in one buffer (a few parents apart, as a combined encoding has
+   * them) as one span, gaps included, so a batch is a few copies rather than
+   * one per chunk. Then hash every lane.
    */
   private loadLeaves (simd: SimdKernel, n: number, leaves: number): void {
     let spanBytes: Uint8Array | null = null
@@ -355,8 +436,10 @@ export class BaoDecoder {
     let spanTo = 0
     let spanDst = 0
     let firstLeaf = -1
+    const perGroup = this.group / CHUNK_LEN
     for (let i = 0; i < n; i++) {
-      if (this.batchParent[i] === 1) continue
+      const kind = this.batchParent[i]
+      if (kind === 1) continue
       const bytes = this.batchBytes[i]!
       const at = this.batchAt[i]!
       if (firstLeaf < 0) firstLeaf = this.batchStart[i]!
@@ -366,11 +449,50 @@ export class BaoDecoder {
         spanBytes = bytes
         spanFrom = at
       }
-      spanTo = at + CHUNK_LEN
-      simd.setLane(this.batchSlot[i]!, spanDst + at - spanFrom)
+      const pos = spanDst + at - spanFrom
+      const slot = this.batchSlot[i]!
+      if (kind === 0) {
+        spanTo = at + CHUNK_LEN
+        simd.setLane(slot, pos)
+      } else {
+        spanTo = at + this.batchSpan[i]!
+        this.batchInput[i] = pos
+        const groups = this.batchGroups[i]!
+        const leafAt = (this.layouts[Math.log2(groups)] as SubtreeLayout).leaves
+        for (let g = 0; g < groups; g++) {
+          const leaf = pos + leafAt[g]!
+          for (let c = 0; c < perGroup; c++) simd.setLane(slot + g * perGroup + c, leaf + c * CHUNK_LEN)
+        }
+      }
     }
     if (spanBytes !== null) simd.load(spanBytes, spanFrom, spanTo - spanFrom, spanDst)
     simd.hashLoaded(leaves, firstLeaf / CHUNK_LEN)
+  }
+
+  /**
+   * Batch the current node's whole subtree (a perfect one of whole groups, or
+   * one whole group) at `bytes[at … at + span]`, and walk past it: its chunks
+   * take the next lanes, verified with the batch.
+   */
+  private addSubtree (bytes: Uint8Array, at: number, span: number, out: Uint8Array[]): void {
+    const t = this.traversal as Traversal
+    const { start, len, kind } = t.node
+    const chunks = len / CHUNK_LEN
+    if (this.batchLeaves > 0 && (this.batchLeaves + chunks > SIMD_CHUNKS || this.nextChunk !== start / CHUNK_LEN)) this.flushBatch(out)
+    const groups = len / this.group
+    const height = Math.log2(groups)
+    this.layouts[height] ??= subtreeLayout(groups, this.group)
+    const slot = this.batchLeaves
+    this.batchLeaves += chunks
+    copyCV(this.expected, this.topAt(), this.leafExpected, slot * 8)
+    const i = this.batchLen
+    this.addToBatch(2, slot, start, bytes, at)
+    this.batchSpan[i] = span
+    this.batchGroups[i] = groups
+    this.nextChunk = start / CHUNK_LEN + chunks
+    this.depth--
+    if (kind === 'parent') t.skipChildren()
+    if (this.batchLeaves === SIMD_CHUNKS || this.batchParents >= SIMD_CHUNKS) this.flushBatch(out)
   }
 
   private addToBatch (parent: number, slot: number, start: number, bytes: Uint8Array, at: number): void {
@@ -383,8 +505,8 @@ export class BaoDecoder {
   }
 
   /**
-   * Bytes of the whole subtree under the current node when it can be verified
-   * in one go: a non-root parent over a perfect subtree of whole groups, at
+   * Bytes of the whole subtree under the current node when it can be batched
+   * whole: a non-root parent over a perfect subtree of whole groups, at
    * most one kernel call of chunks, all of it wanted and all of it among the
    * `left` bytes of this piece (a combined encoding on the SIMD kernel). 0 otherwise.
    */
@@ -398,51 +520,6 @@ export class BaoDecoder {
     if (node.start < this.range.start || node.start + node.len > this.range.end) return 0
     const span = node.len + PARENT_LEN * (groups - 1)
     return span <= left && simdKernel() !== null ? span : 0
-  }
-
-  /**
-   * Verify the whole subtree at `bytes[at … at + span]` bottom-up: its chunks
-   * in one kernel call, then its parents level by level, each parent node's
-   * bytes compared with the two CVs just computed, and the top with the
-   * expected CV. All of it matching is exactly what checking it node by node
-   * would accept. False (nothing consumed) on any difference: the node-by-node
-   * path then finds and reports the first bad node, after handing out what
-   * verified before it.
-   */
-  private verifySubtree (bytes: Uint8Array, at: number, span: number, out: Uint8Array[]): boolean {
-    // Earlier nodes first: their content goes out before this subtree's.
-    this.flushBatch(out)
-    const simd = simdKernel() as SimdKernel
-    const t = this.traversal as Traversal
-    const { start, len } = t.node
-    const groups = len / this.group
-    const height = Math.log2(groups)
-    const layout = this.layouts[height] ??= subtreeLayout(groups, this.group)
-    const perGroup = this.group / CHUNK_LEN
-    simd.load(bytes, at, span, 0)
-    for (let g = 0; g < groups; g++) {
-      const leaf = layout.leaves[g]!
-      for (let c = 0; c < perGroup; c++) simd.setLane(g * perGroup + c, leaf + c * CHUNK_LEN)
-    }
-    let count = len / CHUNK_LEN
-    simd.hashLoaded(count, start / CHUNK_LEN)
-    // Inside a group: no parent nodes in the stream.
-    while (count > groups) { count >>>= 1; simd.parentLevel(count) }
-    const words = simd.cvWords
-    const base = simd.cvIndex(0)
-    for (let level = 0; level < height; level++) {
-      const parents = layout.levels[level]!
-      count >>>= 1
-      for (let i = 0; i < count; i++) {
-        if (!wordsEqual(words, base + 16 * i, simd.inputIndex(parents[i]!), 16)) return false
-      }
-      simd.parentLevel(count)
-    }
-    if (!cvEqual(words, this.expected, base, this.topAt())) return false
-    this.depth--
-    t.skipChildren()
-    for (let g = 0; g < groups; g++) this.accept(start + g * this.group, this.group, bytes, at + layout.leaves[g]!, out)
-    return true
   }
 
   /**
