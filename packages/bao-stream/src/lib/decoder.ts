@@ -40,7 +40,9 @@ export class BaoDecoder {
   private expected = new Uint32Array(8 * 64)
   private depth = 0
   /** Verified output of the current push, merged into runs over the same buffer. */
-  private run: { buffer: Uint8Array, from: number, to: number } | null = null
+  private runBuffer: Uint8Array | null = null
+  private runFrom = 0
+  private runTo = 0
   private traversal: Traversal | null = null
   /** Content the traversal must verify (whole groups). */
   private range = { start: 0, end: 0 }
@@ -85,7 +87,7 @@ export class BaoDecoder {
   private nextChunk = -1
   /** Expected CVs of batched leaves and subtrees, by first lane. */
   private readonly leafExpected = new Uint32Array(8 * SIMD_CHUNKS)
-  /** The lanes' chunk CVs once hashed (the kernel's slots are reused to reduce subtrees). */
+  /** The batched groups' CVs once hashed (the kernel's slots are reused to reduce subtrees). */
   private readonly laneCVs = new Uint32Array(8 * SIMD_CHUNKS)
   // Parents are counted against the limit only when a leaf joins: room for one more descent (≤ 64 levels).
   private readonly parentExpected = new Uint32Array(8 * (SIMD_CHUNKS + 64))
@@ -331,8 +333,12 @@ export class BaoDecoder {
       if (parents > 0) simd.hashParents(this.parentBlocks, parents, this.parentCVs)
       if (leaves > 0) {
         this.loadLeaves(simd, n, leaves)
+        // Lanes are whole groups in order: merge each group's chunks for all of them at once, level by level.
+        let count = leaves
+        const groups = leaves * CHUNK_LEN / this.group
+        while (count > groups) { count >>>= 1; simd.parentLevel(count) }
         const base = simd.cvIndex(0)
-        lanes.set(simd.cvWords.subarray(base, base + 8 * leaves))
+        lanes.set(simd.cvWords.subarray(base, base + 8 * groups))
       }
     } else {
       // The kernel was switched (useKernel) with nodes batched: hash them with the TypeScript one.
@@ -388,10 +394,9 @@ export class BaoDecoder {
     const input = this.batchInput[i]!
     const words = simd.cvWords
     const base = simd.cvIndex(0)
-    let count = groups * this.group / CHUNK_LEN
-    words.set(this.laneCVs.subarray(slot * 8, (slot + count) * 8), base)
-    // Inside a group: no parent nodes in the stream.
-    while (count > groups) { count >>>= 1; simd.parentLevel(count) }
+    const first = slot * CHUNK_LEN / this.group
+    let count = groups
+    words.set(this.laneCVs.subarray(first * 8, (first + count) * 8), base)
     for (let level = 0; level < layout.levels.length; level++) {
       const parents = layout.levels[level]!
       count >>>= 1
@@ -585,16 +590,17 @@ export class BaoDecoder {
 
   /** Hand out verified bytes, merging neighbours in the same buffer into one piece. */
   private emit (buffer: Uint8Array, from: number, to: number, out: Uint8Array[]): void {
-    const run = this.run
-    if (run !== null && run.buffer === buffer && run.to === from) { run.to = to; return }
+    if (this.runBuffer === buffer && this.runTo === from) { this.runTo = to; return }
     this.flushRun(out)
-    this.run = { buffer, from, to }
+    this.runBuffer = buffer
+    this.runFrom = from
+    this.runTo = to
   }
 
   private flushRun (out: Uint8Array[]): void {
-    if (this.run === null) return
-    out.push(this.run.buffer.subarray(this.run.from, this.run.to))
-    this.run = null
+    if (this.runBuffer === null) return
+    out.push(this.runBuffer.subarray(this.runFrom, this.runTo))
+    this.runBuffer = null
   }
 }
 
