@@ -295,8 +295,9 @@ export class BaoDecoder {
 
   private verifyLeaf (input: Words, at: number, out: Uint8Array[]): void {
     const node = (this.traversal as Traversal).node
-    if (node.len === CHUNK_LEN && !node.root && simdKernel() !== null) {
-      // Whole chunks wait to be hashed four lanes at a time; a gap in the counters flushes first.
+    if (node.len === CHUNK_LEN && this.group === CHUNK_LEN && !node.root && simdKernel() !== null) {
+      // Whole chunks (k = 0) wait to be hashed four lanes at a time; a gap in the counters flushes first.
+      // At k > 0 every lane belongs to a whole group: a one-chunk final group is hashed on its own.
       if (this.batchLeaves > 0 && this.nextChunk !== node.start / CHUNK_LEN) this.flushBatch(out)
       const slot = this.batchLeaves++
       copyCV(this.expected, this.topAt(), this.leafExpected, slot * 8)
