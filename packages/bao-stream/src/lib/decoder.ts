@@ -616,9 +616,11 @@ const scratchLeft = new Uint32Array(8)
 const scratchRight = new Uint32Array(8)
 const scratchOut = new Uint32Array(8)
 
+/** `n` words at `a` and at `b` are equal; like `cvEqual`, it does not stop at the first difference. */
 function wordsEqual (words: Uint32Array, a: number, b: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (words[a + i] !== words[b + i]) return false
-  return true
+  let diff = 0
+  for (let i = 0; i < n; i++) diff |= words[a + i]! ^ words[b + i]!
+  return diff === 0
 }
 
 function mismatch (what: string, offset: number): LumeError {
