@@ -5,6 +5,7 @@ import { BaoDecoder, createDecoderStream, encode, outboard, slice } from '../src
 import { createVerifyTransform, outboardFromStream } from '../src/node/index.js'
 import { forEachKernel } from './kernels.js'
 import { concat } from './bytes.js'
+import { nodeStartOf } from './layout.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 let seed = 42
@@ -21,26 +22,6 @@ function pieces (bytes: Uint8Array, maxPiece: number): Uint8Array[] {
     at += n
   }
   return out
-}
-
-/**
- * Where each encoded byte belongs, worked out here independently of the
- * package's traversal: the content offset of the node (parent or leaf) that holds it.
- */
-function nodeStartOf (contentLen: number, group: number): Int32Array {
-  const map = new Int32Array(8 + contentLen + 64 * (Math.max(1, Math.ceil(contentLen / group)) - 1)).fill(-1)
-  let pos = 8
-  const walk = (start: number, len: number): void => {
-    if (len <= group) { map.fill(start, pos, pos + len); pos += len; return }
-    map.fill(start, pos, pos + 64)
-    pos += 64
-    let left = 1024
-    while (left * 2 < len) left *= 2
-    walk(start, left)
-    walk(start + left, len - left)
-  }
-  walk(0, contentLen)
-  return map
 }
 
 forEachKernel(() => describe('streaming decode', () => {

@@ -1,8 +1,8 @@
 import { ErrorCode, LumeError } from '@lume/types'
-import { asWords, bytesToCV, chunkCV, copyCV, cvEqual, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
+import { asWords, bytesToCV, chunkCV, copyCV, cvEqual, leftLen, mergeCVs, parentCV, subtreeCV, CHUNK_LEN, type CV, type Words } from './blake3.js'
 import { simdKernel } from './kernel.js'
 import { SIMD_CHUNKS, type SimdKernel } from './simd.js'
-import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, Traversal } from './geometry.js'
+import { checkRange, decodeHeader, groupLen, HEADER_LEN, PARENT_LEN, sliceRange, subtreeEncodedLen, subtreeLayout, Traversal, type SubtreeLayout } from './geometry.js'
 
 /** Options for {@link BaoDecoder}. */
 export interface DecoderOptions {
@@ -40,7 +40,9 @@ export class BaoDecoder {
   private expected = new Uint32Array(8 * 64)
   private depth = 0
   /** Verified output of the current push, merged into runs over the same buffer. */
-  private run: { buffer: Uint8Array, from: number, to: number } | null = null
+  private runBuffer: Uint8Array | null = null
+  private runFrom = 0
+  private runTo = 0
   private traversal: Traversal | null = null
   /** Content the traversal must verify (whole groups). */
   private range = { start: 0, end: 0 }
@@ -57,27 +59,42 @@ export class BaoDecoder {
   private gathered = 0
   /**
    * Nodes waiting to be hashed together on the SIMD kernel, in stream order:
-   * whole one-chunk leaves (k = 0; consecutive) and non-root parents. A
+   * whole one-chunk leaves (k = 0), perfect subtrees of whole groups that
+   * arrived whole (their chunks and the leaves' on consecutive kernel lanes)
+   * and non-root parents. A
    * batched parent's children are expected before it is checked, but nothing
    * below it is handed out unless it matched: the batch is checked in order
    * and stops at the first failure. Flushed when full, before any other leaf,
    * and at the end of every push. Parallel arrays, reused (no allocation per
-   * node): kind (1 = parent), slot, content start, bytes and offset.
+   * node): kind (0 = one-chunk leaf, 1 = parent, 2 = subtree), slot (a
+   * subtree's first lane), content start, bytes and offset, and a subtree's
+   * encoded bytes and group count.
    */
   private batchLen = 0
   private readonly batchParent = new Uint8Array(2 * SIMD_CHUNKS + 64)
   private readonly batchSlot = new Int32Array(2 * SIMD_CHUNKS + 64)
   private readonly batchStart = new Float64Array(2 * SIMD_CHUNKS + 64)
   private readonly batchAt = new Int32Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchSpan = new Int32Array(2 * SIMD_CHUNKS + 64)
+  private readonly batchGroups = new Int32Array(2 * SIMD_CHUNKS + 64)
+  /** Where each batched leaf or subtree starts in the kernel's input area. */
+  private readonly batchInput = new Int32Array(2 * SIMD_CHUNKS + 64)
   private readonly batchBytes: Uint8Array[] = []
+  /** Kernel lanes (chunks) in the batch. */
   private batchLeaves = 0
   private batchParents = 0
-  private lastLeafStart = -1
+  /** Counter of the chunk the next batched lane must have (lanes take consecutive counters). */
+  private nextChunk = -1
+  /** Expected CVs of batched leaves and subtrees, by first lane. */
   private readonly leafExpected = new Uint32Array(8 * SIMD_CHUNKS)
+  /** The batched groups' CVs once hashed (the kernel's slots are reused to reduce subtrees). */
+  private readonly laneCVs = new Uint32Array(8 * SIMD_CHUNKS)
   // Parents are counted against the limit only when a leaf joins: room for one more descent (≤ 64 levels).
   private readonly parentExpected = new Uint32Array(8 * (SIMD_CHUNKS + 64))
   private readonly parentBlocks = new Uint32Array(16 * (SIMD_CHUNKS + 64))
   private readonly parentCVs = new Uint32Array(8 * (SIMD_CHUNKS + 64))
+  /** Layouts of the perfect subtrees verified whole, by log2 of their leaf count. */
+  private readonly layouts: Array<SubtreeLayout | undefined> = []
   private outboardPos = 0
   private finished = false
   private failed: LumeError | null = null
@@ -141,8 +158,14 @@ export class BaoDecoder {
           if (blocks.length === 1) this.consume(asWords(blocks[0] as Uint8Array), 0, out)
           else this.verifyBigLeaf(blocks, out)
         } else {
-          this.consume(piece, at, out)
-          at += need
+          const span = this.wholeSubtreeLen(left)
+          if (span > 0) {
+            this.addSubtree(piece.bytes, at, span, out)
+            at += span
+          } else {
+            this.consume(piece, at, out)
+            at += need
+          }
         }
         this.skipAhead()
       }
@@ -272,15 +295,20 @@ export class BaoDecoder {
 
   private verifyLeaf (input: Words, at: number, out: Uint8Array[]): void {
     const node = (this.traversal as Traversal).node
-    if (node.len === CHUNK_LEN && !node.root && simdKernel() !== null) {
-      // Whole chunks wait to be hashed four lanes at a time; a gap in the counters flushes first.
-      if (this.batchLeaves > 0 && this.lastLeafStart + CHUNK_LEN !== node.start) this.flushBatch(out)
+    if (node.len === CHUNK_LEN && this.group === CHUNK_LEN && !node.root && simdKernel() !== null) {
+      // Whole chunks (k = 0) wait to be hashed four lanes at a time; a gap in the counters flushes first.
+      // At k > 0 every lane belongs to a whole group: a one-chunk final group is hashed on its own.
+      if (this.batchLeaves > 0 && this.nextChunk !== node.start / CHUNK_LEN) this.flushBatch(out)
       const slot = this.batchLeaves++
       copyCV(this.expected, this.topAt(), this.leafExpected, slot * 8)
       this.addToBatch(0, slot, node.start, input.bytes, at)
-      this.lastLeafStart = node.start
+      this.nextChunk = node.start / CHUNK_LEN + 1
       this.depth--
       if (this.batchLeaves === SIMD_CHUNKS || this.batchParents >= SIMD_CHUNKS) this.flushBatch(out)
+      return
+    }
+    if (node.len === this.group && this.group <= SIMD_CHUNKS * CHUNK_LEN && !node.root && simdKernel() !== null) {
+      this.addSubtree(input.bytes, at, node.len, out)
       return
     }
     this.flushBatch(out)
@@ -291,7 +319,7 @@ export class BaoDecoder {
     this.accept(node.start, node.len, input.bytes, at, out)
   }
 
-  /** Hash the batched chunks together and hand out those that match, in order, up to the first that does not. */
+  /** Hash the batched nodes together and hand out those that match, in order, up to the first that does not. */
   private flushBatch (out: Uint8Array[]): void {
     const n = this.batchLen
     if (n === 0) return
@@ -301,23 +329,27 @@ export class BaoDecoder {
     this.batchLeaves = 0
     this.batchParents = 0
     const simd = simdKernel()
-    let words: Uint32Array
-    let base = 0
+    const lanes = this.laneCVs
     if (simd !== null) {
       if (parents > 0) simd.hashParents(this.parentBlocks, parents, this.parentCVs)
-      if (leaves > 0) this.loadLeaves(simd, n, leaves)
-      words = simd.cvWords
-      base = simd.cvIndex(0)
+      if (leaves > 0) {
+        this.loadLeaves(simd, n, leaves)
+        // Lanes are whole groups in order: merge each group's chunks for all of them at once, level by level.
+        let count = leaves
+        const groups = leaves * CHUNK_LEN / this.group
+        while (count > groups) { count >>>= 1; simd.parentLevel(count) }
+        const base = simd.cvIndex(0)
+        lanes.set(simd.cvWords.subarray(base, base + 8 * groups))
+      }
     } else {
       // The kernel was switched (useKernel) with nodes batched: hash them with the TypeScript one.
-      words = new Uint32Array(8 * SIMD_CHUNKS)
       for (let i = 0; i < n; i++) {
         const at = this.batchSlot[i]! * 8
         if (this.batchParent[i] === 1) {
           const block = this.parentBlocks.subarray(2 * at, 2 * at + 16)
           parentCV(block.subarray(0, 8), block.subarray(8, 16), false, this.parentCVs.subarray(at, at + 8))
-        } else {
-          chunkCV(asWords(this.batchBytes[i]!.subarray(this.batchAt[i]!, this.batchAt[i]! + CHUNK_LEN)), 0, CHUNK_LEN, this.batchStart[i]! / CHUNK_LEN, false, words.subarray(at, at + 8))
+        } else if (this.batchParent[i] === 0) {
+          chunkCV(asWords(this.batchBytes[i]!.subarray(this.batchAt[i]!, this.batchAt[i]! + CHUNK_LEN)), 0, CHUNK_LEN, this.batchStart[i]! / CHUNK_LEN, false, lanes.subarray(at, at + 8))
         }
       }
     }
@@ -325,11 +357,24 @@ export class BaoDecoder {
       for (let i = 0; i < n; i++) {
         const slot = this.batchSlot[i]!
         const start = this.batchStart[i]!
-        if (this.batchParent[i] === 1) {
+        const kind = this.batchParent[i]
+        if (kind === 1) {
           if (!cvEqual(this.parentCVs, this.parentExpected, slot * 8, slot * 8)) throw mismatch('parent node', start)
-        } else {
-          if (!cvEqual(words, this.leafExpected, base + slot * 8, slot * 8)) throw mismatch('chunk', start)
+        } else if (kind === 0) {
+          if (!cvEqual(lanes, this.leafExpected, slot * 8, slot * 8)) throw mismatch('chunk', start)
           this.accept(start, CHUNK_LEN, this.batchBytes[i]!, this.batchAt[i]!, out)
+        } else {
+          const bytes = this.batchBytes[i]!
+          const at = this.batchAt[i]!
+          const groups = this.batchGroups[i]!
+          const len = groups * this.group
+          if (simd !== null && this.subtreeMatches(simd, i)) {
+            const leafAt = (this.layouts[Math.log2(groups)] as SubtreeLayout).leaves
+            for (let g = 0; g < groups; g++) this.accept(start + g * this.group, this.group, bytes, at + leafAt[g]!, out)
+          } else {
+            // Something in it is bad: find the first bad node, handing out what verified before it.
+            this.locate(bytes, at, start, len, this.leafExpected.slice(slot * 8, slot * 8 + 8), out)
+          }
         }
       }
     } finally {
@@ -338,9 +383,58 @@ export class BaoDecoder {
   }
 
   /**
-   * Copy the batched chunks into the kernel: runs of them close together in
-   * one buffer (a few parents apart, as a combined encoding has them) as one
-   * span, gaps included, so a batch is a few copies rather than one per chunk.
+   * Whether batched subtree `i` verifies, bottom-up: its chunks' CVs are
+   * merged level by level on the kernel, each parent node's bytes compared
+   * with the two CVs just computed, and the top with the expected CV. All of
+   * it matching is exactly what checking it node by node would accept.
+   */
+  private subtreeMatches (simd: SimdKernel, i: number): boolean {
+    const slot = this.batchSlot[i]!
+    const groups = this.batchGroups[i]!
+    const layout = this.layouts[Math.log2(groups)] as SubtreeLayout
+    const input = this.batchInput[i]!
+    const words = simd.cvWords
+    const base = simd.cvIndex(0)
+    const first = slot * CHUNK_LEN / this.group
+    let count = groups
+    words.set(this.laneCVs.subarray(first * 8, (first + count) * 8), base)
+    for (let level = 0; level < layout.levels.length; level++) {
+      const parents = layout.levels[level]!
+      count >>>= 1
+      for (let p = 0; p < count; p++) {
+        if (!wordsEqual(words, base + 16 * p, simd.inputIndex(input + parents[p]!), 16)) return false
+      }
+      simd.parentLevel(count)
+    }
+    return cvEqual(words, this.leafExpected, base, slot * 8)
+  }
+
+  /**
+   * Verify the subtree at `bytes[at…]` (content `start`, `len` bytes) node by
+   * node against `expected`, handing out each leaf that matches; throws
+   * `HASH_MISMATCH` at the first node that does not. Only after a batched
+   * subtree failed: speed does not matter here.
+   */
+  private locate (bytes: Uint8Array, at: number, start: number, len: number, expected: CV, out: Uint8Array[]): void {
+    if (len <= this.group) {
+      const cv = subtreeCV(asWords(bytes.slice(at, at + len)), 0, len, start / CHUNK_LEN, false)
+      if (!cvEqual(cv, expected)) throw mismatch(this.group === CHUNK_LEN ? 'chunk' : 'chunk group', start)
+      this.accept(start, len, bytes, at, out)
+      return
+    }
+    const left = bytesToCV(bytes, at)
+    const right = bytesToCV(bytes, at + 32)
+    if (!cvEqual(parentCV(left, right, false, new Uint32Array(8)), expected)) throw mismatch('parent node', start)
+    const l = leftLen(len)
+    this.locate(bytes, at + PARENT_LEN, start, l, left, out)
+    this.locate(bytes, at + PARENT_LEN + subtreeEncodedLen(l, this.group, true), start + l, len - l, right, out)
+  }
+
+  /**
+   * Copy the batched chunks and subtrees into the kernel: runs of them close
+   * together in one buffer (a few parents apart, as a combined encoding has
+   * them) as one span, gaps included, so a batch is a few copies rather than
+   * one per chunk. Then hash every lane.
    */
   private loadLeaves (simd: SimdKernel, n: number, leaves: number): void {
     let spanBytes: Uint8Array | null = null
@@ -348,8 +442,10 @@ export class BaoDecoder {
     let spanTo = 0
     let spanDst = 0
     let firstLeaf = -1
+    const perGroup = this.group / CHUNK_LEN
     for (let i = 0; i < n; i++) {
-      if (this.batchParent[i] === 1) continue
+      const kind = this.batchParent[i]
+      if (kind === 1) continue
       const bytes = this.batchBytes[i]!
       const at = this.batchAt[i]!
       if (firstLeaf < 0) firstLeaf = this.batchStart[i]!
@@ -359,11 +455,50 @@ export class BaoDecoder {
         spanBytes = bytes
         spanFrom = at
       }
-      spanTo = at + CHUNK_LEN
-      simd.setLane(this.batchSlot[i]!, spanDst + at - spanFrom)
+      const pos = spanDst + at - spanFrom
+      const slot = this.batchSlot[i]!
+      if (kind === 0) {
+        spanTo = at + CHUNK_LEN
+        simd.setLane(slot, pos)
+      } else {
+        spanTo = at + this.batchSpan[i]!
+        this.batchInput[i] = pos
+        const groups = this.batchGroups[i]!
+        const leafAt = (this.layouts[Math.log2(groups)] as SubtreeLayout).leaves
+        for (let g = 0; g < groups; g++) {
+          const leaf = pos + leafAt[g]!
+          for (let c = 0; c < perGroup; c++) simd.setLane(slot + g * perGroup + c, leaf + c * CHUNK_LEN)
+        }
+      }
     }
     if (spanBytes !== null) simd.load(spanBytes, spanFrom, spanTo - spanFrom, spanDst)
     simd.hashLoaded(leaves, firstLeaf / CHUNK_LEN)
+  }
+
+  /**
+   * Batch the current node's whole subtree (a perfect one of whole groups, or
+   * one whole group) at `bytes[at … at + span]`, and walk past it: its chunks
+   * take the next lanes, verified with the batch.
+   */
+  private addSubtree (bytes: Uint8Array, at: number, span: number, out: Uint8Array[]): void {
+    const t = this.traversal as Traversal
+    const { start, len, kind } = t.node
+    const chunks = len / CHUNK_LEN
+    if (this.batchLeaves > 0 && (this.batchLeaves + chunks > SIMD_CHUNKS || this.nextChunk !== start / CHUNK_LEN)) this.flushBatch(out)
+    const groups = len / this.group
+    const height = Math.log2(groups)
+    this.layouts[height] ??= subtreeLayout(groups, this.group)
+    const slot = this.batchLeaves
+    this.batchLeaves += chunks
+    copyCV(this.expected, this.topAt(), this.leafExpected, slot * 8)
+    const i = this.batchLen
+    this.addToBatch(2, slot, start, bytes, at)
+    this.batchSpan[i] = span
+    this.batchGroups[i] = groups
+    this.nextChunk = start / CHUNK_LEN + chunks
+    this.depth--
+    if (kind === 'parent') t.skipChildren()
+    if (this.batchLeaves === SIMD_CHUNKS || this.batchParents >= SIMD_CHUNKS) this.flushBatch(out)
   }
 
   private addToBatch (parent: number, slot: number, start: number, bytes: Uint8Array, at: number): void {
@@ -373,6 +508,24 @@ export class BaoDecoder {
     this.batchStart[i] = start
     this.batchAt[i] = at
     this.batchBytes[i] = bytes
+  }
+
+  /**
+   * Bytes of the whole subtree under the current node when it can be batched
+   * whole: a non-root parent over a perfect subtree of whole groups, at
+   * most one kernel call of chunks, all of it wanted and all of it among the
+   * `left` bytes of this piece (a combined encoding on the SIMD kernel). 0 otherwise.
+   */
+  private wholeSubtreeLen (left: number): number {
+    if (this.traversal === null) return 0
+    const node = this.traversal.node
+    if (node.kind !== 'parent' || node.root || node.len > SIMD_CHUNKS * CHUNK_LEN || this.options.outboard !== undefined) return 0
+    const groups = node.len / this.group
+    // Whole groups, a power of two of them: below the root, only the right spine is ragged.
+    if (!Number.isInteger(groups) || (groups & (groups - 1)) !== 0) return 0
+    if (node.start < this.range.start || node.start + node.len > this.range.end) return 0
+    const span = node.len + PARENT_LEN * (groups - 1)
+    return span <= left && simdKernel() !== null ? span : 0
   }
 
   /**
@@ -438,16 +591,17 @@ export class BaoDecoder {
 
   /** Hand out verified bytes, merging neighbours in the same buffer into one piece. */
   private emit (buffer: Uint8Array, from: number, to: number, out: Uint8Array[]): void {
-    const run = this.run
-    if (run !== null && run.buffer === buffer && run.to === from) { run.to = to; return }
+    if (this.runBuffer === buffer && this.runTo === from) { this.runTo = to; return }
     this.flushRun(out)
-    this.run = { buffer, from, to }
+    this.runBuffer = buffer
+    this.runFrom = from
+    this.runTo = to
   }
 
   private flushRun (out: Uint8Array[]): void {
-    if (this.run === null) return
-    out.push(this.run.buffer.subarray(this.run.from, this.run.to))
-    this.run = null
+    if (this.runBuffer === null) return
+    out.push(this.runBuffer.subarray(this.runFrom, this.runTo))
+    this.runBuffer = null
   }
 }
 
@@ -461,6 +615,13 @@ const MAX_SPAN_GAP = 4 * PARENT_LEN
 const scratchLeft = new Uint32Array(8)
 const scratchRight = new Uint32Array(8)
 const scratchOut = new Uint32Array(8)
+
+/** `n` words at `a` and at `b` are equal; like `cvEqual`, it does not stop at the first difference. */
+function wordsEqual (words: Uint32Array, a: number, b: number, n: number): boolean {
+  let diff = 0
+  for (let i = 0; i < n; i++) diff |= words[a + i]! ^ words[b + i]!
+  return diff === 0
+}
 
 function mismatch (what: string, offset: number): LumeError {
   return new LumeError(ErrorCode.HASH_MISMATCH, `${what} at content offset ${offset} does not match its hash`, { details: { offset, node: what } })

@@ -62,6 +62,11 @@ export class Traversal {
     this.stack.push(0, contentLen, 1)
   }
 
+  /** Leave out the children of the parent just returned by {@link next} (the caller verified its whole subtree). */
+  skipChildren (): void {
+    this.stack.length -= 6
+  }
+
   /** Advance; false when the walk is over. */
   next (): boolean {
     const { stack, node } = this
@@ -108,4 +113,35 @@ export function checkRange (start: number, len: number): void {
 /** Bytes a subtree of `len` takes in an encoding: its parents, and its content if combined. */
 export function subtreeEncodedLen (len: number, group: number, withContent: boolean): number {
   return PARENT_LEN * (leafCount(len, group) - 1) + (withContent ? len : 0)
+}
+
+/**
+ * Where the nodes of a perfect subtree of `groups` (a power of two) leaves of
+ * `group` bytes lie in its combined encoding, as byte offsets from its start:
+ * `leaves` left to right, and `levels[l]` the parents whose children are
+ * subtrees of 2^l leaves, left to right.
+ */
+export interface SubtreeLayout {
+  leaves: Int32Array
+  levels: Int32Array[]
+}
+
+/** The {@link SubtreeLayout} of a perfect subtree of `groups` leaves of `group` bytes. */
+export function subtreeLayout (groups: number, group: number): SubtreeLayout {
+  const height = Math.log2(groups)
+  const leaves = new Int32Array(groups)
+  const levels = Array.from({ length: height }, (_, l) => new Int32Array(groups >>> (l + 1)))
+  const filled = new Int32Array(height)
+  let leaf = 0
+  let pos = 0
+  // Pre-order, as the encoding has them: a parent, then its left and right subtrees.
+  const walk = (level: number): void => {
+    if (level === 0) { leaves[leaf++] = pos; pos += group; return }
+    levels[level - 1]![filled[level - 1]!++] = pos
+    pos += PARENT_LEN
+    walk(level - 1)
+    walk(level - 1)
+  }
+  walk(height)
+  return { leaves, levels }
 }

@@ -77,6 +77,20 @@ export class SimdKernel {
     }
   }
 
+  /**
+   * One level of parents in place: CV slots 2i and 2i + 1 become slot i's
+   * parent, for i < `pairs` (slots from `pairs` to the next multiple of four
+   * may be overwritten).
+   */
+  parentLevel (pairs: number): void {
+    this.exports.parents(pairs, PARENT)
+  }
+
+  /** Word index in {@link cvWords} of byte `at` of the input area (`at` a multiple of 4). */
+  inputIndex (at: number): number {
+    return (INPUT + at) >>> 2
+  }
+
   /** Put a chaining value into slot `slot`. */
   setCV (slot: number, cv: Uint32Array): void {
     this.words.set(cv, (CVS >>> 2) + slot * 8)
