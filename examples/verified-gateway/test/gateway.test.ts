@@ -1,28 +1,17 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { curl } from './curl.js'
 import { hash } from '@lume/bao-stream'
 import { toHex, type Logger } from '@lume/types'
 import { createGateway, createOrigin, httpUpstream, prepareDirectory } from '../src/index.js'
 
-const run = promisify(execFile)
 const listen = async (server: Server): Promise<string> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-/** curl as a user would run it; resolves with its exit code, never throws. */
-async function curl (args: string[]): Promise<{ code: number, stderr: string }> {
-  try {
-    const { stderr } = await run('curl', ['--silent', '--show-error', '--fail', ...args])
-    return { code: 0, stderr }
-  } catch (err) {
-    return { code: (err as { code: number }).code, stderr: String((err as { stderr?: string }).stderr) }
-  }
 }
 
 describe('verified gateway with real curl', () => {

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
@@ -7,8 +7,8 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { curl } from './curl.js'
 import { BlobClient } from '@lume/blobs'
 import { RelayPool } from '@lume/rpc-client'
 import { createTestnet, formatAddresses, type Testnet } from '@lume/testnet'
@@ -16,7 +16,6 @@ import { fromHex, toHex } from '@lume/types'
 import { generateKeyPair } from '@lume/crypto'
 import { createGateway, lumeSource } from '../src/index.js'
 
-const run = promisify(execFile)
 const require = createRequire(import.meta.url)
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`))
 const relayCli = join(packageDir('@lume/relay'), 'dist', 'cli.js')
@@ -29,16 +28,6 @@ const CONFIG = `# Three plugins by package name; blobs with its defaults.
 plugins: ['@lume/dht-flood', '@lume/dht-cache', '@lume/blobs']
 announce: false
 `
-
-/** curl as a user would run it: exit code and stderr, never throws. */
-async function curl (args: string[]): Promise<{ code: number, stderr: string }> {
-  try {
-    const { stderr } = await run('curl', ['--silent', '--show-error', '--fail', ...args])
-    return { code: 0, stderr }
-  } catch (err) {
-    return { code: (err as { code: number }).code, stderr: String((err as { stderr?: string }).stderr) }
-  }
-}
 
 /** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
 async function lineOf (child: ChildProcess, pattern: RegExp, stderr: () => string): Promise<RegExpExecArray> {

@@ -53,21 +53,31 @@ export function ruleCases (random: number): Array<[Uint8Array, Uint8Array, Uint8
   }
   cases.push([sPlusL, message, keys.publicKey])
   // Random keys and messages, one byte of signature or key changed (or a bad point planted).
-  fc.assert(fc.property(
-    fc.uint8Array({ minLength: 32, maxLength: 32 }),
-    fc.uint8Array({ maxLength: 64 }),
-    fc.nat(64 + 32 - 1),
-    fc.integer({ min: 0, max: 255 }),
-    fc.constantFrom(...SMALL_ORDER, ...NON_CANONICAL, null),
-    (seed, msg, at, value, planted) => {
-      const k = keyPairFromSeed(seed)
-      const signature = sodium.sign(msg, k.secretKey)
-      cases.push([signature, msg, k.publicKey])
-      const bytes = new Uint8Array([...signature, ...k.publicKey])
-      bytes[at] = value
-      if (planted !== null) bytes.set(planted, at < 64 ? 0 : 64)
-      cases.push([bytes.slice(0, 64), msg, bytes.slice(64)])
-    }
-  ), { numRuns: random })
+  fc.assert(fc.property(mutatedSignature, ({ good, mutated }) => { cases.push(good, mutated) }), { numRuns: random })
   return cases
 }
+
+/** A signature case: signature, message, public key. */
+export type SignatureCase = [Uint8Array, Uint8Array, Uint8Array]
+
+/**
+ * A random key and message with its good signature (libsodium's), and a copy
+ * with one byte of the signature or key changed, or a small-order or
+ * non-canonical point planted as R or as the key.
+ */
+export const mutatedSignature = fc.tuple(
+  fc.uint8Array({ minLength: 32, maxLength: 32 }),
+  fc.uint8Array({ maxLength: 64 }),
+  fc.nat(64 + 32 - 1),
+  fc.integer({ min: 0, max: 255 }),
+  fc.constantFrom(...SMALL_ORDER, ...NON_CANONICAL, null)
+).map(([seed, message, at, value, planted]) => {
+  const keys = keyPairFromSeed(seed)
+  const signature = sodium.sign(message, keys.secretKey)
+  const bytes = new Uint8Array([...signature, ...keys.publicKey])
+  bytes[at] = value
+  if (planted !== null) bytes.set(planted, at < 64 ? 0 : 64)
+  const good: SignatureCase = [signature, message, keys.publicKey]
+  const mutated: SignatureCase = [bytes.slice(0, 64), message, bytes.slice(64)]
+  return { good, mutated }
+})
