@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { build } from 'esbuild'
 
 /** What a browser bundler makes of an entry point. */
@@ -34,4 +36,15 @@ export async function bundleForBrowser (entry: string): Promise<BrowserBundle> {
     inputs: Object.keys(result.metafile.inputs),
     nodeImports: [...code.matchAll(NODE_BUILTINS)].map((m) => m[1] as string)
   }
+}
+
+/**
+ * {@link bundleForBrowser} written out as a page in `dir`: `main.js` and an
+ * `index.html` that loads it as a module, ready to serve to Chromium.
+ */
+export async function writeBrowserPage (entry: string, dir: string): Promise<BrowserBundle> {
+  const bundle = await bundleForBrowser(entry)
+  await writeFile(join(dir, 'main.js'), bundle.code)
+  await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><body><script type="module" src="./main.js"></script></body>')
+  return bundle
 }

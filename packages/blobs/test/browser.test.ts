@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toHex } from '@lume/types'
 import { generateKeyPair } from '@lume/crypto'
-import { bundleForBrowser } from '../../../scripts/test-helpers/browser-bundle.ts'
+import { writeBrowserPage } from '../../../scripts/test-helpers/browser-bundle.ts'
 import { launchChromium, serveDirectory } from '../../../scripts/test-helpers/chromium.ts'
 import { BlobNet, testBytes, type BlobRelay } from './helpers/relays.js'
 
@@ -20,10 +20,8 @@ describe('the client in Chromium, over WebSocket only', () => {
     net = await BlobNet.create()
     relays.push(await net.add(), await net.add())
     dir = await mkdtemp(join(tmpdir(), 'lume-blobs-page-'))
-    const { code, nodeImports } = await bundleForBrowser(fileURLToPath(new URL('./fixtures/browser-page.ts', import.meta.url)))
+    const { nodeImports } = await writeBrowserPage(fileURLToPath(new URL('./fixtures/browser-page.ts', import.meta.url)), dir)
     expect(nodeImports).toEqual([])
-    await writeFile(join(dir, 'main.js'), code)
-    await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><body><script type="module" src="./main.js"></script></body>')
   }, 60_000)
   afterAll(async () => {
     await browser?.close()

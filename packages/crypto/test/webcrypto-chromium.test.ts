@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toHex } from '@lume/types'
-import { bundleForBrowser } from '../../../scripts/test-helpers/browser-bundle.ts'
+import { writeBrowserPage } from '../../../scripts/test-helpers/browser-bundle.ts'
 import { launchChromium, serveDirectory } from '../../../scripts/test-helpers/chromium.ts'
 import { backend as sodium } from '../src/lib/ed25519-sodium.js'
 import { ruleCases } from './helpers/rule-cases.js'
@@ -18,10 +18,8 @@ describe('WebCrypto verify in Chromium', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lume-webcrypto-page-'))
-    const { code, nodeImports } = await bundleForBrowser(fileURLToPath(new URL('./fixtures/webcrypto-page.ts', import.meta.url)))
+    const { nodeImports } = await writeBrowserPage(fileURLToPath(new URL('./fixtures/webcrypto-page.ts', import.meta.url)), dir)
     expect(nodeImports).toEqual([])
-    await writeFile(join(dir, 'main.js'), code)
-    await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><body><script type="module" src="./main.js"></script></body>')
   }, 60_000)
   afterAll(async () => {
     await browser?.close()
